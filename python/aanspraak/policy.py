@@ -1,0 +1,121 @@
+"""Policy sets as data (SPEC 2): bundled TOML files or your own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from aanspraak import _core
+from aanspraak.codes import CodeTable
+
+
+class Policy:
+    """A validated, compiled policy set (statutory parameters, basic and supplementary products).
+
+    Load a bundled set by key (see :func:`policies`), a TOML file by path, or TOML text.
+
+    Examples
+    --------
+    >>> p = Policy.load("defriesland-2022")
+    >>> p.default_basic_product
+    'alles-verzorgd'
+    >>> p.eigen_risico(2022)
+    Decimal('385.00')
+    """
+
+    def __init__(self, compiled: "_core.CompiledPolicy", toml_text: str | None, origin: str) -> None:
+        self._compiled = compiled
+        self.toml_text = toml_text
+        self.origin = origin
+
+    @classmethod
+    def load(cls, name_or_path: str | Path) -> "Policy":
+        """A bundled policy set by key, or a TOML file by path (errors name file, key and expectation)."""
+        name = str(name_or_path)
+        if name in _core.bundled_policies():
+            return cls(_core.CompiledPolicy.load(name), _core.bundled_policy_toml(name), name)
+        return cls(_core.CompiledPolicy.load(name), Path(name).read_text(encoding="utf-8") if Path(name).exists() else None, name)
+
+    @classmethod
+    def from_toml(cls, text: str, origin: str = "<string>", code_table: CodeTable | None = None) -> "Policy":
+        """Compile TOML text; ``code_table`` replaces the bundled dental code table."""
+        csv = code_table.csv_text if code_table is not None else None
+        return cls(_core.CompiledPolicy.from_toml(text, origin, csv), text, origin)
+
+    def with_code_table(self, table: CodeTable) -> "Policy":
+        """The same policy with another code table (e.g. a newer NZa year)."""
+        if self.toml_text is None:
+            raise ValueError("this policy has no TOML text to recompile")
+        return Policy.from_toml(self.toml_text, self.origin, table)
+
+    @property
+    def key(self) -> str:
+        return self._compiled.key
+
+    @property
+    def name(self) -> str:
+        return self._compiled.name
+
+    @property
+    def source(self) -> str:
+        return self._compiled.source
+
+    @property
+    def default_basic_product(self) -> str:
+        return self._compiled.default_basic_product
+
+    def eigen_risico(self, year: int):
+        """The compulsory eigen risico of a calendar year, as a Decimal in euros."""
+        from decimal import Decimal
+
+        for y, cents in self._compiled.eigen_risico_by_year():
+            if y == year:
+                return Decimal(cents) / 100
+        raise KeyError(f"policy {self.key!r} has no statutory parameters for {year}")
+
+    def products(self) -> pl.DataFrame:
+        """One row per product: kind (basic/supplementary), key, name, default, non-contracted share."""
+        rows = [
+            {
+                "policy_set": self.key,
+                "kind": "basic",
+                "product": k,
+                "name": n,
+                "default": k == self.default_basic_product,
+                "non_contracted_share_pct": share,
+            }
+            for k, n, share in self._compiled.basic_products()
+        ]
+        rows += [
+            {"policy_set": self.key, "kind": "supplementary", "product": k, "name": n, "default": False, "non_contracted_share_pct": None}
+            for k, n in self._compiled.supplementary_products()
+        ]
+        return pl.DataFrame(rows, schema={
+            "policy_set": pl.String, "kind": pl.String, "product": pl.String, "name": pl.String,
+            "default": pl.Boolean, "non_contracted_share_pct": pl.Float64,
+        })
+
+    def __repr__(self) -> str:
+        return f"Policy({self.key!r}: {self.name})"
+
+
+def policies() -> pl.DataFrame:
+    """The bundled policy sets and their products.
+
+    Examples
+    --------
+    >>> df = policies()
+    >>> sorted(df["policy_set"].unique().to_list())
+    ['defriesland-2022', 'iptiq-2019', 'vgz-2021']
+    """
+    return pl.concat([Policy.load(k).products() for k in _core.bundled_policies()])
+
+
+def resolve(policy: "str | Path | Policy") -> Policy:
+    """A Policy from a bundled key, a path, or a Policy."""
+    if isinstance(policy, Policy):
+        return policy
+    if isinstance(policy, (str, Path)):
+        return Policy.load(policy)
+    raise TypeError(f"policy must be a bundled key, a TOML path or a Policy, not {type(policy).__name__}")

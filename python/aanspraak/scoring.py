@@ -1,0 +1,105 @@
+"""Scoring: hand the declarations to the Rust engine through Arrow, get a polars DataFrame back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from aanspraak import _core
+from aanspraak.policy import Policy, resolve
+
+#: Columns `score` adds to the input, in order.
+OUTPUT_COLUMNS: tuple[str, ...] = tuple(_core.output_columns())
+
+
+def _to_polars(declarations: Any) -> pl.DataFrame:
+    """Accept polars (eager or lazy), pyarrow (Table, RecordBatch, reader), pandas, or any
+    object speaking the Arrow PyCapsule stream interface."""
+    if isinstance(declarations, pl.DataFrame):
+        return declarations
+    if isinstance(declarations, pl.LazyFrame):
+        return declarations.collect(engine="streaming")
+    mod = type(declarations).__module__.split(".")[0]
+    if mod == "pandas":
+        return pl.from_pandas(declarations)
+    if mod == "pyarrow":
+        import pyarrow as pa
+
+        if isinstance(declarations, pa.RecordBatchReader):
+            declarations = declarations.read_all()
+        return pl.from_arrow(declarations)  # type: ignore[return-value]
+    if hasattr(declarations, "__arrow_c_stream__"):
+        return pl.DataFrame(declarations)
+    raise TypeError(
+        "declarations must be a polars DataFrame/LazyFrame, a pyarrow Table or RecordBatchReader, "
+        f"a pandas DataFrame, or an Arrow stream; got {type(declarations).__name__}"
+    )
+
+
+def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022") -> pl.DataFrame:
+    """Score declaration lines under a policy set.
+
+    Parameters
+    ----------
+    declarations
+        One row per declaration line with the columns of SPEC section 1 (at least
+        ``insured_id, birth_date, treatment_date, code, amount``).
+    policy
+        A bundled policy set key (see :func:`aanspraak.policies`), a TOML path, or a
+        :class:`aanspraak.Policy`.
+
+    Returns
+    -------
+    polars.DataFrame
+        The input rows in input order (with ``line_id`` added as the row number when
+        absent), plus the columns in :data:`OUTPUT_COLUMNS`. Money is ``Decimal(18, 2)``.
+
+    Raises
+    ------
+    aanspraak.SchemaError
+        A required column is missing or has an unusable type.
+    aanspraak.PolicyError
+        The policy is unknown or invalid.
+
+    Examples
+    --------
+    >>> import datetime as dt, polars as pl, aanspraak
+    >>> decl = pl.DataFrame({
+    ...     "insured_id": ["A"], "birth_date": [dt.date(2014, 5, 1)],
+    ...     "treatment_date": [dt.date(2022, 3, 1)], "code": ["C11"], "amount": [25.0],
+    ... })
+    >>> out = aanspraak.score(decl, policy="defriesland-2022")
+    >>> out.select("reason", "legal_basis", "basic_paid").row(0)
+    ('COVERED', 'Bzv 2.7 lid 4', Decimal('25.00'))
+    """
+    pol = resolve(policy)
+    df = _to_polars(declarations)
+    result = pl.from_arrow(pol._compiled.score(df))
+    assert isinstance(result, pl.DataFrame)
+    if "line_id" not in df.columns:
+        df = df.with_row_index("line_id").with_columns(pl.col("line_id").cast(pl.Int64))
+    clash = [c for c in OUTPUT_COLUMNS if c in df.columns]
+    if clash:
+        df = df.drop(clash)
+    return pl.concat([df, result], how="horizontal")
+
+
+def reasons() -> pl.DataFrame:
+    """The catalogue of reason codes: code, meaning, legal basis, an example line.
+
+    Examples
+    --------
+    >>> reasons().filter(reason="OUTSIDE_ESTHETIC_ZONE")["legal_basis"].item()[:3]
+    'NZa'
+    """
+    rows = _core.reasons()
+    return pl.DataFrame(
+        {
+            "reason": [r[0] for r in rows],
+            "meaning": [r[1] for r in rows],
+            "legal_basis": [r[2] for r in rows],
+            "example": [r[3] for r in rows],
+        }
+    )

@@ -1,0 +1,862 @@
+//! Input schema (SPEC 1): validate the Arrow columns once and turn them into compact
+//! working forms: dates as days, money as cents, strings interned to small ids.
+//! A bad value in one row never fails the call: it marks the row invalid (SPEC 8).
+
+use crate::codes::Jaw;
+use crate::error::{Error, Result};
+use crate::strings::{map_strings, StrCol};
+use arrow_array::cast::AsArray;
+use arrow_array::types::*;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, SchemaRef, TimeUnit};
+use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
+
+/// A value that may be unknown (null).
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tri {
+    #[default]
+    Null = 0,
+    False,
+    True,
+}
+
+impl Tri {
+    pub fn from_opt(v: Option<bool>) -> Tri {
+        match v {
+            None => Tri::Null,
+            Some(false) => Tri::False,
+            Some(true) => Tri::True,
+        }
+    }
+}
+
+/// `provider_type` (SPEC 1).
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Provider {
+    #[default]
+    Unknown = 0,
+    Tandarts,
+    Mondhygienist,
+    Tandprotheticus,
+    Orthodontist,
+    Kaakchirurg,
+    Implantoloog,
+    Cbt,
+    MedischSpecialist,
+}
+
+impl Provider {
+    pub const NAMES: [&'static str; 8] =
+        ["tandarts", "mondhygienist", "tandprotheticus", "orthodontist", "kaakchirurg", "implantoloog", "cbt", "medisch_specialist"];
+    pub fn parse(s: &str) -> Option<Provider> {
+        let i = Self::NAMES.iter().position(|n| *n == s)?;
+        Some(match i {
+            0 => Provider::Tandarts,
+            1 => Provider::Mondhygienist,
+            2 => Provider::Tandprotheticus,
+            3 => Provider::Orthodontist,
+            4 => Provider::Kaakchirurg,
+            5 => Provider::Implantoloog,
+            6 => Provider::Cbt,
+            _ => Provider::MedischSpecialist,
+        })
+    }
+}
+
+/// Why a row is invalid; the text goes to the `message` column.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    Ok = 0,
+    InsuredNull,
+    BirthNull,
+    TreatmentNull,
+    CodeNull,
+    AmountNull,
+    AmountNegative,
+    AmountUnparsable,
+    TreatmentBeforeBirth,
+    BadElement,
+    BadJaw,
+    BadProvider,
+    BadBtIndication,
+    BadMissingCause,
+    BadDomain,
+    BadSetting,
+    UnknownBasicProduct,
+    UnknownSupplementaryProduct,
+    BadVoluntaryDeductible,
+    OutsideContract,
+    NoYearParameters,
+    BadReferenceTariff,
+    BadDate,
+}
+
+pub const INVALID_MESSAGES: &[&str] = &[
+    "",
+    "insured_id is null",
+    "birth_date is null or not a date",
+    "treatment_date is null or not a date",
+    "code is null or empty",
+    "amount is null",
+    "amount is negative",
+    "amount is not a number of euros",
+    "treatment_date is before birth_date",
+    "element is not an FDI tooth number (11-48 permanent, 51-85 deciduous)",
+    "jaw is not upper or lower",
+    "provider_type is not one of tandarts, mondhygienist, tandprotheticus, orthodontist, kaakchirurg, implantoloog, cbt, medisch_specialist",
+    "bt_indication is not a, b or c",
+    "missing_tooth_cause is not agenesis or accident",
+    "domain is not mondzorg or msz",
+    "setting is not pok, outpatient, daycare or inpatient",
+    "basic_product is not a basic product of the policy set",
+    "supplementary_product names a product that is not in the policy set",
+    "voluntary_deductible is not 0-500 euros in steps of 100",
+    "treatment_date is outside insured_from..insured_to",
+    "the policy set has no statutory parameters (eigen risico) for the treatment year",
+    "reference_tariff is negative or not a number",
+    "a date column holds a value that is not a date",
+];
+
+/// A column that is either absent (one value for all rows) or materialised.
+#[derive(Debug, Clone)]
+pub enum Col<T: Copy> {
+    Const(T),
+    Vec(Vec<T>),
+}
+
+impl<T: Copy> Col<T> {
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> T {
+        match self {
+            Col::Const(v) => *v,
+            Col::Vec(v) => v[i],
+        }
+    }
+}
+
+pub const NO_CENTS: i64 = i64::MIN;
+pub const NO_DATE: i32 = i32::MIN;
+pub const NO_SUPP: u16 = u16::MAX;
+
+/// Domain of a line.
+pub const DOMAIN_INFER: u8 = 0;
+pub const DOMAIN_MONDZORG: u8 = 1;
+pub const DOMAIN_MSZ: u8 = 2;
+
+/// The declaration lines in working form (struct of arrays).
+#[derive(Debug)]
+pub struct Lines {
+    pub n: usize,
+    /// Grouping key of the insured (integer id, or dense id of a string).
+    pub insured: Vec<u64>,
+    /// Processing order within an insured and day: the line_id's rank (row number by default).
+    pub order_key: Col<i64>,
+    pub birth: Vec<i32>,
+    pub treat: Vec<i32>,
+    /// Index into `code_strings` (normalised codes); u32::MAX when null.
+    pub code: Vec<u32>,
+    pub code_strings: Vec<String>,
+    pub amount: Vec<i64>,
+    pub domain: Col<u8>,
+    pub element: Col<u8>,
+    pub jaw: Col<Jaw>,
+    pub edentulous: Col<Tri>,
+    pub provider: Col<Provider>,
+    pub contracted: Col<bool>,
+    pub reference_tariff: Col<i64>,
+    pub authorization: Col<Tri>,
+    /// 0 none, 1 a, 2 b, 3 c.
+    pub bt_indication: Col<u8>,
+    pub bt_related: Col<Tri>,
+    pub ortho_severe: Col<bool>,
+    pub severely_resorbed: Col<bool>,
+    /// 0 none, 1 agenesis, 2 accident.
+    pub missing_cause: Col<u8>,
+    pub need_before_18: Col<bool>,
+    pub basic: Col<u8>,
+    /// Index of the first supplementary product, NO_SUPP when none.
+    pub supplementary: Col<u16>,
+    pub referral: Col<Tri>,
+    pub voluntary_cents: Col<i64>,
+    pub insured_from: Col<i32>,
+    pub insured_to: Col<i32>,
+    /// Invalid reason per row (Invalid::Ok when fine).
+    pub invalid: Vec<Invalid>,
+}
+
+/// The column names SPEC 1 defines (required and optional).
+pub const REQUIRED: [&str; 5] = ["insured_id", "birth_date", "treatment_date", "code", "amount"];
+
+struct Table<'a> {
+    schema: SchemaRef,
+    batches: &'a [RecordBatch],
+}
+
+impl<'a> Table<'a> {
+    fn column(&self, name: &str) -> Option<(DataType, Vec<ArrayRef>)> {
+        let idx = self.schema.index_of(name).ok()?;
+        let dt = self.schema.field(idx).data_type().clone();
+        Some((dt, self.batches.iter().map(|b| b.column(idx).clone()).collect()))
+    }
+}
+
+fn schema_err(column: &str, found: &DataType, expected: &str) -> Error {
+    Error::Schema { column: column.into(), found: format!("{found}"), expected: expected.into() }
+}
+
+fn is_string(dt: &DataType) -> bool {
+    match dt {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, v) => is_string(v),
+        _ => false,
+    }
+}
+
+fn is_int(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64
+    )
+}
+
+/// Visit every value of an integer column as `Option<i64>` (u64 above i64::MAX wraps).
+fn for_each_int(arr: &dyn Array, mut f: impl FnMut(usize, Option<i64>)) {
+    macro_rules! go {
+        ($t:ty) => {{
+            let a = arr.as_primitive::<$t>();
+            if a.null_count() == 0 {
+                for (i, v) in a.values().iter().enumerate() {
+                    f(i, Some(*v as i64));
+                }
+            } else {
+                for (i, v) in a.iter().enumerate() {
+                    f(i, v.map(|v| v as i64));
+                }
+            }
+        }};
+    }
+    match arr.data_type() {
+        DataType::Int8 => go!(Int8Type),
+        DataType::Int16 => go!(Int16Type),
+        DataType::Int32 => go!(Int32Type),
+        DataType::Int64 => go!(Int64Type),
+        DataType::UInt8 => go!(UInt8Type),
+        DataType::UInt16 => go!(UInt16Type),
+        DataType::UInt32 => go!(UInt32Type),
+        DataType::UInt64 => go!(UInt64Type),
+        _ => unreachable!("checked by caller"),
+    }
+}
+
+fn chunk_offsets(chunks: &[ArrayRef]) -> Vec<usize> {
+    let mut off = Vec::with_capacity(chunks.len());
+    let mut o = 0;
+    for c in chunks {
+        off.push(o);
+        o += c.len();
+    }
+    off
+}
+
+/// Dates as days since the epoch; NO_DATE for null or unparsable.
+fn dates(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec<i32>> {
+    let mut out = vec![NO_DATE; n];
+    let offs = chunk_offsets(chunks);
+    match dt {
+        DataType::Date32 => {
+            for (c, o) in chunks.iter().zip(offs) {
+                let a = c.as_primitive::<Date32Type>();
+                let dst = &mut out[o..o + a.len()];
+                if a.null_count() == 0 {
+                    dst.copy_from_slice(a.values());
+                } else {
+                    for (d, v) in dst.iter_mut().zip(a.iter()) {
+                        *d = v.unwrap_or(NO_DATE);
+                    }
+                }
+            }
+        }
+        DataType::Date64 | DataType::Timestamp(_, _) => {
+            let per_day: i64 = match dt {
+                DataType::Date64 | DataType::Timestamp(TimeUnit::Millisecond, _) => 86_400_000,
+                DataType::Timestamp(TimeUnit::Second, _) => 86_400,
+                DataType::Timestamp(TimeUnit::Microsecond, _) => 86_400_000_000,
+                _ => 86_400_000_000_000,
+            };
+            for (c, o) in chunks.iter().zip(offs) {
+                let vals: Vec<Option<i64>> = match dt {
+                    DataType::Date64 => c.as_primitive::<Date64Type>().iter().collect(),
+                    DataType::Timestamp(TimeUnit::Second, _) => c.as_primitive::<TimestampSecondType>().iter().collect(),
+                    DataType::Timestamp(TimeUnit::Millisecond, _) => c.as_primitive::<TimestampMillisecondType>().iter().collect(),
+                    DataType::Timestamp(TimeUnit::Microsecond, _) => c.as_primitive::<TimestampMicrosecondType>().iter().collect(),
+                    _ => c.as_primitive::<TimestampNanosecondType>().iter().collect(),
+                };
+                for (d, v) in out[o..o + vals.len()].iter_mut().zip(vals) {
+                    *d = v.map(|v| v.div_euclid(per_day) as i32).unwrap_or(NO_DATE);
+                }
+            }
+        }
+        dt if is_string(dt) => {
+            let col = StrCol::new(chunks);
+            let mut cache: HashMap<Vec<u8>, i32> = HashMap::new();
+            col.for_each(|i, s| {
+                if let Some(s) = s {
+                    out[i] = *cache
+                        .entry(s.to_vec())
+                        .or_insert_with(|| std::str::from_utf8(s).ok().and_then(crate::dates::parse_iso).unwrap_or(NO_DATE));
+                }
+            });
+        }
+        other => return Err(schema_err(name, other, "Date32, Date64, Timestamp or ISO date strings")),
+    }
+    Ok(out)
+}
+
+/// Money as cents. `Err` for an unusable type; per-row problems come back as
+/// NO_CENTS (null) or i64::MIN+1 (unparsable).
+const UNPARSABLE: i64 = i64::MIN + 1;
+
+fn money(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize, cents_input: bool) -> Result<Vec<i64>> {
+    let mut out = vec![NO_CENTS; n];
+    let offs = chunk_offsets(chunks);
+    match dt {
+        DataType::Decimal128(_, scale) => {
+            let scale = *scale;
+            for (c, o) in chunks.iter().zip(offs) {
+                let a = c.as_primitive::<Decimal128Type>();
+                let dst = &mut out[o..o + a.len()];
+                if a.null_count() == 0 {
+                    if scale == 2 {
+                        for (d, v) in dst.iter_mut().zip(a.values().iter()) {
+                            *d = i64::try_from(*v).unwrap_or(UNPARSABLE);
+                        }
+                    } else {
+                        for (d, v) in dst.iter_mut().zip(a.values().iter()) {
+                            *d = crate::money::decimal_to_cents(*v, scale).unwrap_or(UNPARSABLE);
+                        }
+                    }
+                } else {
+                    for (d, v) in dst.iter_mut().zip(a.iter()) {
+                        *d = match v {
+                            None => NO_CENTS,
+                            Some(v) => crate::money::decimal_to_cents(v, scale).unwrap_or(UNPARSABLE),
+                        };
+                    }
+                }
+            }
+        }
+        DataType::Float64 | DataType::Float32 => {
+            for (c, o) in chunks.iter().zip(offs) {
+                let vals: Vec<Option<f64>> = if *dt == DataType::Float64 {
+                    c.as_primitive::<Float64Type>().iter().collect()
+                } else {
+                    c.as_primitive::<Float32Type>().iter().map(|v| v.map(|x| x as f64)).collect()
+                };
+                for (d, v) in out[o..o + vals.len()].iter_mut().zip(vals) {
+                    *d = match v {
+                        None => NO_CENTS,
+                        Some(x) if cents_input => {
+                            if x.is_finite() && x.fract() == 0.0 { x as i64 } else { UNPARSABLE }
+                        }
+                        Some(x) => crate::money::float_to_cents(x).unwrap_or(UNPARSABLE),
+                    };
+                }
+            }
+        }
+        dt if is_int(dt) => {
+            let mul = if cents_input { 1 } else { 100 };
+            for (c, o) in chunks.iter().zip(offs) {
+                let dst = &mut out[o..o + c.len()];
+                for_each_int(c.as_ref(), |i, v| {
+                    dst[i] = match v {
+                        None => NO_CENTS,
+                        Some(v) => v.checked_mul(mul).unwrap_or(UNPARSABLE),
+                    }
+                });
+            }
+        }
+        dt if is_string(dt) && !cents_input => {
+            let col = StrCol::new(chunks);
+            col.for_each(|i, s| {
+                if let Some(s) = s {
+                    out[i] = std::str::from_utf8(s).ok().and_then(crate::money::parse_decimal_cents).unwrap_or(UNPARSABLE);
+                }
+            });
+        }
+        other => {
+            let exp = if cents_input { "Int64 cents" } else { "Decimal, Float, Int (euros) or decimal strings" };
+            return Err(schema_err(name, other, exp));
+        }
+    }
+    Ok(out)
+}
+
+fn bools(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec<Tri>> {
+    let mut out = vec![Tri::Null; n];
+    let offs = chunk_offsets(chunks);
+    match dt {
+        DataType::Boolean => {
+            for (c, o) in chunks.iter().zip(offs) {
+                for (d, v) in out[o..o + c.len()].iter_mut().zip(c.as_boolean().iter()) {
+                    *d = Tri::from_opt(v);
+                }
+            }
+        }
+        DataType::Null => {}
+        dt if is_int(dt) => {
+            for (c, o) in chunks.iter().zip(offs) {
+                let dst = &mut out[o..o + c.len()];
+                for_each_int(c.as_ref(), |i, v| dst[i] = Tri::from_opt(v.map(|v| v != 0)));
+            }
+        }
+        other => return Err(schema_err(name, other, "Boolean")),
+    }
+    Ok(out)
+}
+
+fn ints(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec<Option<i64>>> {
+    let mut out = vec![None; n];
+    let offs = chunk_offsets(chunks);
+    match dt {
+        dt if is_int(dt) => {
+            for (c, o) in chunks.iter().zip(offs) {
+                let dst = &mut out[o..o + c.len()];
+                for_each_int(c.as_ref(), |i, v| dst[i] = v);
+            }
+        }
+        DataType::Float64 | DataType::Float32 => {
+            for (c, o) in chunks.iter().zip(offs) {
+                let vals: Vec<Option<f64>> = if *dt == DataType::Float64 {
+                    c.as_primitive::<Float64Type>().iter().collect()
+                } else {
+                    c.as_primitive::<Float32Type>().iter().map(|v| v.map(|x| x as f64)).collect()
+                };
+                for (d, v) in out[o..o + vals.len()].iter_mut().zip(vals) {
+                    // A fractional value is kept out of range so that validation flags it.
+                    *d = v.map(|x| if x.fract() == 0.0 && x.is_finite() { x as i64 } else { i64::MIN });
+                }
+            }
+        }
+        DataType::Null => {}
+        dt if is_string(dt) => {
+            let col = StrCol::new(chunks);
+            col.for_each(|i, s| {
+                if let Some(s) = s {
+                    out[i] = Some(std::str::from_utf8(s).ok().and_then(|t| t.trim().parse::<i64>().ok()).unwrap_or(i64::MIN));
+                }
+            });
+        }
+        other => return Err(schema_err(name, other, "an integer")),
+    }
+    Ok(out)
+}
+
+/// Context needed to resolve product keys.
+pub struct Keys<'a> {
+    pub basic: &'a [String],
+    pub default_basic: u8,
+    pub supplementary: &'a [String],
+}
+
+const INVALID_ENUM: u8 = u8::MAX;
+
+/// Map a string column to small enum codes; `INVALID_ENUM` for an unknown value.
+fn enum_col(name: &str, t: &Table, n: usize, null: u8, parse: impl Fn(&str) -> Option<u8> + Sync) -> Result<Col<u8>> {
+    let Some((dt, chunks)) = t.column(name) else { return Ok(Col::Const(null)) };
+    if dt == DataType::Null {
+        return Ok(Col::Const(null));
+    }
+    if !is_string(&dt) {
+        return Err(schema_err(name, &dt, "strings (Utf8, LargeUtf8, Utf8View or Categorical)"));
+    }
+    let col = StrCol::new(&chunks);
+    Ok(Col::Vec(map_strings(&col, n, null, |s| std::str::from_utf8(s).ok().and_then(|s| parse(s.trim())).unwrap_or(INVALID_ENUM))))
+}
+
+fn tri_col(name: &str, t: &Table, n: usize) -> Result<Col<Tri>> {
+    match t.column(name) {
+        None => Ok(Col::Const(Tri::Null)),
+        Some((dt, chunks)) => Ok(Col::Vec(bools(name, &dt, &chunks, n)?)),
+    }
+}
+
+fn bool_col(name: &str, t: &Table, n: usize, default: bool) -> Result<Col<bool>> {
+    Ok(match tri_col(name, t, n)? {
+        Col::Const(_) => Col::Const(default),
+        Col::Vec(v) => Col::Vec(v.into_iter().map(|x| match x {
+            Tri::Null => default,
+            Tri::False => false,
+            Tri::True => true,
+        }).collect()),
+    })
+}
+
+fn date_col(name: &str, t: &Table, n: usize) -> Result<Option<Vec<i32>>> {
+    match t.column(name) {
+        None => Ok(None),
+        Some((DataType::Null, _)) => Ok(None),
+        Some((dt, chunks)) => Ok(Some(dates(name, &dt, &chunks, n)?)),
+    }
+}
+
+/// Read and validate the input. Schema problems are errors; value problems mark rows invalid.
+pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<Lines> {
+    let t = Table { schema: schema.clone(), batches };
+    let n: usize = batches.iter().map(|b| b.num_rows()).sum();
+    for req in REQUIRED {
+        if req == "amount" {
+            continue;
+        }
+        if t.column(req).is_none() {
+            return Err(Error::Schema { column: req.into(), found: "no such column".into(), expected: expected_of(req).into() });
+        }
+    }
+    let (amount_name, cents_input) = if t.column("amount").is_some() {
+        ("amount", false)
+    } else if t.column("amount_cents").is_some() {
+        ("amount_cents", true)
+    } else {
+        return Err(Error::Schema { column: "amount".into(), found: "no such column (nor amount_cents)".into(), expected: expected_of("amount").into() });
+    };
+
+    // Required columns, read in parallel.
+    let (ins, rest) = rayon::join(
+        || insured_keys(&t, n),
+        || -> Result<_> {
+            let (b, (tr, (code, amt))) = rayon::join(
+                || { let (dt, c) = t.column("birth_date").unwrap(); dates("birth_date", &dt, &c, n) },
+                || rayon::join(
+                    || { let (dt, c) = t.column("treatment_date").unwrap(); dates("treatment_date", &dt, &c, n) },
+                    || rayon::join(
+                        || codes(&t, n),
+                        || { let (dt, c) = t.column(amount_name).unwrap(); money(amount_name, &dt, &c, n, cents_input) },
+                    ),
+                ),
+            );
+            Ok((b?, tr?, code?, amt?))
+        },
+    );
+    let (insured, insured_null) = ins?;
+    let (birth, treat, (code, code_strings), amount) = rest?;
+
+    let order_key = line_order(&t, n)?;
+
+    let domain = enum_col("domain", &t, n, DOMAIN_INFER, |s| match s {
+        "mondzorg" => Some(DOMAIN_MONDZORG),
+        "msz" => Some(DOMAIN_MSZ),
+        _ => None,
+    })?;
+    let element = match t.column("element") {
+        None => Col::Const(0u8),
+        Some((dt, chunks)) => {
+            let v = ints("element", &dt, &chunks, n)?;
+            Col::Vec(v.into_iter().map(|e| match e {
+                None => 0,
+                Some(e) if valid_fdi(e) => e as u8,
+                Some(_) => INVALID_ENUM,
+            }).collect())
+        }
+    };
+    let jaw_raw = enum_col("jaw", &t, n, 0, |s| match s {
+        "upper" => Some(1),
+        "lower" => Some(2),
+        _ => None,
+    })?;
+    let edentulous = tri_col("edentulous", &t, n)?;
+    let provider = enum_col("provider_type", &t, n, 0, |s| Provider::parse(s).map(|p| p as u8))?;
+    let contracted = bool_col("contracted", &t, n, true)?;
+    let reference_tariff = match t.column("reference_tariff") {
+        None | Some((DataType::Null, _)) => Col::Const(NO_CENTS),
+        Some((dt, chunks)) => Col::Vec(money("reference_tariff", &dt, &chunks, n, false)?),
+    };
+    let authorization = tri_col("authorization", &t, n)?;
+    let bt_indication = enum_col("bt_indication", &t, n, 0, |s| match s {
+        "a" => Some(1),
+        "b" => Some(2),
+        "c" => Some(3),
+        _ => None,
+    })?;
+    let bt_related = tri_col("bt_related", &t, n)?;
+    let ortho_severe = bool_col("ortho_severe", &t, n, false)?;
+    let severely_resorbed = bool_col("severely_resorbed", &t, n, false)?;
+    let missing_cause = enum_col("missing_tooth_cause", &t, n, 0, |s| match s {
+        "agenesis" => Some(1),
+        "accident" => Some(2),
+        _ => None,
+    })?;
+    let need_before_18 = bool_col("need_before_18", &t, n, false)?;
+    let basic = enum_col("basic_product", &t, n, keys.default_basic, |s| keys.basic.iter().position(|k| k == s).map(|i| i as u8))?;
+    let supplementary = match t.column("supplementary_product") {
+        None => Col::Const(NO_SUPP),
+        Some((DataType::Null, _)) => Col::Const(NO_SUPP),
+        Some((dt, chunks)) => {
+            if !is_string(&dt) {
+                return Err(schema_err("supplementary_product", &dt, "strings"));
+            }
+            let col = StrCol::new(&chunks);
+            Col::Vec(map_strings(&col, n, NO_SUPP, |s| {
+                let s = std::str::from_utf8(s).unwrap_or("\u{0}");
+                let mut first = NO_SUPP - 1; // invalid marker unless every part is known
+                for (i, part) in s.split('+').map(str::trim).enumerate() {
+                    match keys.supplementary.iter().position(|k| k == part) {
+                        Some(p) if i == 0 => first = p as u16,
+                        Some(_) => {}
+                        None => return NO_SUPP - 1,
+                    }
+                }
+                first
+            }))
+        }
+    };
+    let referral = tri_col("referral", &t, n)?;
+    let voluntary_cents = match t.column("voluntary_deductible") {
+        None | Some((DataType::Null, _)) => Col::Const(0),
+        Some((dt, chunks)) => Col::Vec(money("voluntary_deductible", &dt, &chunks, n, false)?),
+    };
+    let insured_from = date_col("insured_from", &t, n)?.map(Col::Vec).unwrap_or(Col::Const(NO_DATE));
+    let insured_to = date_col("insured_to", &t, n)?.map(Col::Vec).unwrap_or(Col::Const(NO_DATE));
+    for opt in ["specialism", "setting"] {
+        if let Some((dt, _)) = t.column(opt) {
+            if !is_string(&dt) && dt != DataType::Null {
+                return Err(schema_err(opt, &dt, "strings"));
+            }
+        }
+    }
+    let setting = enum_col("setting", &t, n, 0, |s| match s {
+        "pok" | "outpatient" | "daycare" | "inpatient" => Some(1),
+        _ => None,
+    })?;
+
+    // Per-row validation (SPEC 8, 10.7).
+    let mut invalid = vec![Invalid::Ok; n];
+    invalid.par_iter_mut().enumerate().for_each(|(i, inv)| {
+        let check = || -> Invalid {
+            if insured_null.as_ref().is_some_and(|v| v[i]) {
+                return Invalid::InsuredNull;
+            }
+            if birth[i] == NO_DATE {
+                return Invalid::BirthNull;
+            }
+            if treat[i] == NO_DATE {
+                return Invalid::TreatmentNull;
+            }
+            if code[i] == u32::MAX {
+                return Invalid::CodeNull;
+            }
+            match amount[i] {
+                NO_CENTS => return Invalid::AmountNull,
+                UNPARSABLE => return Invalid::AmountUnparsable,
+                a if a < 0 => return Invalid::AmountNegative,
+                _ => {}
+            }
+            if treat[i] < birth[i] {
+                return Invalid::TreatmentBeforeBirth;
+            }
+            if element.get(i) == INVALID_ENUM {
+                return Invalid::BadElement;
+            }
+            if jaw_raw.get(i) == INVALID_ENUM {
+                return Invalid::BadJaw;
+            }
+            if provider.get(i) == INVALID_ENUM {
+                return Invalid::BadProvider;
+            }
+            if bt_indication.get(i) == INVALID_ENUM {
+                return Invalid::BadBtIndication;
+            }
+            if missing_cause.get(i) == INVALID_ENUM {
+                return Invalid::BadMissingCause;
+            }
+            if domain.get(i) == INVALID_ENUM {
+                return Invalid::BadDomain;
+            }
+            if setting.get(i) == INVALID_ENUM {
+                return Invalid::BadSetting;
+            }
+            if basic.get(i) == INVALID_ENUM {
+                return Invalid::UnknownBasicProduct;
+            }
+            if supplementary.get(i) == NO_SUPP - 1 {
+                return Invalid::UnknownSupplementaryProduct;
+            }
+            let rt = reference_tariff.get(i);
+            if rt != NO_CENTS && (rt < 0 || rt == UNPARSABLE) {
+                return Invalid::BadReferenceTariff;
+            }
+            let v = voluntary_cents.get(i);
+            if v != NO_CENTS && (!(0..=50_000).contains(&v) || v % 10_000 != 0) {
+                return Invalid::BadVoluntaryDeductible;
+            }
+            let (f, to) = (insured_from.get(i), insured_to.get(i));
+            if (f != NO_DATE && treat[i] < f) || (to != NO_DATE && treat[i] > to) {
+                return Invalid::OutsideContract;
+            }
+            Invalid::Ok
+        };
+        *inv = check();
+    });
+
+    let jaw = match &jaw_raw {
+        Col::Const(_) => Col::Const(Jaw::Unknown),
+        Col::Vec(v) => Col::Vec(v.iter().map(|j| match j {
+            1 => Jaw::Upper,
+            2 => Jaw::Lower,
+            _ => Jaw::Unknown,
+        }).collect()),
+    };
+    let provider = match provider {
+        Col::Const(_) => Col::Const(Provider::Unknown),
+        Col::Vec(v) => Col::Vec(v.into_iter().map(|p| provider_from_u8(p)).collect()),
+    };
+    let voluntary_cents = match voluntary_cents {
+        Col::Vec(v) => Col::Vec(v.into_iter().map(|x| if x == NO_CENTS { 0 } else { x }).collect()),
+        c => c,
+    };
+    Ok(Lines {
+        n,
+        insured,
+        order_key,
+        birth,
+        treat,
+        code,
+        code_strings,
+        amount,
+        domain,
+        element,
+        jaw,
+        edentulous,
+        provider,
+        contracted,
+        reference_tariff,
+        authorization,
+        bt_indication,
+        bt_related,
+        ortho_severe,
+        severely_resorbed,
+        missing_cause,
+        need_before_18,
+        basic,
+        supplementary,
+        referral,
+        voluntary_cents,
+        insured_from,
+        insured_to,
+        invalid,
+    })
+}
+
+fn provider_from_u8(p: u8) -> Provider {
+    match p {
+        1 => Provider::Tandarts,
+        2 => Provider::Mondhygienist,
+        3 => Provider::Tandprotheticus,
+        4 => Provider::Orthodontist,
+        5 => Provider::Kaakchirurg,
+        6 => Provider::Implantoloog,
+        7 => Provider::Cbt,
+        8 => Provider::MedischSpecialist,
+        _ => Provider::Unknown,
+    }
+}
+
+fn valid_fdi(e: i64) -> bool {
+    let (q, t) = (e / 10, e % 10);
+    ((1..=4).contains(&q) && (1..=8).contains(&t)) || ((5..=8).contains(&q) && (1..=5).contains(&t))
+}
+
+fn expected_of(col: &str) -> &'static str {
+    match col {
+        "insured_id" => "strings or integers",
+        "birth_date" | "treatment_date" => "Date32, Date64, Timestamp or ISO date strings",
+        "code" => "strings (Utf8, LargeUtf8, Utf8View or Categorical)",
+        _ => "Decimal, Float or Int euros (or amount_cents as Int64)",
+    }
+}
+
+/// Insured grouping keys: integers as they are, strings interned to dense ids.
+fn insured_keys(t: &Table, n: usize) -> Result<(Vec<u64>, Option<Vec<bool>>)> {
+    let (dt, chunks) = t.column("insured_id").unwrap();
+    let mut nulls: Option<Vec<bool>> = None;
+    if is_int(&dt) {
+        let mut out = vec![0u64; n];
+        for (c, o) in chunks.iter().zip(chunk_offsets(&chunks)) {
+            let dst = &mut out[o..o + c.len()];
+            let nl = &mut nulls;
+            for_each_int(c.as_ref(), |i, v| match v {
+                Some(v) => dst[i] = v as u64,
+                None => nl.get_or_insert_with(|| vec![false; n])[o + i] = true,
+            });
+        }
+        return Ok((out, nulls));
+    }
+    if !is_string(&dt) {
+        return Err(schema_err("insured_id", &dt, "strings or integers"));
+    }
+    let col = StrCol::new(&chunks);
+    let ids = crate::strings::dense_ids(&col, n);
+    if col.null_count() > 0 {
+        nulls = Some(ids.iter().map(|&x| x == u32::MAX).collect());
+    }
+    Ok((ids.into_iter().map(|x| x as u64).collect(), nulls))
+}
+
+/// Codes interned to distinct normalised strings.
+fn codes(t: &Table, n: usize) -> Result<(Vec<u32>, Vec<String>)> {
+    let (dt, chunks) = t.column("code").unwrap();
+    if !is_string(&dt) {
+        return Err(schema_err("code", &dt, expected_of("code")));
+    }
+    let col = StrCol::new(&chunks);
+    let ids = crate::strings::dense_ids(&col, n);
+    let distinct = crate::strings::distinct_values(&col, &ids);
+    // Normalise distinct values and merge those that normalise alike.
+    let mut norm: Vec<String> = Vec::new();
+    let mut norm_idx: HashMap<String, u32> = HashMap::new();
+    let mut remap = Vec::with_capacity(distinct.len());
+    for raw in &distinct {
+        let s = crate::codes::normalize_code(&String::from_utf8_lossy(raw));
+        if s.is_empty() {
+            remap.push(u32::MAX);
+            continue;
+        }
+        let next = norm.len() as u32;
+        let id = *norm_idx.entry(s.clone()).or_insert_with(|| {
+            norm.push(s);
+            next
+        });
+        remap.push(id);
+    }
+    let out = ids.par_iter().map(|&i| if i == u32::MAX { u32::MAX } else { remap[i as usize] }).collect();
+    Ok((out, norm))
+}
+
+/// The order key within an insured and day: line_id's rank, row number by default.
+fn line_order(t: &Table, n: usize) -> Result<Col<i64>> {
+    let Some((dt, chunks)) = t.column("line_id") else { return Ok(Col::Const(-1)) };
+    if is_int(&dt) {
+        let mut out = vec![i64::MIN; n];
+        for (c, o) in chunks.iter().zip(chunk_offsets(&chunks)) {
+            let dst = &mut out[o..o + c.len()];
+            for_each_int(c.as_ref(), |i, v| dst[i] = v.unwrap_or(i64::MIN));
+        }
+        return Ok(Col::Vec(out));
+    }
+    if is_string(&dt) {
+        let col = StrCol::new(&chunks);
+        let ids = crate::strings::dense_ids(&col, n);
+        let distinct = crate::strings::distinct_values(&col, &ids);
+        let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
+        order.par_sort_unstable_by(|a, b| distinct[*a as usize].cmp(&distinct[*b as usize]));
+        let mut rank = vec![0i64; distinct.len()];
+        for (r, &d) in order.iter().enumerate() {
+            rank[d as usize] = r as i64;
+        }
+        return Ok(Col::Vec(ids.par_iter().map(|&i| if i == u32::MAX { i64::MIN } else { rank[i as usize] }).collect()));
+    }
+    // Any other type: keep input order (row number), documented.
+    Ok(Col::Const(-1))
+}

@@ -1,0 +1,109 @@
+//! Money in integer cents; percentages in basis points (1 % = 100 bp).
+//! Rounding is half up to the cent, once per line (SPEC 5).
+
+/// Cents per euro.
+pub const CENT: i64 = 100;
+
+/// `amount × bp / 10 000`, rounded half up (amounts are never negative here).
+pub fn apply_bp(amount_cents: i64, bp: u32) -> i64 {
+    let num = amount_cents as i128 * bp as i128;
+    ((num + 5_000) / 10_000) as i64
+}
+
+/// Round a fixed-point value with `scale` decimals to cents, half up (away from zero for
+/// negatives, which are rejected later anyway).
+pub fn decimal_to_cents(value: i128, scale: i8) -> Option<i64> {
+    let cents: i128 = if scale == 2 {
+        value
+    } else if scale < 2 {
+        value.checked_mul(10i128.checked_pow((2 - scale) as u32)?)?
+    } else {
+        let div = 10i128.checked_pow((scale - 2) as u32)?;
+        let q = value / div;
+        let r = value % div;
+        if r.abs() * 2 >= div {
+            q + value.signum()
+        } else {
+            q
+        }
+    };
+    i64::try_from(cents).ok()
+}
+
+/// Float euros to cents, half up. Uses the shortest decimal representation of the
+/// float so that 0.125 and 2.675 round the way a person reading them expects.
+pub fn float_to_cents(v: f64) -> Option<i64> {
+    if !v.is_finite() || v.abs() > 1e15 {
+        return None;
+    }
+    let x = v * 100.0;
+    let frac = x - x.floor();
+    if (frac - 0.5).abs() > 1e-6 {
+        // Far from a half cent: plain rounding is exact enough.
+        return Some(x.round() as i64);
+    }
+    let s = format!("{v}");
+    parse_decimal_cents(&s)
+}
+
+/// Parse a decimal string (`"385"`, `"12.345"`, `"-1.5"`) into cents, half up.
+pub fn parse_decimal_cents(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int_part, frac_part) = match body.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (body, ""),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let int: i128 = if int_part.is_empty() { 0 } else { int_part.parse().ok()? };
+    let mut digits = frac_part.bytes().map(|b| (b - b'0') as i128);
+    let d1 = digits.next().unwrap_or(0);
+    let d2 = digits.next().unwrap_or(0);
+    let d3 = digits.next().unwrap_or(0);
+    let mut cents = int.checked_mul(100)? + d1 * 10 + d2;
+    if d3 >= 5 {
+        cents += 1;
+    }
+    let cents = if neg { -cents } else { cents };
+    i64::try_from(cents).ok()
+}
+
+/// Format cents as a euro string with two decimals.
+pub fn format_cents(c: i64) -> String {
+    let sign = if c < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basis_points() {
+        assert_eq!(apply_bp(10_000, 2_500), 2_500);
+        assert_eq!(apply_bp(333, 2_500), 83); // 83.25 -> 83
+        assert_eq!(apply_bp(2, 2_500), 1); // 0.5 -> 1 (half up)
+        assert_eq!(apply_bp(12_345, 800), 988); // 987.6 -> 988
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal_to_cents(12345, 3), Some(1235));
+        assert_eq!(decimal_to_cents(12344, 3), Some(1234));
+        assert_eq!(decimal_to_cents(5, 0), Some(500));
+        assert_eq!(float_to_cents(0.125), Some(13));
+        assert_eq!(float_to_cents(2.675), Some(268));
+        assert_eq!(float_to_cents(19.99), Some(1999));
+        assert_eq!(parse_decimal_cents("385"), Some(38_500));
+        assert_eq!(parse_decimal_cents("1e3"), None);
+        assert_eq!(format_cents(38_501), "385.01");
+    }
+}

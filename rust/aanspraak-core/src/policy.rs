@@ -1,0 +1,563 @@
+//! Policy sets as data (SPEC 2): TOML read with serde, validated with errors that name
+//! the file, the key and what was expected, then compiled into lookup tables.
+
+use crate::codes::{tag, CodeTable};
+use crate::error::{Error, Result};
+use crate::input::Provider;
+use crate::reason::BASES;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("defriesland-2022", include_str!("../data/policies/defriesland-2022.toml")),
+    ("vgz-2021", include_str!("../data/policies/vgz-2021.toml")),
+    ("iptiq-2019", include_str!("../data/policies/iptiq-2019.toml")),
+];
+
+// ---------------------------------------------------------------- raw TOML shape
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    pub key: String,
+    pub name: String,
+    pub source: String,
+    pub default_basic_product: String,
+    /// Path of a code table CSV (relative to the policy file); bundled table when absent.
+    pub code_table: Option<String>,
+    pub statutory: Vec<Statutory>,
+    pub basic: BTreeMap<String, BasicProduct>,
+    #[serde(default)]
+    pub supplementary: BTreeMap<String, SupplementaryProduct>,
+}
+
+/// Statutory parameters for a range of calendar years.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statutory {
+    /// First and last calendar year (inclusive).
+    pub years: [i32; 2],
+    /// Verplicht eigen risico in whole euros (Zvw art. 19).
+    pub compulsory_eigen_risico_eur: u32,
+    /// Rzv 2.31 lid 2: removable full denture.
+    pub full_denture_pct: f64,
+    /// Rzv 2.31 lid 3 sub a: implant denture, lower jaw.
+    pub implant_denture_lower_pct: f64,
+    /// Rzv 2.31 lid 3 sub b: implant denture, upper jaw.
+    pub implant_denture_upper_pct: f64,
+    /// J50, full denture on one jaw and implant denture on the other (seed 004).
+    pub denture_combo_pct: f64,
+    /// Rzv 2.31 lid 4: repair or rebasing.
+    pub denture_repair_pct: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicProduct {
+    pub name: Option<String>,
+    /// Inherit every key not given here from another basic product of the set.
+    pub extends: Option<String>,
+    pub non_contracted_share_pct: Option<f64>,
+    /// `flag` or `deny` (SPEC 4, POK list).
+    pub pok_mismatch: Option<String>,
+    /// Bijzondere tandheelkunde needs toestemming vooraf.
+    pub bt_requires_authorization: Option<bool>,
+    pub bt_authorization_basis: Option<String>,
+    /// Care that needs a referral (verwijzing).
+    pub referrals: Option<Vec<ReferralRule>>,
+    pub frequency_limits: Option<Vec<FrequencyRule>>,
+    pub exclusions: Option<Vec<Rule>>,
+    pub authorizations: Option<Vec<Rule>>,
+    pub providers: Option<Vec<ProviderRule>>,
+    pub source: Option<String>,
+}
+
+/// Which lines a rule applies to. Fields combine with AND; the entries of one list with OR.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    #[serde(default)]
+    pub codes: Vec<String>,
+    #[serde(default)]
+    pub sections: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub min_age: Option<i32>,
+    pub max_age: Option<i32>,
+    /// `bt`, `youth`, `adult`, `lid6`: the entitlement the line is covered under.
+    #[serde(default)]
+    pub entitlements: Vec<String>,
+    pub legal_basis: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrequencyRule {
+    #[serde(flatten)]
+    pub rule: Rule,
+    pub per_year: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderRule {
+    #[serde(flatten)]
+    pub rule: Rule,
+    /// provider_type values allowed to give the matched care.
+    pub allowed: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralRule {
+    #[serde(flatten)]
+    pub rule: Rule,
+    /// The rule only applies to care by these provider types (any provider when empty).
+    #[serde(default)]
+    pub providers: Vec<String>,
+}
+
+/// A supplementary product. Its coverage terms are scored in a later version; the key
+/// is validated against the input's `supplementary_product` column already.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupplementaryProduct {
+    pub name: String,
+    pub source: String,
+}
+
+// ---------------------------------------------------------------- compiled form
+
+/// The entitlement a line is covered under; rules may be restricted to some.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entitlement {
+    None = 0,
+    Bt,
+    Youth,
+    Adult,
+    Lid6,
+}
+
+impl Entitlement {
+    fn parse(s: &str) -> Option<Entitlement> {
+        match s {
+            "bt" => Some(Entitlement::Bt),
+            "youth" => Some(Entitlement::Youth),
+            "adult" => Some(Entitlement::Adult),
+            "lid6" => Some(Entitlement::Lid6),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    pub min_age: i32,
+    pub max_age: i32,
+    /// Bit per Entitlement; 0 = any.
+    pub entitlements: u8,
+    pub basis: u16,
+    /// Static part (code, section, tag) matched per code-table row.
+    pub row_match: Vec<bool>,
+}
+
+impl CompiledRule {
+    #[inline]
+    pub fn applies(&self, row: u32, age: i32, ent: Entitlement) -> bool {
+        self.row_match[row as usize]
+            && age >= self.min_age
+            && age <= self.max_age
+            && (self.entitlements == 0 || self.entitlements & (1 << ent as u8) != 0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledProvider {
+    pub rule: CompiledRule,
+    /// Bit per Provider (for referrals: the providers the rule is limited to; 0 = any).
+    pub allowed: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledFrequency {
+    pub rule: CompiledRule,
+    pub per_year: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledBasic {
+    pub key: String,
+    pub name: String,
+    pub non_contracted_bp: u32,
+    pub pok_deny: bool,
+    pub bt_requires_authorization: bool,
+    pub bt_authorization_basis: u16,
+    pub referrals: Vec<CompiledProvider>,
+    pub frequency: Vec<CompiledFrequency>,
+    pub exclusions: Vec<CompiledRule>,
+    pub authorizations: Vec<CompiledRule>,
+    pub providers: Vec<CompiledProvider>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct YearParams {
+    pub eigen_risico_cents: i64,
+    pub full_denture_bp: u32,
+    pub implant_denture_lower_bp: u32,
+    pub implant_denture_upper_bp: u32,
+    pub denture_combo_bp: u32,
+    pub denture_repair_bp: u32,
+}
+
+/// A validated policy set, ready for the engine.
+#[derive(Debug, Clone)]
+pub struct CompiledPolicy {
+    pub key: String,
+    pub name: String,
+    pub source: String,
+    pub codes: Arc<CodeTable>,
+    pub basic: Vec<CompiledBasic>,
+    pub default_basic: usize,
+    pub supplementary: Vec<(String, String)>,
+    /// Calendar year → parameters.
+    pub years: BTreeMap<i32, YearParams>,
+    /// Legal-basis texts: the statutory table first, then policy texts.
+    pub basis_texts: Vec<String>,
+    /// The raw file, for `Policy.to_toml()` and what-if derivation later.
+    pub raw: PolicyFile,
+}
+
+impl CompiledPolicy {
+    pub fn basic_index(&self, key: &str) -> Option<usize> {
+        self.basic.iter().position(|b| b.key == key)
+    }
+    pub fn supplementary_index(&self, key: &str) -> Option<usize> {
+        self.supplementary.iter().position(|s| s.0 == key)
+    }
+    pub fn year(&self, y: i32) -> Option<&YearParams> {
+        self.years.get(&y)
+    }
+}
+
+/// Load a bundled set by key, or a TOML file by path.
+pub fn load(name_or_path: &str) -> Result<CompiledPolicy> {
+    if let Some((_, text)) = BUNDLED.iter().find(|(k, _)| *k == name_or_path) {
+        return from_toml_str(text, &format!("bundled policy {name_or_path}"), None, true);
+    }
+    let path = std::path::Path::new(name_or_path);
+    if !path.exists() {
+        return Err(Error::Policy {
+            file: name_or_path.into(),
+            key: "-".into(),
+            expected: format!(
+                "a bundled policy set ({}) or an existing TOML file",
+                BUNDLED.iter().map(|b| b.0).collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Policy {
+        file: name_or_path.into(),
+        key: "-".into(),
+        expected: format!("a readable file ({e})"),
+    })?;
+    from_toml_str(&text, name_or_path, path.parent(), false)
+}
+
+fn perr(file: &str, key: impl Into<String>, expected: impl Into<String>) -> Error {
+    Error::Policy { file: file.into(), key: key.into(), expected: expected.into() }
+}
+
+fn pct_to_bp(file: &str, key: &str, v: f64) -> Result<u32> {
+    if !(0.0..=100.0).contains(&v) || !v.is_finite() {
+        return Err(perr(file, key, format!("a percentage from 0 to 100, found {v}")));
+    }
+    Ok((v * 100.0).round() as u32)
+}
+
+/// Merge `extends` chains of basic products on the TOML level (child keys win).
+fn resolve_extends(file: &str, value: &mut toml::Value) -> Result<()> {
+    let Some(basic) = value.get_mut("basic").and_then(|b| b.as_table_mut()) else {
+        return Ok(());
+    };
+    let snapshot = basic.clone();
+    for (key, prod) in basic.iter_mut() {
+        let mut seen = vec![key.clone()];
+        let mut cur = prod.clone();
+        while let Some(parent) = cur.get("extends").and_then(|e| e.as_str()).map(str::to_string) {
+            if seen.contains(&parent) {
+                return Err(perr(file, format!("basic.{key}.extends"), "no cycle of extends"));
+            }
+            let Some(p) = snapshot.get(&parent) else {
+                return Err(perr(file, format!("basic.{key}.extends"), format!("the key of another basic product, found {parent:?}")));
+            };
+            seen.push(parent);
+            let mut merged = p.clone();
+            let (Some(mt), Some(ct)) = (merged.as_table_mut(), cur.as_table()) else {
+                return Err(perr(file, format!("basic.{key}"), "a table"));
+            };
+            for (k, v) in ct {
+                if k != "extends" {
+                    mt.insert(k.clone(), v.clone());
+                }
+            }
+            mt.remove("extends");
+            if let Some(pe) = p.get("extends") {
+                mt.insert("extends".into(), pe.clone());
+            }
+            cur = merged;
+        }
+        *prod = cur;
+    }
+    Ok(())
+}
+
+/// Parse TOML text into the raw policy shape (with `extends` resolved).
+pub fn parse_toml(text: &str, file: &str) -> Result<PolicyFile> {
+    let mut value: toml::Value = toml::from_str(text).map_err(|e| perr(file, toml_err_key(&e), format!("valid TOML ({})", e.message())))?;
+    resolve_extends(file, &mut value)?;
+    PolicyFile::deserialize(value).map_err(|e| perr(file, toml_err_key(&e), e.message().to_string()))
+}
+
+pub fn from_toml_str(text: &str, file: &str, base_dir: Option<&std::path::Path>, bundled: bool) -> Result<CompiledPolicy> {
+    compile(parse_toml(text, file)?, file, base_dir, bundled)
+}
+
+fn toml_err_key(e: &toml::de::Error) -> String {
+    // toml reports the key path in its message; keep the span-free message short.
+    let msg = e.to_string();
+    msg.lines()
+        .find_map(|l| l.strip_prefix("in `").and_then(|r| r.strip_suffix('`')).map(str::to_string))
+        .unwrap_or_else(|| "-".into())
+}
+
+pub fn compile(raw: PolicyFile, file: &str, base_dir: Option<&std::path::Path>, bundled: bool) -> Result<CompiledPolicy> {
+    let codes = match &raw.code_table {
+        None => Arc::new(CodeTable::bundled()),
+        Some(p) => {
+            let path = match base_dir {
+                Some(d) => d.join(p),
+                None => std::path::PathBuf::from(p),
+            };
+            Arc::new(CodeTable::from_csv_path(&path.to_string_lossy())?)
+        }
+    };
+    compile_with_codes(raw, file, codes, bundled)
+}
+
+pub fn compile_with_codes(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, bundled: bool) -> Result<CompiledPolicy> {
+    if raw.source.trim().is_empty() {
+        return Err(perr(file, "source", "a non-empty source citation"));
+    }
+    let mut basis_texts: Vec<String> = BASES.iter().map(|b| b.1.to_string()).collect();
+    let mut basis_id = |text: &str| -> u16 {
+        if let Some(i) = basis_texts.iter().position(|t| t == text) {
+            return i as u16;
+        }
+        basis_texts.push(text.to_string());
+        (basis_texts.len() - 1) as u16
+    };
+
+    // Statutory parameters per year.
+    let mut years = BTreeMap::new();
+    for (i, s) in raw.statutory.iter().enumerate() {
+        let k = |f: &str| format!("statutory[{i}].{f}");
+        if s.years[0] > s.years[1] {
+            return Err(perr(file, k("years"), "[first, last] with first <= last"));
+        }
+        if s.source.trim().is_empty() {
+            return Err(perr(file, k("source"), "a non-empty source citation"));
+        }
+        let p = YearParams {
+            eigen_risico_cents: s.compulsory_eigen_risico_eur as i64 * 100,
+            full_denture_bp: pct_to_bp(file, &k("full_denture_pct"), s.full_denture_pct)?,
+            implant_denture_lower_bp: pct_to_bp(file, &k("implant_denture_lower_pct"), s.implant_denture_lower_pct)?,
+            implant_denture_upper_bp: pct_to_bp(file, &k("implant_denture_upper_pct"), s.implant_denture_upper_pct)?,
+            denture_combo_bp: pct_to_bp(file, &k("denture_combo_pct"), s.denture_combo_pct)?,
+            denture_repair_bp: pct_to_bp(file, &k("denture_repair_pct"), s.denture_repair_pct)?,
+        };
+        for y in s.years[0]..=s.years[1] {
+            if years.insert(y, p).is_some() {
+                return Err(perr(file, k("years"), format!("each calendar year once; {y} appears twice")));
+            }
+        }
+    }
+    if years.is_empty() {
+        return Err(perr(file, "statutory", "at least one [[statutory]] table"));
+    }
+
+    let mut basic = Vec::new();
+    for (key, b) in &raw.basic {
+        let k = |f: &str| format!("basic.{key}.{f}");
+        let need_source = |src: &Option<String>, f: &str| -> Result<()> {
+            if bundled && src.as_deref().map_or(true, |s| s.trim().is_empty()) {
+                return Err(perr(file, k(f), "a source citation (bundled policies cite every value)"));
+            }
+            Ok(())
+        };
+        need_source(&b.source, "source")?;
+        let share = b.non_contracted_share_pct.ok_or_else(|| perr(file, k("non_contracted_share_pct"), "a percentage (reimbursement for non-contracted providers)"))?;
+        let pok_deny = match b.pok_mismatch.as_deref().unwrap_or("flag") {
+            "flag" => false,
+            "deny" => true,
+            other => return Err(perr(file, k("pok_mismatch"), format!("\"flag\" or \"deny\", found {other:?}"))),
+        };
+        let mut rule_of = |r: &Rule, key: String| -> Result<CompiledRule> { compile_rule(r, &key, file, &codes, bundled, &mut basis_id) };
+        let mut frequency = Vec::new();
+        for (i, f) in b.frequency_limits.iter().flatten().enumerate() {
+            frequency.push(CompiledFrequency { rule: rule_of(&f.rule, k(&format!("frequency_limits[{i}]")))?, per_year: f.per_year });
+        }
+        let mut exclusions = Vec::new();
+        for (i, r) in b.exclusions.iter().flatten().enumerate() {
+            exclusions.push(rule_of(r, k(&format!("exclusions[{i}]")))?);
+        }
+        let mut authorizations = Vec::new();
+        for (i, r) in b.authorizations.iter().flatten().enumerate() {
+            authorizations.push(rule_of(r, k(&format!("authorizations[{i}]")))?);
+        }
+        let mut providers = Vec::new();
+        for (i, p) in b.providers.iter().flatten().enumerate() {
+            let kk = k(&format!("providers[{i}]"));
+            let allowed = provider_bits(file, &format!("{kk}.allowed"), &p.allowed)?;
+            providers.push(CompiledProvider { rule: rule_of(&p.rule, kk)?, allowed });
+        }
+        let mut referrals = Vec::new();
+        for (i, p) in b.referrals.iter().flatten().enumerate() {
+            let kk = k(&format!("referrals[{i}]"));
+            let allowed = provider_bits(file, &format!("{kk}.providers"), &p.providers)?;
+            referrals.push(CompiledProvider { rule: rule_of(&p.rule, kk)?, allowed });
+        }
+        let bt_basis = b.bt_authorization_basis.clone().unwrap_or_else(|| "Bzv 2.7 lid 1; policy: toestemming vooraf".into());
+        basic.push(CompiledBasic {
+            key: key.clone(),
+            name: b.name.clone().unwrap_or_else(|| key.clone()),
+            non_contracted_bp: pct_to_bp(file, &k("non_contracted_share_pct"), share)?,
+            pok_deny,
+            bt_requires_authorization: b.bt_requires_authorization.unwrap_or(true),
+            bt_authorization_basis: basis_id(&bt_basis),
+            referrals,
+            frequency,
+            exclusions,
+            authorizations,
+            providers,
+        });
+    }
+    let default_basic = basic.iter().position(|b| b.key == raw.default_basic_product).ok_or_else(|| {
+        perr(file, "default_basic_product", format!("one of the [basic.*] keys ({}), found {:?}", raw.basic.keys().cloned().collect::<Vec<_>>().join(", "), raw.default_basic_product))
+    })?;
+    let mut supplementary = Vec::new();
+    for (key, s) in &raw.supplementary {
+        if bundled && s.source.trim().is_empty() {
+            return Err(perr(file, format!("supplementary.{key}.source"), "a source citation"));
+        }
+        supplementary.push((key.clone(), s.name.clone()));
+    }
+    Ok(CompiledPolicy {
+        key: raw.key.clone(),
+        name: raw.name.clone(),
+        source: raw.source.clone(),
+        codes,
+        basic,
+        default_basic,
+        supplementary,
+        years,
+        basis_texts,
+        raw,
+    })
+}
+
+fn provider_bits(file: &str, key: &str, names: &[String]) -> Result<u16> {
+    let mut bits = 0u16;
+    for n in names {
+        let p = Provider::parse(n).filter(|p| *p != Provider::Unknown).ok_or_else(|| {
+            perr(file, key, format!("provider types from {:?}, found {n:?}", Provider::NAMES))
+        })?;
+        bits |= 1 << p as u8;
+    }
+    Ok(bits)
+}
+
+fn compile_rule(r: &Rule, key: &str, file: &str, codes: &CodeTable, bundled: bool, basis_id: &mut impl FnMut(&str) -> u16) -> Result<CompiledRule> {
+    if r.legal_basis.trim().is_empty() {
+        return Err(perr(file, format!("{key}.legal_basis"), "a non-empty legal basis (shown in the output)"));
+    }
+    if bundled && r.source.trim().is_empty() {
+        return Err(perr(file, format!("{key}.source"), "a source citation"));
+    }
+    let mut tag_bits = 0u32;
+    for t in &r.tags {
+        tag_bits |= tag::parse(t).ok_or_else(|| perr(file, format!("{key}.tags"), format!("tags from {:?}, found {t:?}", tag::NAMES.iter().map(|n| n.0).collect::<Vec<_>>())))?;
+    }
+    let mut sections = Vec::new();
+    for s in &r.sections {
+        if s.len() != 1 || !s.as_bytes()[0].is_ascii_uppercase() {
+            return Err(perr(file, format!("{key}.sections"), format!("single upper-case section letters, found {s:?}")));
+        }
+        sections.push(s.as_bytes()[0]);
+    }
+    let mut ents = 0u8;
+    for e in &r.entitlements {
+        let en = Entitlement::parse(e).ok_or_else(|| perr(file, format!("{key}.entitlements"), format!("bt, youth, adult or lid6, found {e:?}")))?;
+        ents |= 1 << en as u8;
+    }
+    let patterns: Vec<(String, bool)> = r
+        .codes
+        .iter()
+        .map(|c| {
+            let c = c.trim().to_ascii_uppercase();
+            match c.strip_suffix('*') {
+                Some(p) => (p.to_string(), true),
+                None => (c, false),
+            }
+        })
+        .collect();
+    let row_match = codes
+        .rows
+        .iter()
+        .map(|row| {
+            (patterns.is_empty() || patterns.iter().any(|(p, prefix)| if *prefix { row.code.starts_with(p.as_str()) } else { row.code == *p }))
+                && (sections.is_empty() || sections.contains(&row.section))
+                && (tag_bits == 0 || row.tags & tag_bits != 0)
+        })
+        .collect();
+    Ok(CompiledRule {
+        min_age: r.min_age.unwrap_or(0),
+        max_age: r.max_age.unwrap_or(i32::MAX),
+        entitlements: ents,
+        basis: basis_id(&r.legal_basis),
+        row_match,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_sets_load() {
+        for (key, _) in BUNDLED {
+            let p = load(key).unwrap_or_else(|e| panic!("{key}: {e}"));
+            assert_eq!(&p.key, key);
+            assert_eq!(p.year(2022).unwrap().eigen_risico_cents, 38_500);
+        }
+        let d = load("defriesland-2022").unwrap();
+        let zb = &d.basic[d.basic_index("zelf-bewust").unwrap()];
+        assert_eq!(zb.non_contracted_bp, 7_500);
+        assert_eq!(zb.exclusions.len(), 2, "extends inherits the exclusions");
+    }
+
+    #[test]
+    fn errors_name_file_key_and_expectation() {
+        let text = BUNDLED[0].1.replace("non_contracted_share_pct = 80", "non_contracted_share_pct = 180");
+        let e = from_toml_str(&text, "my.toml", None, false).unwrap_err().to_string();
+        assert!(e.contains("my.toml") && e.contains("non_contracted_share_pct") && e.contains("0 to 100"), "{e}");
+        let text = BUNDLED[0].1.replace("per_year = 1", "per_year = 1\nper_month = 3");
+        let e = from_toml_str(&text, "my.toml", None, false).unwrap_err().to_string();
+        assert!(e.contains("my.toml") && e.contains("per_month"), "{e}");
+        let e = load("no-such-policy").unwrap_err().to_string();
+        assert!(e.contains("defriesland-2022"), "{e}");
+    }
+}

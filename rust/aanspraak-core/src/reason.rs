@@ -1,0 +1,132 @@
+//! The one catalogue of outcomes: every reason code and every statutory legal basis,
+//! each with its text in one place. `aanspraak.reasons()` hands this table to Python.
+
+/// Why a line was (not) paid by the basic insurance. Stable upper-case names.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    Covered = 0,
+    NotInsuredAdult,
+    NotInsuredYouth,
+    OrthoNotSevere,
+    OutsideEstheticZone,
+    NoShow,
+    FrequencyLimit,
+    AuthorizationMissing,
+    ReferralMissing,
+    ProviderNotQualified,
+    PokMismatch,
+    NotInsuredOnRequest,
+    InsurerExclusion,
+    UnknownCode,
+    InvalidInput,
+    DomainNotScored,
+}
+
+/// (reason, name, meaning, legal basis it usually rests on, example line)
+pub const REASONS: &[(Reason, &str, &str, &str, &str)] = &[
+    (Reason::Covered, "COVERED", "Covered by the basic insurance; the legal_basis column names the entitlement and any eigen bijdrage.", "Zvw art. 10, 11; Bzv 2.7", "C11 for a child of 8"),
+    (Reason::NotInsuredAdult, "NOT_INSURED_ADULT", "Dental care for an insured of 18 or over that Bzv 2.7 lid 5 does not cover (and no bijzondere tandheelkunde or lid 6).", "Bzv 2.7 lid 5", "V21 filling for an adult of 40"),
+    (Reason::NotInsuredYouth, "NOT_INSURED_YOUTH", "Dental care for an insured under 18 outside Bzv 2.7 lid 4 (implants, crowns and bridges, orthodontics).", "Bzv 2.7 lid 4", "R24 crown for a child of 12"),
+    (Reason::OrthoNotSevere, "ORTHO_NOT_SEVERE", "Orthodontics under bijzondere tandheelkunde without a very severe developmental or growth disorder (ortho_severe false).", "Bzv 2.7 lid 3", "seed 002: F-codes after osteotomy, open bite not on the indicative list"),
+    (Reason::OutsideEstheticZone, "OUTSIDE_ESTHETIC_ZONE", "J87 / J19 (2026: J060 / J053) on an element outside the esthetic zone 14-24, or with no element.", "NZa prestatiebeschrijving J87/J19 (esthetische zone 14-24); seed 004 r.o. 8.4-8.5", "seed 004: J87 on element 43"),
+    (Reason::NoShow, "NO_SHOW", "A fee for a missed appointment is never insured care.", "Zvw art. 11; Bzv 2.7 (geen zorg)", "a no-show code"),
+    (Reason::FrequencyLimit, "FREQUENCY_LIMIT", "Under 18: a second periodic exam or third fluoride application in a calendar year without authorisation.", "Bzv 2.7 lid 4 sub a / sub d", "second C11 in 2022 for a child, authorization false"),
+    (Reason::AuthorizationMissing, "AUTHORIZATION_MISSING", "The care needs prior authorisation (toestemming vooraf) and authorization is false.", "policy conditions (toestemming vooraf); Bzv 2.7 lid 1 via the policy", "J39 with authorization false (De Friesland 2022)"),
+    (Reason::ReferralMissing, "REFERRAL_MISSING", "Care by a kaakchirurg or a centrum bijzondere tandheelkunde without the required referral (referral false).", "policy conditions (verwijzing)", "H35 by a kaakchirurg, referral false (De Friesland 2022)"),
+    (Reason::ProviderNotQualified, "PROVIDER_NOT_QUALIFIED", "The policy says who may give this care and provider_type is a known other provider.", "policy conditions (wie mag deze zorg verlenen)", "bijzondere tandheelkunde orthodontics by a tandarts (De Friesland 2022)"),
+    (Reason::PokMismatch, "POK_MISMATCH", "A POK-list procedure declared in daycare or inpatient, on a product that denies it.", "policy conditions (POK-lijst)", "DER 038911 in daycare"),
+    (Reason::NotInsuredOnRequest, "NOT_INSURED_ON_REQUEST", "Hospital care on the patient's own request is not insured care.", "Zvw art. 10 a; NZa zorgactiviteiten op verzoek patiënt", "199872"),
+    (Reason::InsurerExclusion, "INSURER_EXCLUSION", "The insurer's policy conditions exclude this code.", "policy conditions (uitsluitingen)", "M80 for a child (De Friesland 2022)"),
+    (Reason::UnknownCode, "UNKNOWN_CODE", "The code is not in the code table for the treatment date.", "NZa prestatiecodelijst of the treatment year", "J087 declared in 2022"),
+    (Reason::InvalidInput, "INVALID_INPUT", "The row has a bad value (see the message column); it pays nothing and patient_paid is the amount when that is valid.", "aanspraak input validation (SPEC 8)", "a negative amount"),
+    (Reason::DomainNotScored, "DOMAIN_NOT_SCORED", "Hospital care (msz) lines are carried through unscored in this version: nothing paid by the basic insurance.", "aanspraak: msz scoring not yet available", "038911"),
+];
+
+impl Reason {
+    pub fn name(self) -> &'static str {
+        REASONS[self as usize].1
+    }
+    pub fn all() -> impl Iterator<Item = Reason> {
+        REASONS.iter().map(|r| r.0)
+    }
+}
+
+/// The statutory legal bases the engine itself cites. Policy rules add their own texts
+/// after these (see `policy::CompiledPolicy::basis_texts`).
+#[repr(u16)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Basis {
+    Bzv27Lid1a = 0,
+    Bzv27Lid1b,
+    Bzv27Lid1c,
+    Bzv27Lid1aLid2,
+    Bzv27Lid1aRzv231Lid1,
+    Bzv27Lid1bRzv231Lid1,
+    Bzv27Lid1cRzv231Lid1,
+    Bzv27Lid3,
+    Bzv27Lid4,
+    Bzv27Lid4a,
+    Bzv27Lid4d,
+    Bzv27Lid5,
+    Bzv27Lid5a,
+    Bzv27Lid5bRzv231Lid2,
+    Bzv27Lid5bRzv231Lid3a,
+    Bzv27Lid5bRzv231Lid3b,
+    Bzv27Lid5bJ50,
+    Bzv27Lid5bRzv231Lid4,
+    Bzv27Lid6,
+    EstheticZone,
+    NoShow,
+    UnknownCode,
+    InvalidInput,
+    MszNotScored,
+}
+
+pub const BASES: &[(Basis, &str)] = &[
+    (Basis::Bzv27Lid1a, "Bzv 2.7 lid 1 sub a"),
+    (Basis::Bzv27Lid1b, "Bzv 2.7 lid 1 sub b"),
+    (Basis::Bzv27Lid1c, "Bzv 2.7 lid 1 sub c"),
+    (Basis::Bzv27Lid1aLid2, "Bzv 2.7 lid 1 sub a, lid 2"),
+    (Basis::Bzv27Lid1aRzv231Lid1, "Bzv 2.7 lid 1 sub a; Rzv 2.31 lid 1"),
+    (Basis::Bzv27Lid1bRzv231Lid1, "Bzv 2.7 lid 1 sub b; Rzv 2.31 lid 1"),
+    (Basis::Bzv27Lid1cRzv231Lid1, "Bzv 2.7 lid 1 sub c; Rzv 2.31 lid 1"),
+    (Basis::Bzv27Lid3, "Bzv 2.7 lid 3"),
+    (Basis::Bzv27Lid4, "Bzv 2.7 lid 4"),
+    (Basis::Bzv27Lid4a, "Bzv 2.7 lid 4 sub a"),
+    (Basis::Bzv27Lid4d, "Bzv 2.7 lid 4 sub d"),
+    (Basis::Bzv27Lid5, "Bzv 2.7 lid 5"),
+    (Basis::Bzv27Lid5a, "Bzv 2.7 lid 5 sub a"),
+    (Basis::Bzv27Lid5bRzv231Lid2, "Bzv 2.7 lid 5 sub b; Rzv 2.31 lid 2"),
+    (Basis::Bzv27Lid5bRzv231Lid3a, "Bzv 2.7 lid 5 sub b; Rzv 2.31 lid 3 sub a"),
+    (Basis::Bzv27Lid5bRzv231Lid3b, "Bzv 2.7 lid 5 sub b; Rzv 2.31 lid 3 sub b"),
+    (Basis::Bzv27Lid5bJ50, "Bzv 2.7 lid 5 sub b; Rzv 2.31 lid 2-3; J50 17 % (seed 004 art. 3.12.2)"),
+    (Basis::Bzv27Lid5bRzv231Lid4, "Bzv 2.7 lid 5 sub b; Rzv 2.31 lid 4"),
+    (Basis::Bzv27Lid6, "Bzv 2.7 lid 6"),
+    (Basis::EstheticZone, "NZa J87/J19 esthetische zone (elementen 14-24); seed 004 r.o. 8.4-8.5"),
+    (Basis::NoShow, "Zvw art. 11; niet nagekomen afspraak is geen zorg"),
+    (Basis::UnknownCode, "NZa prestatiecodelijst (code unknown on treatment date)"),
+    (Basis::InvalidInput, "aanspraak input validation (SPEC 8)"),
+    (Basis::MszNotScored, "aanspraak: msz scoring not yet available"),
+];
+
+impl Basis {
+    pub fn text(self) -> &'static str {
+        BASES[self as usize].1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_in_enum_order() {
+        for (i, r) in REASONS.iter().enumerate() {
+            assert_eq!(r.0 as usize, i, "{}", r.1);
+        }
+        for (i, b) in BASES.iter().enumerate() {
+            assert_eq!(b.0 as usize, i, "{}", b.1);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Coverage of a dental line under the basic insurance, in the order of SPEC 3.2 and the
+//! reason precedence of SPEC 10.3: code rules → entitlement → insurer exclusion →
+//! authorisation → who may give the care → referral. Stateless: one line at a time.
+//! Frequency limits and the eigen risico need an insured's other lines: see `ledger`.
+
+pub mod adult;
+pub mod bt;
+pub mod code_rules;
+pub mod eigen_bijdrage;
+pub mod insurer;
+pub mod lid6;
+pub mod youth;
+
+use crate::codes::{CodeRow, Jaw};
+use crate::input::{Provider, Tri};
+use crate::policy::{CompiledBasic, Entitlement};
+use crate::reason::{Basis, Reason};
+
+/// What the rules know about one line.
+#[derive(Debug, Clone, Copy)]
+pub struct LineFacts<'a> {
+    pub age: i32,
+    pub row_idx: u32,
+    pub row: &'a CodeRow,
+    pub element: u8,
+    /// Jaw from the line (or derived from the element).
+    pub jaw: Jaw,
+    pub provider: Provider,
+    pub authorization: Tri,
+    /// 0 none, 1 a, 2 b, 3 c.
+    pub bt_indication: u8,
+    pub bt_related: Tri,
+    pub ortho_severe: bool,
+    pub severely_resorbed: bool,
+    pub missing_cause: u8,
+    pub need_before_18: bool,
+    pub referral: Tri,
+}
+
+/// An entitlement found by the statutory rules, or the reason there is none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statutory {
+    Covered { entitlement: Entitlement, basis: Basis },
+    NotCovered { reason: Reason, basis: Basis },
+}
+
+impl Statutory {
+    pub fn is_covered(&self) -> bool {
+        matches!(self, Statutory::Covered { .. })
+    }
+}
+
+/// The stateless verdict on a line.
+#[derive(Debug, Clone, Copy)]
+pub struct Verdict {
+    pub covered: bool,
+    pub reason: Reason,
+    /// Index into the policy's legal-basis texts.
+    pub basis: u16,
+    pub entitlement: Entitlement,
+    pub authorization_required: bool,
+    /// Eigen bijdrage in basis points of `allowed` (Rzv 2.31), 10 000 = all of it.
+    pub eigen_bijdrage_bp: u32,
+}
+
+impl Verdict {
+    pub fn refused(reason: Reason, basis: u16) -> Verdict {
+        Verdict {
+            covered: false,
+            reason,
+            basis,
+            entitlement: Entitlement::None,
+            authorization_required: false,
+            eigen_bijdrage_bp: 0,
+        }
+    }
+}
+
+/// The statutory entitlement without bijzondere tandheelkunde (Bzv 2.7 lid 4, 5, 6).
+pub fn regular(f: &LineFacts) -> Statutory {
+    let by_age = if f.age < 18 { youth::entitlement(f) } else { adult::entitlement(f) };
+    if by_age.is_covered() {
+        return by_age;
+    }
+    lid6::entitlement(f).unwrap_or(by_age)
+}
+
+/// Judge one dental line (SPEC 3.2 steps 1-6).
+pub fn judge(f: &LineFacts, product: &CompiledBasic, params: &crate::policy::YearParams) -> Verdict {
+    // 1. Code rules that hold everywhere.
+    if let Some((reason, basis)) = code_rules::refusal(f) {
+        return Verdict::refused(reason, basis as u16);
+    }
+    // 2-5. Entitlement: bijzondere tandheelkunde first, the regular rules otherwise.
+    let regular = regular(f);
+    let statutory = match bt::entitlement(f) {
+        None => regular,
+        Some(bt) if bt.is_covered() => bt,
+        // A refused BT route falls back to the regular rules; if they refuse too, the
+        // more specific BT reason (e.g. ORTHO_NOT_SEVERE) stands.
+        Some(bt) => if regular.is_covered() { regular } else { bt },
+    };
+    let (entitlement, basis) = match statutory {
+        Statutory::NotCovered { reason, basis } => return Verdict::refused(reason, basis as u16),
+        Statutory::Covered { entitlement, basis } => (entitlement, basis),
+    };
+    let eigen_bijdrage_bp = eigen_bijdrage::basis_points(f, entitlement, &regular, params);
+    let basis = eigen_bijdrage::basis_with_bijdrage(f, entitlement, basis);
+    // 6. Insurer rules.
+    let mut v = Verdict {
+        covered: true,
+        reason: Reason::Covered,
+        basis: basis as u16,
+        entitlement,
+        authorization_required: false,
+        eigen_bijdrage_bp,
+    };
+    insurer::apply(f, product, &mut v);
+    v
+}
+
+/// FDI elements whose first digit says the jaw: 1x, 2x, 5x, 6x upper; 3x, 4x, 7x, 8x lower.
+pub fn jaw_of_element(element: u8) -> Jaw {
+    match element / 10 {
+        1 | 2 | 5 | 6 => Jaw::Upper,
+        3 | 4 | 7 | 8 => Jaw::Lower,
+        _ => Jaw::Unknown,
+    }
+}

@@ -1,0 +1,234 @@
+//! String columns in every Arrow layout polars and pyarrow hand over (Utf8, LargeUtf8,
+//! Utf8View, Dictionary of those), interned once per distinct value, never per row.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::*;
+use arrow_array::{Array, ArrayRef, DictionaryArray, StringViewArray};
+use arrow_schema::DataType;
+use foldhash::{HashMap, HashMapExt};
+
+/// A chunked string column.
+pub struct StrCol<'a> {
+    chunks: &'a [ArrayRef],
+}
+
+impl<'a> StrCol<'a> {
+    pub fn new(chunks: &'a [ArrayRef]) -> Self {
+        StrCol { chunks }
+    }
+
+    pub fn null_count(&self) -> usize {
+        self.chunks.iter().map(|c| c.logical_null_count()).sum()
+    }
+
+    /// Visit every row's bytes (None for null), in order.
+    pub fn for_each(&self, mut f: impl FnMut(usize, Option<&[u8]>)) {
+        let mut off = 0;
+        for c in self.chunks {
+            visit(c.as_ref(), &mut |i, s| f(off + i, s));
+            off += c.len();
+        }
+    }
+}
+
+fn visit(arr: &dyn Array, f: &mut dyn FnMut(usize, Option<&[u8]>)) {
+    match arr.data_type() {
+        DataType::Utf8 => arr.as_string::<i32>().iter().enumerate().for_each(|(i, s)| f(i, s.map(str::as_bytes))),
+        DataType::LargeUtf8 => arr.as_string::<i64>().iter().enumerate().for_each(|(i, s)| f(i, s.map(str::as_bytes))),
+        DataType::Utf8View => arr.as_string_view().iter().enumerate().for_each(|(i, s)| f(i, s.map(str::as_bytes))),
+        DataType::Dictionary(k, _) => {
+            macro_rules! dict {
+                ($t:ty) => {{
+                    let d: &DictionaryArray<$t> = arr.as_dictionary::<$t>();
+                    let values = d.values();
+                    let mut vals: Vec<Option<Vec<u8>>> = Vec::with_capacity(values.len());
+                    visit(values.as_ref(), &mut |_, s| vals.push(s.map(<[u8]>::to_vec)));
+                    for (i, k) in d.keys().iter().enumerate() {
+                        f(i, k.and_then(|k| vals[k as usize].as_deref()));
+                    }
+                }};
+            }
+            match k.as_ref() {
+                DataType::Int8 => dict!(Int8Type),
+                DataType::Int16 => dict!(Int16Type),
+                DataType::Int32 => dict!(Int32Type),
+                DataType::Int64 => dict!(Int64Type),
+                DataType::UInt8 => dict!(UInt8Type),
+                DataType::UInt16 => dict!(UInt16Type),
+                DataType::UInt32 => dict!(UInt32Type),
+                _ => dict!(UInt64Type),
+            }
+        }
+        DataType::Null => (0..arr.len()).for_each(|i| f(i, None)),
+        other => unreachable!("not a string column: {other}"),
+    }
+}
+
+/// The view of a short string (≤ 12 bytes) with the bytes past its length masked off,
+/// usable as an exact hash key.
+#[inline(always)]
+fn short_view_key(view: u128) -> Option<u128> {
+    let len = (view as u32) as usize;
+    if len > 12 {
+        return None;
+    }
+    let keep_bits = 32 + 8 * len as u32;
+    let mask = if keep_bits >= 128 { u128::MAX } else { (1u128 << keep_bits) - 1 };
+    Some(view & mask)
+}
+
+/// Map each row through `f` (called once per distinct value); `null` for null rows.
+pub fn map_strings<T: Copy + Send>(col: &StrCol, n: usize, null: T, f: impl Fn(&[u8]) -> T) -> Vec<T> {
+    let mut out = vec![null; n];
+    let mut off = 0;
+    for c in col.chunks {
+        let len = c.len();
+        let dst = &mut out[off..off + len];
+        match c.data_type() {
+            DataType::Utf8View => {
+                let a: &StringViewArray = c.as_string_view();
+                let mut short: HashMap<u128, T> = HashMap::new();
+                let mut long: HashMap<Vec<u8>, T> = HashMap::new();
+                let views = a.views();
+                for i in 0..len {
+                    if a.is_null(i) {
+                        continue;
+                    }
+                    dst[i] = match short_view_key(views[i]) {
+                        Some(k) => *short.entry(k).or_insert_with(|| f(a.value(i).as_bytes())),
+                        None => {
+                            let s = a.value(i).as_bytes();
+                            match long.get(s) {
+                                Some(v) => *v,
+                                None => {
+                                    let v = f(s);
+                                    long.insert(s.to_vec(), v);
+                                    v
+                                }
+                            }
+                        }
+                    };
+                }
+            }
+            _ => {
+                // Utf8, LargeUtf8, Dictionary: one lookup per row, one call of `f` per
+                // distinct value (a dictionary's values are visited once by `visit`).
+                let mut cache: HashMap<Vec<u8>, T> = HashMap::new();
+                visit(c.as_ref(), &mut |i, s| {
+                    if let Some(s) = s {
+                        dst[i] = match cache.get(s) {
+                            Some(v) => *v,
+                            None => {
+                                let v = f(s);
+                                cache.insert(s.to_vec(), v);
+                                v
+                            }
+                        };
+                    }
+                });
+            }
+        }
+        off += len;
+    }
+    out
+}
+
+/// Dense ids 0..k for the distinct values in order of first appearance; u32::MAX for null.
+pub fn dense_ids(col: &StrCol, n: usize) -> Vec<u32> {
+    let mut next: u32 = 0;
+    let mut out = vec![u32::MAX; n];
+    let mut short: HashMap<u128, u32> = HashMap::new();
+    let mut long: HashMap<Vec<u8>, u32> = HashMap::new();
+    let mut off = 0;
+    for c in col.chunks {
+        let len = c.len();
+        let dst = &mut out[off..off + len];
+        if let DataType::Utf8View = c.data_type() {
+            let a: &StringViewArray = c.as_string_view();
+            let views = a.views();
+            for i in 0..len {
+                if a.is_null(i) {
+                    continue;
+                }
+                dst[i] = match short_view_key(views[i]) {
+                    Some(k) => *short.entry(k).or_insert_with(|| {
+                        next += 1;
+                        next - 1
+                    }),
+                    None => *long.entry(a.value(i).as_bytes().to_vec()).or_insert_with(|| {
+                        next += 1;
+                        next - 1
+                    }),
+                };
+            }
+        } else {
+            // Other layouts: key on the bytes. Short strings go through the same u128
+            // packing as views so that ids agree across chunks of different layouts.
+            visit(c.as_ref(), &mut |i, s| {
+                if let Some(s) = s {
+                    let id = if s.len() <= 12 {
+                        let mut buf = [0u8; 16];
+                        buf[..4].copy_from_slice(&(s.len() as u32).to_le_bytes());
+                        buf[4..4 + s.len()].copy_from_slice(s);
+                        *short.entry(u128::from_le_bytes(buf)).or_insert_with(|| {
+                            next += 1;
+                            next - 1
+                        })
+                    } else {
+                        match long.get(s) {
+                            Some(v) => *v,
+                            None => {
+                                long.insert(s.to_vec(), next);
+                                next += 1;
+                                next - 1
+                            }
+                        }
+                    };
+                    dst[i] = id;
+                }
+            });
+        }
+        off += len;
+    }
+    out
+}
+
+/// The distinct values behind `dense_ids`, indexed by id.
+pub fn distinct_values(col: &StrCol, ids: &[u32]) -> Vec<Vec<u8>> {
+    let k = ids.iter().filter(|&&i| i != u32::MAX).map(|&i| i as usize + 1).max().unwrap_or(0);
+    let mut vals: Vec<Option<Vec<u8>>> = vec![None; k];
+    let mut found = 0;
+    col.for_each(|i, s| {
+        if found == k {
+            return;
+        }
+        let id = ids[i];
+        if id != u32::MAX && vals[id as usize].is_none() {
+            vals[id as usize] = s.map(<[u8]>::to_vec);
+            found += 1;
+        }
+    });
+    vals.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{DictionaryArray, StringArray, StringViewArray};
+    use std::sync::Arc;
+
+    #[test]
+    fn same_ids_across_layouts() {
+        let a: ArrayRef = Arc::new(StringViewArray::from(vec![Some("C11"), None, Some("a-very-long-insured-id-0001"), Some("C11")]));
+        let b: ArrayRef = Arc::new(StringArray::from(vec![Some("a-very-long-insured-id-0001"), Some("C11")]));
+        let d: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::from_iter(vec![Some("M40"), Some("C11")]));
+        let chunks = vec![a, b, d];
+        let col = StrCol::new(&chunks);
+        let ids = dense_ids(&col, 8);
+        assert_eq!(ids, vec![0, u32::MAX, 1, 0, 1, 0, 2, 0]);
+        let vals = distinct_values(&col, &ids);
+        assert_eq!(vals, vec![b"C11".to_vec(), b"a-very-long-insured-id-0001".to_vec(), b"M40".to_vec()]);
+        let mapped = map_strings(&col, 8, 0u8, |s| s.len() as u8);
+        assert_eq!(mapped, vec![3, 0, 27, 3, 27, 3, 3, 3]);
+    }
+}

@@ -1,0 +1,166 @@
+//! Thin pyo3 layer: Arrow in (any `__arrow_c_stream__` object), Arrow out (pyarrow
+//! Table), errors mapped to Python exceptions, the GIL released while Rust works.
+
+use aanspraak_core::codes::{tag, CodeTable};
+use aanspraak_core::policy::{self, CompiledPolicy};
+use aanspraak_core::reason::REASONS;
+use aanspraak_core::Error;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3_arrow::PyTable;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+create_exception!(_core, SchemaError, PyValueError, "The input table lacks a required column or has an unusable type.");
+create_exception!(_core, PolicyError, PyValueError, "A policy file or reference table is invalid.");
+
+fn to_py(e: Error) -> PyErr {
+    match e {
+        Error::Schema { .. } => SchemaError::new_err(e.to_string()),
+        Error::Policy { .. } => PolicyError::new_err(e.to_string()),
+        Error::Other(m) => PyRuntimeError::new_err(m),
+    }
+}
+
+/// Run `f` so that a Rust panic becomes a Python RuntimeError, never a crash.
+fn guarded<T>(f: impl FnOnce() -> aanspraak_core::Result<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(to_py),
+        Err(p) => {
+            let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+            Err(PyRuntimeError::new_err(format!("internal error in aanspraak (please report): {msg}")))
+        }
+    }
+}
+
+/// A compiled policy set.
+#[pyclass(module = "aanspraak._core", name = "CompiledPolicy", frozen)]
+struct PyPolicy {
+    inner: Arc<CompiledPolicy>,
+}
+
+#[pymethods]
+impl PyPolicy {
+    /// Load a bundled policy set by key, or a TOML file by path.
+    #[staticmethod]
+    fn load(py: Python<'_>, name_or_path: String) -> PyResult<Self> {
+        let p = py.detach(|| guarded(|| policy::load(&name_or_path)))?;
+        Ok(PyPolicy { inner: Arc::new(p) })
+    }
+
+    /// Compile a policy set from TOML text; `origin` names it in error messages.
+    /// `code_table_csv` replaces the bundled code table when given.
+    #[staticmethod]
+    #[pyo3(signature = (text, origin, code_table_csv=None))]
+    fn from_toml(py: Python<'_>, text: String, origin: String, code_table_csv: Option<String>) -> PyResult<Self> {
+        let p = py.detach(|| {
+            guarded(|| {
+                let raw = policy::parse_toml(&text, &origin)?;
+                let codes = match &code_table_csv {
+                    Some(csv) => Arc::new(CodeTable::from_csv_str(csv, &format!("{origin} code table"))?),
+                    None => Arc::new(CodeTable::bundled()),
+                };
+                policy::compile_with_codes(raw, &origin, codes, false)
+            })
+        })?;
+        Ok(PyPolicy { inner: Arc::new(p) })
+    }
+
+    #[getter]
+    fn key(&self) -> String {
+        self.inner.key.clone()
+    }
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+    #[getter]
+    fn source(&self) -> String {
+        self.inner.source.clone()
+    }
+    #[getter]
+    fn default_basic_product(&self) -> String {
+        self.inner.basic[self.inner.default_basic].key.clone()
+    }
+    /// (key, name, non-contracted share in %) per basic product.
+    fn basic_products(&self) -> Vec<(String, String, f64)> {
+        self.inner.basic.iter().map(|b| (b.key.clone(), b.name.clone(), b.non_contracted_bp as f64 / 100.0)).collect()
+    }
+    /// (key, name) per supplementary product.
+    fn supplementary_products(&self) -> Vec<(String, String)> {
+        self.inner.supplementary.clone()
+    }
+    /// (year, eigen risico in cents) per calendar year with parameters.
+    fn eigen_risico_by_year(&self) -> Vec<(i32, i64)> {
+        self.inner.years.iter().map(|(y, p)| (*y, p.eigen_risico_cents)).collect()
+    }
+
+    /// Score an Arrow table; returns a pyarrow Table of the output columns in input order.
+    fn score<'py>(&self, py: Python<'py>, table: PyTable) -> PyResult<Bound<'py, PyAny>> {
+        let (batches, schema) = table.into_inner();
+        let pol = self.inner.clone();
+        let out = py.detach(move || guarded(|| aanspraak_core::score(schema, &batches, &pol)))?;
+        let schema = out.schema();
+        let t = PyTable::try_new(vec![out], schema)?;
+        Ok(t.into_pyarrow(py)?)
+    }
+}
+
+/// The reason catalogue: (code, meaning, legal basis, example).
+#[pyfunction]
+fn reasons() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    REASONS.iter().map(|r| (r.1, r.2, r.3, r.4)).collect()
+}
+
+/// Keys of the bundled policy sets.
+#[pyfunction]
+fn bundled_policies() -> Vec<&'static str> {
+    policy::BUNDLED.iter().map(|b| b.0).collect()
+}
+
+/// The TOML text of a bundled policy set.
+#[pyfunction]
+fn bundled_policy_toml(key: &str) -> PyResult<&'static str> {
+    policy::BUNDLED.iter().find(|b| b.0 == key).map(|b| b.1).ok_or_else(|| PolicyError::new_err(format!("no bundled policy set {key:?}")))
+}
+
+/// The CSV text of the bundled dental code table.
+#[pyfunction]
+fn bundled_code_table_csv() -> &'static str {
+    aanspraak_core::codes::BUNDLED_DENTAL
+}
+
+/// Validate a code table CSV; returns its number of rows.
+#[pyfunction]
+fn check_code_table(text: &str, origin: &str) -> PyResult<usize> {
+    guarded(|| CodeTable::from_csv_str(text, origin).map(|t| t.rows.len()))
+}
+
+/// Tag names the code table may use.
+#[pyfunction]
+fn tag_names() -> Vec<&'static str> {
+    tag::NAMES.iter().map(|t| t.0).collect()
+}
+
+/// Output column names, in order.
+#[pyfunction]
+fn output_columns() -> Vec<&'static str> {
+    aanspraak_core::output::COLUMNS.to_vec()
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", aanspraak_core::version())?;
+    m.add("SchemaError", m.py().get_type::<SchemaError>())?;
+    m.add("PolicyError", m.py().get_type::<PolicyError>())?;
+    m.add_class::<PyPolicy>()?;
+    m.add_function(wrap_pyfunction!(reasons, m)?)?;
+    m.add_function(wrap_pyfunction!(bundled_policies, m)?)?;
+    m.add_function(wrap_pyfunction!(bundled_policy_toml, m)?)?;
+    m.add_function(wrap_pyfunction!(bundled_code_table_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(check_code_table, m)?)?;
+    m.add_function(wrap_pyfunction!(tag_names, m)?)?;
+    m.add_function(wrap_pyfunction!(output_columns, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,389 @@
+"""Tests for aanspraak.synthetic: SYNTHETIC dental declaration lines."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import importlib.util
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE_CSV = REPO.parent / "shared" / "reference" / "nza_mondzorg_codes.csv"
+
+
+def _load_synthetic():
+    """Import aanspraak.synthetic; if the package cannot be imported (e.g. its
+    compiled core is not built yet), load the module file on its own."""
+    try:
+        from aanspraak import synthetic  # type: ignore[import-not-found]
+
+        return synthetic
+    except Exception:  # noqa: BLE001 - ImportError or an error inside __init__
+        path = REPO / "python" / "aanspraak" / "synthetic.py"
+        spec = importlib.util.spec_from_file_location("_aanspraak_synthetic", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+
+synthetic = _load_synthetic()
+declarations = synthetic.declarations
+
+EXPECTED_SCHEMA = {
+    "line_id": pl.Int64,
+    "insured_id": pl.String,
+    "birth_date": pl.Date,
+    "treatment_date": pl.Date,
+    "code": pl.String,
+    "amount": pl.Decimal(12, 2),
+    "element": pl.Int16,
+    "provider_type": pl.String,
+    "contracted": pl.Boolean,
+    "reference_tariff": pl.Decimal(12, 2),
+    "authorization": pl.Boolean,
+    "bt_indication": pl.String,
+    "basic_product": pl.String,
+    "voluntary_deductible": pl.Int32,
+    "supplementary_product": pl.String,
+    "supplementary_start": pl.Date,
+}
+PROVIDERS = {
+    "tandarts", "mondhygienist", "kaakchirurg", "orthodontist", "tandprotheticus", "implantoloog",
+}
+FULL_DENTURE_PRE = {"P21", "P25", "P30"}
+
+N = 30_000
+
+
+@pytest.fixture(scope="module")
+def df() -> pl.DataFrame:
+    return declarations(N, seed=7)
+
+
+@pytest.fixture(scope="module")
+def df_multi() -> pl.DataFrame:
+    # spans both code eras, with supplementary products
+    return declarations(N, seed=11, years=(2024, 2026), supplementary_share=0.5)
+
+
+def _with_age(frame: pl.DataFrame) -> pl.DataFrame:
+    t, b = pl.col("treatment_date"), pl.col("birth_date")
+
+    def month_day(d: pl.Expr) -> pl.Expr:  # (dt.month() is Int8: widen first)
+        return d.dt.month().cast(pl.Int32) * 32 + d.dt.day().cast(pl.Int32)
+
+    before_birthday = month_day(t) < month_day(b)
+    return frame.with_columns(
+        age=t.dt.year().cast(pl.Int32) - b.dt.year().cast(pl.Int32) - before_birthday.cast(pl.Int32)
+    )
+
+
+def _insureds(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.unique("insured_id", keep="first", maintain_order=True)
+
+
+# --------------------------------------------------------------------- shape
+
+
+def test_row_count_line_id_and_schema(df: pl.DataFrame) -> None:
+    assert df.height == N
+    assert dict(df.schema) == EXPECTED_SCHEMA
+    assert df["line_id"].to_list() == list(range(N))
+
+
+def test_zero_rows() -> None:
+    empty = declarations(0)
+    assert empty.height == 0
+    assert dict(empty.schema) == EXPECTED_SCHEMA
+
+
+@pytest.mark.parametrize("n", [1, 2, 7])
+def test_tiny(n: int) -> None:
+    small = declarations(n, seed=3, supplementary_share=1.0)
+    assert small.height == n
+    assert dict(small.schema) == EXPECTED_SCHEMA
+
+
+def test_deterministic_for_seed(df: pl.DataFrame) -> None:
+    assert declarations(N, seed=7).equals(df)
+    assert not declarations(N, seed=8).equals(df)
+    kw = dict(years=(2024, 2026), supplementary_share=0.5)
+    assert declarations(500, seed=2, **kw).equals(declarations(500, seed=2, **kw))
+
+
+def test_invalid_arguments() -> None:
+    with pytest.raises(ValueError):
+        declarations(-1)
+    with pytest.raises(ValueError):
+        declarations(10, policy_set="nope")
+    with pytest.raises(ValueError):
+        declarations(10, years=(2023, 2022))
+    with pytest.raises(ValueError):
+        declarations(10, lines_per_insured=0)
+    with pytest.raises(ValueError):
+        declarations(10, supplementary_share=1.5)
+
+
+def test_no_nulls_where_required(df: pl.DataFrame) -> None:
+    required = ["line_id", "insured_id", "birth_date", "treatment_date", "code", "amount",
+                "provider_type", "contracted", "basic_product", "voluntary_deductible"]
+    assert df.select(pl.col(required).null_count()).row(0) == (0,) * len(required)
+
+
+# ------------------------------------------------------------ people and dates
+
+
+def test_insureds(df: pl.DataFrame) -> None:
+    assert df["insured_id"].str.contains(r"^V\d{7}$").all()
+    n_ins = df["insured_id"].n_unique()
+    assert abs(n_ins - N / 6.0) / (N / 6.0) < 0.05
+    # per-insured attributes are constant per insured
+    per_ins = df.group_by("insured_id").agg(
+        pl.col("birth_date", "basic_product", "voluntary_deductible").n_unique()
+    )
+    assert (per_ins.drop("insured_id").max().row(0)) == (1, 1, 1)
+
+
+def test_rows_are_shuffled(df: pl.DataFrame) -> None:
+    ids = df["insured_id"]
+    same_as_next = (ids.head(N - 1) == ids.tail(N - 1)).sum()
+    assert same_as_next < N * 0.01
+    assert not ids.is_sorted()
+
+
+def test_treatment_in_years_and_after_birth(df: pl.DataFrame, df_multi: pl.DataFrame) -> None:
+    for frame, (y0, y1) in ((df, (2022, 2022)), (df_multi, (2024, 2026))):
+        assert frame["treatment_date"].min() >= dt.date(y0, 1, 1)
+        assert frame["treatment_date"].max() <= dt.date(y1, 12, 31)
+        assert (frame["treatment_date"] >= frame["birth_date"]).all()
+        years = frame["treatment_date"].dt.year().value_counts()
+        assert years.height == y1 - y0 + 1
+    # uniform-ish over the year: every month has lines
+    assert df["treatment_date"].dt.month().n_unique() == 12
+    # several lines per insured share a visit date
+    per_ins = df.group_by("insured_id").agg(
+        n=pl.len(), dates=pl.col("treatment_date").n_unique()
+    )
+    assert per_ins["n"].sum() > per_ins["dates"].sum() * 1.3
+
+
+def test_age_mix(df: pl.DataFrame) -> None:
+    ages = _with_age(_insureds(df))["age"]
+    assert ages.min() >= 0 and ages.max() <= 97
+    assert ages.min() < 6 and ages.max() >= 85
+    minors = (ages < 18).mean()
+    elderly = (ages >= 65).mean()
+    very_old = (ages >= 85).mean()
+    assert 0.12 < minors < 0.35
+    assert 0.10 < elderly < 0.30
+    assert very_old < 0.04
+
+
+# ----------------------------------------------------------------------- codes
+
+
+def test_code_mix_by_age(df: pl.DataFrame) -> None:
+    aged = _with_age(df)
+    kids = aged.filter(pl.col("age") < 18)
+    adults = aged.filter(pl.col("age") >= 18)
+    elderly = aged.filter(pl.col("age") >= 65)
+    kid_codes = set(kids["code"].unique())
+    assert {"C11", "C13", "M40", "X10", "A10", "H11"} <= kid_codes
+    assert any(c.startswith("F") for c in kid_codes)
+    assert any(c.startswith("V") for c in kid_codes)
+    assert (kids["code"] == "C11").mean() > 0.1
+    # no prostheses, crowns or implants for children
+    assert not kids["code"].str.contains(r"^(P|R24|J)").any()
+    adult_codes = set(adults["code"].unique())
+    for prefix in "CMVXATERH":
+        assert any(c.startswith(prefix) for c in adult_codes), prefix
+    assert FULL_DENTURE_PRE & set(elderly["code"].unique())
+    p_old = elderly["code"].str.starts_with("P").mean()
+    p_young = adults.filter(pl.col("age") < 65)["code"].str.starts_with("P").mean()
+    assert p_old > 3 * p_young
+    # J50 very rare, fluoride mostly for children
+    assert (df["code"] == "J50").mean() < 0.001
+    assert (kids["code"] == "M40").mean() > 5 * (adults["code"] == "M40").mean()
+
+
+def test_code_era(df_multi: pl.DataFrame) -> None:
+    year = df_multi["treatment_date"].dt.year()
+    old = df_multi.filter(year < 2026)["code"]
+    new = df_multi.filter(year >= 2026)["code"]
+    assert "C11" in set(old) and "C11" not in set(new)
+    assert "C002" in set(new) and "C002" not in set(old)
+
+
+def _reference() -> dict[str, dict[str, str]]:
+    if not REFERENCE_CSV.exists():
+        pytest.skip(f"reference list not found at {REFERENCE_CSV}")
+    by_year: dict[str, dict[str, str]] = {}
+    with REFERENCE_CSV.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            by_year.setdefault(row["list_year"], {})[row["code"]] = row["max_tariff_eur"]
+    return by_year
+
+
+def _era_tariffs() -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    ref = _reference()
+
+    def money(table: dict[str, str]) -> dict[str, Decimal]:
+        out = {}
+        for code, value in table.items():
+            try:
+                out[code] = Decimal(value)
+            except ArithmeticError:  # "kostprijs", "maximum", ...
+                out[code] = Decimal("NaN")
+        return out
+
+    pre = money(ref["2013"]) | money(ref["2020"])  # 2020 rows override 2013
+    return pre, money(ref["2026"])
+
+
+@pytest.mark.parametrize("policy_set", ["defriesland-2022", "vgz-2021"])
+def test_codes_exist_in_reference_for_their_era(
+    df_multi: pl.DataFrame, df: pl.DataFrame, policy_set: str
+) -> None:
+    pre, new = _era_tariffs()
+    frames = [df, df_multi, declarations(20_000, seed=5, years=(2019, 2027), policy_set=policy_set)]
+    for frame in frames:
+        year = frame["treatment_date"].dt.year()
+        old_codes = set(frame.filter(year < 2026)["code"].unique())
+        new_codes = set(frame.filter(year >= 2026)["code"].unique())
+        assert old_codes <= set(pre), sorted(old_codes - set(pre))
+        assert new_codes <= set(new), sorted(new_codes - set(new))
+
+
+def test_every_table_code_is_in_reference() -> None:
+    pre, new = _era_tariffs()
+    for pre_code, new_code, *_ in synthetic._CODE_TABLE:
+        assert pre_code in pre and new_code in new, (pre_code, new_code)
+    # the embedded tariffs are the reference maxima
+    for code, cents in synthetic._TARIFF_PRE2026_CENTS.items():
+        assert Decimal(cents) / 100 == pre[code], code
+    for code, cents in synthetic._TARIFF_2026_CENTS.items():
+        assert Decimal(cents) / 100 == new[code], code
+
+
+def test_amounts_near_reference_tariff(df_multi: pl.DataFrame) -> None:
+    pre, new = _era_tariffs()
+    year = df_multi["treatment_date"].dt.year()
+    checked = 0
+    for frame, table in ((df_multi.filter(year < 2026), pre), (df_multi.filter(year >= 2026), new)):
+        tariffs = pl.DataFrame(
+            {"code": list(table), "max_tariff": [str(v) for v in table.values()]}
+        )
+        joined = frame.join(tariffs, on="code", how="left").with_columns(
+            pl.col("max_tariff").cast(pl.Decimal(12, 2))
+        )
+        ratio = joined["amount"].cast(pl.Float64) / joined["max_tariff"].cast(pl.Float64)
+        assert ratio.min() >= 0.8 - 0.01 and ratio.max() <= 1.05 + 0.01
+        rt = joined.filter(pl.col("reference_tariff").is_not_null())
+        assert (rt["reference_tariff"] == rt["max_tariff"]).all()
+        checked += frame.height
+    assert checked == df_multi.height
+
+
+# ----------------------------------------------------------------------- money
+
+
+def test_amounts(df: pl.DataFrame) -> None:
+    amount = df["amount"]
+    assert amount.min() >= Decimal("0")
+    assert amount.max() < Decimal("2000")
+    # most lines at the maximum tariff; others spread 0.80-1.05
+    assert amount.cast(pl.Float64).mean() > 15
+    ref = df.filter(pl.col("reference_tariff").is_not_null())
+    assert (ref["contracted"] == False).all()  # noqa: E712
+    contracted = df.filter(pl.col("contracted"))
+    assert contracted["reference_tariff"].null_count() == contracted.height
+
+
+# -------------------------------------------------------------- other columns
+
+
+def test_elements(df: pl.DataFrame) -> None:
+    aged = _with_age(df)
+    with_el = aged.filter(pl.col("element").is_not_null())
+    el = with_el["element"]
+    unit, quadrant = el % 10, el // 10
+    assert quadrant.is_between(1, 8).all()
+    permanent = quadrant <= 4
+    assert (unit.filter(permanent).is_between(1, 8)).all()
+    assert (unit.filter(~permanent).is_between(1, 5)).all()
+    # deciduous teeth only under 12
+    assert with_el.filter(~permanent)["age"].max() < 12
+    assert (~permanent).sum() > 0
+    # per-tooth groups have an element, prostheses and consults do not
+    per_tooth = aged.filter(pl.col("code").str.contains(r"^[VERH]\d"))
+    assert per_tooth["element"].null_count() < 0.05 * per_tooth.height
+    not_per_tooth = aged.filter(pl.col("code").str.contains(r"^(P|C|X|F)"))
+    assert not_per_tooth["element"].null_count() == not_per_tooth.height
+    assert aged.filter(pl.col("code").str.starts_with("V"))["element"].null_count() == 0
+
+
+def test_providers(df: pl.DataFrame) -> None:
+    aged = _with_age(df)
+    assert set(df["provider_type"].unique()) <= PROVIDERS
+    assert (df["provider_type"] == "tandarts").mean() > 0.6
+    f = df.filter(pl.col("code").str.starts_with("F"))
+    assert (f["provider_type"] == "orthodontist").mean() > 0.8
+    h_adult = aged.filter(pl.col("code").str.starts_with("H") & (pl.col("age") >= 18))
+    assert (h_adult["provider_type"] == "kaakchirurg").mean() > 0.5
+    dentures = df.filter(pl.col("code").is_in(list(FULL_DENTURE_PRE)))
+    assert 0 < (dentures["provider_type"] == "tandprotheticus").mean() < 1
+    mh = df.filter(pl.col("provider_type") == "mondhygienist")["code"]
+    assert mh.str.contains(r"^(M|C|T)").all()
+    kc = df.filter(pl.col("provider_type") == "kaakchirurg")["code"]
+    assert kc.str.contains(r"^(H|J|X)").all()
+
+
+def test_flags_shares(df: pl.DataFrame) -> None:
+    assert 0.87 < df["contracted"].mean() < 0.93
+    auth = df["authorization"]
+    assert 0.93 < auth.null_count() / N < 0.97
+    assert 0.03 < auth.sum() / N < 0.05
+    assert 0.004 < (auth == False).sum() / N < 0.016  # noqa: E712
+    bt = df["bt_indication"]
+    assert bt.null_count() / N > 0.99
+    assert set(bt.drop_nulls().unique()) <= {"a", "b", "c"}
+
+
+def test_products_defriesland(df: pl.DataFrame, df_multi: pl.DataFrame) -> None:
+    ins = _insureds(df)
+    assert set(ins["basic_product"].unique()) == {"alles-verzorgd", "zelf-bewust"}
+    assert 0.65 < (ins["basic_product"] == "alles-verzorgd").mean() < 0.75
+    vd = ins["voluntary_deductible"]
+    assert set(vd.unique()) <= {0, 100, 200, 300, 400, 500}
+    assert 0.80 < (vd == 0).mean() < 0.92
+    # minors cannot have a voluntary deductible
+    assert _with_age(ins).filter(pl.col("age") < 18)["voluntary_deductible"].max() == 0
+    assert df["supplementary_product"].null_count() == N
+    assert df["supplementary_start"].null_count() == N
+
+    ins_m = _insureds(df_multi)
+    has = ins_m["supplementary_product"].is_not_null()
+    assert 0.45 < has.mean() < 0.55
+    assert set(ins_m["supplementary_product"].drop_nulls().unique()) == {
+        "av-tand-opstap", "av-tand-doorstap", "av-tand-standaard",
+        "av-tand-extra", "av-tand-optimaal",
+    }
+    assert (ins_m["supplementary_start"].is_null() == ~has).all()
+    start = ins_m["supplementary_start"].drop_nulls()
+    assert ((start.dt.month() == 1) & (start.dt.day() == 1)).all()
+    assert start.dt.year().is_between(2024 - 5, 2024 - 1).all()
+
+
+def test_other_policy_sets() -> None:
+    vgz = declarations(3_000, seed=1, policy_set="vgz-2021", supplementary_share=0.3)
+    assert set(vgz["basic_product"].unique()) == {"uc-ruime-keuze"}
+    assert set(vgz["supplementary_product"].drop_nulls().unique()) == {"uc-tandzeker-500"}
+    ipt = declarations(3_000, seed=1, policy_set="iptiq-2019", supplementary_share=0.9)
+    assert set(ipt["basic_product"].unique()) == {"besured-ruime-keuze"}
+    assert ipt["supplementary_product"].null_count() == ipt.height
+    assert ipt["supplementary_start"].null_count() == ipt.height

@@ -19,9 +19,33 @@ pub fn score(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledPolicy
     let basic_keys: Vec<String> = policy.basic.iter().map(|b| b.key.clone()).collect();
     let supp_keys: Vec<String> = policy.supplementary.iter().map(|s| s.0.clone()).collect();
     let keys = Keys { basic: &basic_keys, default_basic: policy.default_basic as u8, supplementary: &supp_keys };
+    let t = Timer::new();
     let mut lines = input::read(schema, batches, &keys)?;
+    t.lap("read input");
     let outcome = score_lines(&mut lines, policy);
-    output::build(&lines, &outcome, policy)
+    t.lap("rules + ledger + money");
+    let out = output::build(&lines, &outcome, policy);
+    t.lap("build output");
+    out
+}
+
+/// Stage timings on stderr when AANSPRAAK_TIMING is set (for profiling, not for tests).
+pub struct Timer {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timer {
+    pub fn new() -> Timer {
+        Timer { on: std::env::var_os("AANSPRAAK_TIMING").is_some(), last: std::cell::Cell::new(std::time::Instant::now()) }
+    }
+    pub fn lap(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!("aanspraak timing: {what:<28} {:>8.1} ms", (now - self.last.get()).as_secs_f64() * 1e3);
+            self.last.set(now);
+        }
+    }
 }
 
 /// Candidate code-table rows per distinct input code.
@@ -32,6 +56,7 @@ fn code_candidates<'a>(lines: &Lines, policy: &'a CompiledPolicy) -> Vec<&'a [u3
 /// The per-line outcome, from lines already read.
 pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
     let n = lines.n;
+    let t = Timer::new();
     let cands = code_candidates(lines, policy);
     let msz_code: Vec<bool> = lines.code_strings.iter().map(|c| code_is_msz(c)).collect();
 
@@ -45,6 +70,7 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
         });
     }
 
+    t.lap("year check");
     let mut out = Outcome::new(n);
     let lines_ref = &*lines;
     // Stateless pass, in parallel chunks, no allocation per row.
@@ -132,6 +158,7 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
         }
     });
 
+    t.lap("stateless rules");
     // Stateful pass over the covered lines that need it.
     let mut items: Vec<Item> = out
         .rows
@@ -156,7 +183,9 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
         insured_to: &lines.insured_to,
         voluntary_cents: &lines.voluntary_cents,
     };
+    t.lap("collect ledger items");
     let effects = ledger::run(&mut items, &cols, policy);
+    t.lap("ledger");
     for (it, eff) in items.iter().zip(effects) {
         let row = &mut out.rows[it.row as usize];
         if eff.over_limit {
@@ -172,6 +201,7 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
         row.eigen_risico = eff.eigen_risico;
     }
 
+    t.lap("apply ledger");
     // Money (SPEC 5.4-5.6); the supplementary insurance is not scored in this version.
     out.rows.par_iter_mut().enumerate().for_each(|(i, row)| {
         if row.reason == Reason::InvalidInput {
@@ -182,5 +212,6 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
         row.patient_paid = lines.amount[i] - row.basic_paid - row.supplementary_paid;
         row.supplementary_reason = if lines.supplementary.get(i) == NO_SUPP { 0 } else { 1 };
     });
+    t.lap("money");
     out
 }

@@ -523,6 +523,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         return Err(Error::Schema { column: "amount".into(), found: "no such column (nor amount_cents)".into(), expected: expected_of("amount").into() });
     };
 
+    let timer = crate::engine::Timer::new();
     // Required columns, read in parallel.
     let (ins, rest) = rayon::join(
         || insured_keys(&t, n),
@@ -543,6 +544,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     let (insured, insured_null) = ins?;
     let (birth, treat, (code, code_strings), amount) = rest?;
 
+    timer.lap("  required columns");
     let order_key = line_order(&t, n)?;
 
     let domain = enum_col("domain", &t, n, DOMAIN_INFER, |s| match s {
@@ -631,6 +633,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         _ => None,
     })?;
 
+    timer.lap("  optional columns");
     // Per-row validation (SPEC 8, 10.7).
     let mut invalid = vec![Invalid::Ok; n];
     invalid.par_iter_mut().enumerate().for_each(|(i, inv)| {
@@ -700,6 +703,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         *inv = check();
     });
 
+    timer.lap("  validation");
     let jaw = match &jaw_raw {
         Col::Const(_) => Col::Const(Jaw::Unknown),
         Col::Vec(v) => Col::Vec(v.iter().map(|j| match j {

@@ -151,8 +151,12 @@ pub const DOMAIN_MSZ: u8 = 2;
 #[derive(Debug)]
 pub struct Lines {
     pub n: usize,
-    /// Grouping key of the insured (integer id, or dense id of a string).
-    pub insured: Vec<u64>,
+    /// Grouping key of the insured: the integer id, or a 64-bit hash of the string id
+    /// (see `insured_strings` for the collision check), or a dense id after a collision.
+    pub insured: Vec<u128>,
+    /// String insured ids, to verify that rows grouped by hash share one id.
+    pub insured_strings: Option<crate::strings::RowStrings>,
+    insured_chunks: Vec<ArrayRef>,
     /// Processing order within an insured and day: the line_id's rank (row number by default).
     pub order_key: Col<i64>,
     pub birth: Vec<i32>,
@@ -201,6 +205,16 @@ impl<'a> Table<'a> {
         let idx = self.schema.index_of(name).ok()?;
         let dt = self.schema.field(idx).data_type().clone();
         Some((dt, self.batches.iter().map(|b| b.column(idx).clone()).collect()))
+    }
+
+    /// An optional column, or None when absent or entirely null (then its default holds
+    /// for every row). Its type is still checked by the caller when present.
+    fn optional(&self, name: &str) -> Option<(DataType, Vec<ArrayRef>)> {
+        let (dt, chunks) = self.column(name)?;
+        if chunks.iter().all(|c| c.logical_null_count() == c.len()) {
+            return Some((DataType::Null, Vec::new()));
+        }
+        Some((dt, chunks))
     }
 }
 
@@ -340,10 +354,14 @@ fn money(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize, cents_input: 
                         }
                     }
                 } else {
-                    for (d, v) in dst.iter_mut().zip(a.iter()) {
-                        *d = match v {
-                            None => NO_CENTS,
-                            Some(v) => crate::money::decimal_to_cents(v, scale).unwrap_or(UNPARSABLE),
+                    let nulls = a.nulls().expect("null_count > 0");
+                    for (j, (d, v)) in dst.iter_mut().zip(a.values().iter()).enumerate() {
+                        *d = if nulls.is_null(j) {
+                            NO_CENTS
+                        } else if scale == 2 {
+                            i64::try_from(*v).unwrap_or(UNPARSABLE)
+                        } else {
+                            crate::money::decimal_to_cents(*v, scale).unwrap_or(UNPARSABLE)
                         };
                     }
                 }
@@ -418,14 +436,15 @@ fn bools(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec
     Ok(out)
 }
 
-fn ints(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec<Option<i64>>> {
-    let mut out = vec![None; n];
+/// An integer column mapped through `f` (None for null; i64::MIN for a non-integer value).
+fn ints<T: Copy + Default>(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize, f: impl Fn(Option<i64>) -> T) -> Result<Vec<T>> {
+    let mut out = vec![T::default(); n];
     let offs = chunk_offsets(chunks);
     match dt {
         dt if is_int(dt) => {
             for (c, o) in chunks.iter().zip(offs) {
                 let dst = &mut out[o..o + c.len()];
-                for_each_int(c.as_ref(), |i, v| dst[i] = v);
+                for_each_int(c.as_ref(), |i, v| dst[i] = f(v));
             }
         }
         DataType::Float64 | DataType::Float32 => {
@@ -437,17 +456,15 @@ fn ints(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec<
                 };
                 for (d, v) in out[o..o + vals.len()].iter_mut().zip(vals) {
                     // A fractional value is kept out of range so that validation flags it.
-                    *d = v.map(|x| if x.fract() == 0.0 && x.is_finite() { x as i64 } else { i64::MIN });
+                    *d = f(v.map(|x| if x.fract() == 0.0 && x.is_finite() { x as i64 } else { i64::MIN }));
                 }
             }
         }
-        DataType::Null => {}
+        DataType::Null => out.iter_mut().for_each(|d| *d = f(None)),
         dt if is_string(dt) => {
             let col = StrCol::new(chunks);
             col.for_each(|i, s| {
-                if let Some(s) = s {
-                    out[i] = Some(std::str::from_utf8(s).ok().and_then(|t| t.trim().parse::<i64>().ok()).unwrap_or(i64::MIN));
-                }
+                out[i] = f(s.map(|s| std::str::from_utf8(s).ok().and_then(|t| t.trim().parse::<i64>().ok()).unwrap_or(i64::MIN)));
             });
         }
         other => return Err(schema_err(name, other, "an integer")),
@@ -457,6 +474,8 @@ fn ints(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec<
 
 /// Context needed to resolve product keys.
 pub struct Keys<'a> {
+    /// First and last day (inclusive) with statutory parameters in the policy set.
+    pub days: (i32, i32),
     pub basic: &'a [String],
     pub default_basic: u8,
     pub supplementary: &'a [String],
@@ -466,20 +485,32 @@ const INVALID_ENUM: u8 = u8::MAX;
 
 /// Map a string column to small enum codes; `INVALID_ENUM` for an unknown value.
 fn enum_col(name: &str, t: &Table, n: usize, null: u8, parse: impl Fn(&str) -> Option<u8> + Sync) -> Result<Col<u8>> {
-    let Some((dt, chunks)) = t.column(name) else { return Ok(Col::Const(null)) };
+    let Some((dt, _)) = t.column(name) else { return Ok(Col::Const(null)) };
     if dt == DataType::Null {
         return Ok(Col::Const(null));
     }
     if !is_string(&dt) {
         return Err(schema_err(name, &dt, "strings (Utf8, LargeUtf8, Utf8View or Categorical)"));
     }
-    let col = StrCol::new(&chunks);
-    Ok(Col::Vec(map_strings(&col, n, null, |s| std::str::from_utf8(s).ok().and_then(|s| parse(s.trim())).unwrap_or(INVALID_ENUM))))
+    match t.optional(name) {
+        Some((_, chunks)) if !chunks.is_empty() => {
+            let col = StrCol::new(&chunks);
+            Ok(Col::Vec(map_strings(&col, n, null, |s| std::str::from_utf8(s).ok().and_then(|s| parse(s.trim())).unwrap_or(INVALID_ENUM))))
+        }
+        _ => Ok(Col::Const(null)),
+    }
 }
 
 fn tri_col(name: &str, t: &Table, n: usize) -> Result<Col<Tri>> {
-    match t.column(name) {
+    match t.optional(name) {
         None => Ok(Col::Const(Tri::Null)),
+        Some((DataType::Null, _)) => {
+            let (dt, _) = t.column(name).expect("present");
+            if !matches!(dt, DataType::Boolean | DataType::Null) && !is_int(&dt) {
+                return Err(schema_err(name, &dt, "Boolean"));
+            }
+            Ok(Col::Const(Tri::Null))
+        }
         Some((dt, chunks)) => Ok(Col::Vec(bools(name, &dt, &chunks, n)?)),
     }
 }
@@ -541,86 +572,130 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
             Ok((b?, tr?, code?, amt?))
         },
     );
-    let (insured, insured_null) = ins?;
+    let (insured, insured_null, insured_long) = ins?;
     let (birth, treat, (code, code_strings), amount) = rest?;
 
     timer.lap("  required columns");
-    let order_key = line_order(&t, n)?;
-
-    let domain = enum_col("domain", &t, n, DOMAIN_INFER, |s| match s {
-        "mondzorg" => Some(DOMAIN_MONDZORG),
-        "msz" => Some(DOMAIN_MSZ),
-        _ => None,
-    })?;
-    let element = match t.column("element") {
-        None => Col::Const(0u8),
-        Some((dt, chunks)) => {
-            let v = ints("element", &dt, &chunks, n)?;
-            Col::Vec(v.into_iter().map(|e| match e {
-                None => 0,
-                Some(e) if valid_fdi(e) => e as u8,
-                Some(_) => INVALID_ENUM,
-            }).collect())
-        }
-    };
-    let jaw_raw = enum_col("jaw", &t, n, 0, |s| match s {
-        "upper" => Some(1),
-        "lower" => Some(2),
-        _ => None,
-    })?;
-    let edentulous = tri_col("edentulous", &t, n)?;
-    let provider = enum_col("provider_type", &t, n, 0, |s| Provider::parse(s).map(|p| p as u8))?;
-    let contracted = bool_col("contracted", &t, n, true)?;
-    let reference_tariff = match t.column("reference_tariff") {
-        None | Some((DataType::Null, _)) => Col::Const(NO_CENTS),
-        Some((dt, chunks)) => Col::Vec(money("reference_tariff", &dt, &chunks, n, false)?),
-    };
-    let authorization = tri_col("authorization", &t, n)?;
-    let bt_indication = enum_col("bt_indication", &t, n, 0, |s| match s {
-        "a" => Some(1),
-        "b" => Some(2),
-        "c" => Some(3),
-        _ => None,
-    })?;
-    let bt_related = tri_col("bt_related", &t, n)?;
-    let ortho_severe = bool_col("ortho_severe", &t, n, false)?;
-    let severely_resorbed = bool_col("severely_resorbed", &t, n, false)?;
-    let missing_cause = enum_col("missing_tooth_cause", &t, n, 0, |s| match s {
-        "agenesis" => Some(1),
-        "accident" => Some(2),
-        _ => None,
-    })?;
-    let need_before_18 = bool_col("need_before_18", &t, n, false)?;
-    let basic = enum_col("basic_product", &t, n, keys.default_basic, |s| keys.basic.iter().position(|k| k == s).map(|i| i as u8))?;
-    let supplementary = match t.column("supplementary_product") {
-        None => Col::Const(NO_SUPP),
-        Some((DataType::Null, _)) => Col::Const(NO_SUPP),
-        Some((dt, chunks)) => {
-            if !is_string(&dt) {
-                return Err(schema_err("supplementary_product", &dt, "strings"));
-            }
-            let col = StrCol::new(&chunks);
-            Col::Vec(map_strings(&col, n, NO_SUPP, |s| {
-                let s = std::str::from_utf8(s).unwrap_or("\u{0}");
-                let mut first = NO_SUPP - 1; // invalid marker unless every part is known
-                for (i, part) in s.split('+').map(str::trim).enumerate() {
-                    match keys.supplementary.iter().position(|k| k == part) {
-                        Some(p) if i == 0 => first = p as u16,
-                        Some(_) => {}
-                        None => return NO_SUPP - 1,
-                    }
-                }
-                first
+    // Optional columns, read in parallel (each is one task; the big ones split further).
+    let mut order_key = None;
+    let mut domain = None;
+    let mut element_raw = None;
+    let mut jaw_raw = None;
+    let mut edentulous = None;
+    let mut provider = None;
+    let mut contracted = None;
+    let mut reference_tariff = None;
+    let mut authorization = None;
+    let mut bt_indication = None;
+    let mut bt_related = None;
+    let mut ortho_severe = None;
+    let mut severely_resorbed = None;
+    let mut missing_cause = None;
+    let mut need_before_18 = None;
+    let mut basic = None;
+    let mut supplementary = None;
+    let mut referral = None;
+    let mut voluntary_raw = None;
+    let mut insured_from = None;
+    let mut insured_to = None;
+    let mut setting = None;
+    rayon::scope(|s| {
+        let t = &t;
+        s.spawn(|_| order_key = Some(line_order(t, n)));
+        s.spawn(|_| {
+            domain = Some(enum_col("domain", t, n, DOMAIN_INFER, |s| match s {
+                "mondzorg" => Some(DOMAIN_MONDZORG),
+                "msz" => Some(DOMAIN_MSZ),
+                _ => None,
             }))
-        }
-    };
-    let referral = tri_col("referral", &t, n)?;
-    let voluntary_cents = match t.column("voluntary_deductible") {
-        None | Some((DataType::Null, _)) => Col::Const(0),
-        Some((dt, chunks)) => Col::Vec(money("voluntary_deductible", &dt, &chunks, n, false)?),
-    };
-    let insured_from = date_col("insured_from", &t, n)?.map(Col::Vec).unwrap_or(Col::Const(NO_DATE));
-    let insured_to = date_col("insured_to", &t, n)?.map(Col::Vec).unwrap_or(Col::Const(NO_DATE));
+        });
+        s.spawn(|_| {
+            element_raw = Some(match t.optional("element") {
+                None | Some((DataType::Null, _)) => Ok(Col::Const(0u8)),
+                Some((dt, chunks)) => ints("element", &dt, &chunks, n, |e| match e {
+                    None => 0,
+                    Some(e) if valid_fdi(e) => e as u8,
+                    Some(_) => INVALID_ENUM,
+                })
+                .map(Col::Vec),
+            })
+        });
+        s.spawn(|_| {
+            jaw_raw = Some(enum_col("jaw", t, n, 0, |s| match s {
+                "upper" => Some(1),
+                "lower" => Some(2),
+                _ => None,
+            }))
+        });
+        s.spawn(|_| edentulous = Some(tri_col("edentulous", t, n)));
+        s.spawn(|_| provider = Some(enum_col("provider_type", t, n, 0, |s| Provider::parse(s).map(|p| p as u8))));
+        s.spawn(|_| contracted = Some(bool_col("contracted", t, n, true)));
+        s.spawn(|_| {
+            reference_tariff = Some(match t.optional("reference_tariff") {
+                None | Some((DataType::Null, _)) => Ok(Col::Const(NO_CENTS)),
+                Some((dt, chunks)) => money("reference_tariff", &dt, &chunks, n, false).map(Col::Vec),
+            })
+        });
+        s.spawn(|_| authorization = Some(tri_col("authorization", t, n)));
+        s.spawn(|_| {
+            bt_indication = Some(enum_col("bt_indication", t, n, 0, |s| match s {
+                "a" => Some(1),
+                "b" => Some(2),
+                "c" => Some(3),
+                _ => None,
+            }))
+        });
+        s.spawn(|_| bt_related = Some(tri_col("bt_related", t, n)));
+        s.spawn(|_| ortho_severe = Some(bool_col("ortho_severe", t, n, false)));
+        s.spawn(|_| severely_resorbed = Some(bool_col("severely_resorbed", t, n, false)));
+        s.spawn(|_| {
+            missing_cause = Some(enum_col("missing_tooth_cause", t, n, 0, |s| match s {
+                "agenesis" => Some(1),
+                "accident" => Some(2),
+                _ => None,
+            }))
+        });
+        s.spawn(|_| need_before_18 = Some(bool_col("need_before_18", t, n, false)));
+        s.spawn(|_| basic = Some(enum_col("basic_product", t, n, keys.default_basic, |s| keys.basic.iter().position(|k| k == s).map(|i| i as u8))));
+        s.spawn(|_| supplementary = Some(supplementary_col(t, n, keys.supplementary)));
+        s.spawn(|_| referral = Some(tri_col("referral", t, n)));
+        s.spawn(|_| {
+            voluntary_raw = Some(match t.optional("voluntary_deductible") {
+                None | Some((DataType::Null, _)) => Ok(Col::Const(0)),
+                Some((dt, chunks)) => money("voluntary_deductible", &dt, &chunks, n, false).map(Col::Vec),
+            })
+        });
+        s.spawn(|_| insured_from = Some(date_col("insured_from", t, n).map(|d| d.map(Col::Vec).unwrap_or(Col::Const(NO_DATE)))));
+        s.spawn(|_| insured_to = Some(date_col("insured_to", t, n).map(|d| d.map(Col::Vec).unwrap_or(Col::Const(NO_DATE)))));
+        s.spawn(|_| {
+            setting = Some(enum_col("setting", t, n, 0, |s| match s {
+                "pok" | "outpatient" | "daycare" | "inpatient" => Some(1),
+                _ => None,
+            }))
+        });
+    });
+    // The first schema error in column order wins (deterministic messages).
+    let order_key = order_key.expect("spawned")?;
+    let domain = domain.expect("spawned")?;
+    let element = element_raw.expect("spawned")?;
+    let jaw_raw = jaw_raw.expect("spawned")?;
+    let edentulous = edentulous.expect("spawned")?;
+    let provider = provider.expect("spawned")?;
+    let contracted = contracted.expect("spawned")?;
+    let reference_tariff = reference_tariff.expect("spawned")?;
+    let authorization = authorization.expect("spawned")?;
+    let bt_indication = bt_indication.expect("spawned")?;
+    let bt_related = bt_related.expect("spawned")?;
+    let ortho_severe = ortho_severe.expect("spawned")?;
+    let severely_resorbed = severely_resorbed.expect("spawned")?;
+    let missing_cause = missing_cause.expect("spawned")?;
+    let need_before_18 = need_before_18.expect("spawned")?;
+    let basic = basic.expect("spawned")?;
+    let supplementary = supplementary.expect("spawned")?;
+    let referral = referral.expect("spawned")?;
+    let voluntary_cents = voluntary_raw.expect("spawned")?;
+    let insured_from = insured_from.expect("spawned")?;
+    let insured_to = insured_to.expect("spawned")?;
     for opt in ["specialism", "setting"] {
         if let Some((dt, _)) = t.column(opt) {
             if !is_string(&dt) && dt != DataType::Null {
@@ -628,11 +703,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
             }
         }
     }
-    let setting = enum_col("setting", &t, n, 0, |s| match s {
-        "pok" | "outpatient" | "daycare" | "inpatient" => Some(1),
-        _ => None,
-    })?;
-
+    let setting = setting.expect("spawned")?;
     timer.lap("  optional columns");
     // Per-row validation (SPEC 8, 10.7).
     let mut invalid = vec![Invalid::Ok; n];
@@ -658,6 +729,9 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
             }
             if treat[i] < birth[i] {
                 return Invalid::TreatmentBeforeBirth;
+            }
+            if treat[i] < keys.days.0 || treat[i] > keys.days.1 {
+                return Invalid::NoYearParameters;
             }
             if element.get(i) == INVALID_ENUM {
                 return Invalid::BadElement;
@@ -720,9 +794,16 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         Col::Vec(v) => Col::Vec(v.into_iter().map(|x| if x == NO_CENTS { 0 } else { x }).collect()),
         c => c,
     };
+    let (insured_strings, insured_chunks) = match t.column("insured_id") {
+        Some((dt, chunks)) if is_string(&dt) && insured_long => (Some(crate::strings::RowStrings::new(&chunks)), chunks),
+        Some((dt, chunks)) if is_string(&dt) => (None, chunks),
+        _ => (None, Vec::new()),
+    };
     Ok(Lines {
         n,
         insured,
+        insured_strings,
+        insured_chunks,
         order_key,
         birth,
         treat,
@@ -753,6 +834,36 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     })
 }
 
+/// `supplementary_product`: keys joined by `+`; the first product's index, NO_SUPP for
+/// none, NO_SUPP - 1 when any key is unknown.
+fn supplementary_col(t: &Table, n: usize, keys: &[String]) -> Result<Col<u16>> {
+    let Some((dt, chunks)) = t.optional("supplementary_product") else { return Ok(Col::Const(NO_SUPP)) };
+    if dt == DataType::Null {
+        if let Some((real, _)) = t.column("supplementary_product") {
+            if !is_string(&real) && real != DataType::Null {
+                return Err(schema_err("supplementary_product", &real, "strings"));
+            }
+        }
+        return Ok(Col::Const(NO_SUPP));
+    }
+    if !is_string(&dt) {
+        return Err(schema_err("supplementary_product", &dt, "strings"));
+    }
+    let col = StrCol::new(&chunks);
+    Ok(Col::Vec(map_strings(&col, n, NO_SUPP, |s| {
+        let s = std::str::from_utf8(s).unwrap_or("\u{0}");
+        let mut first = NO_SUPP - 1;
+        for (i, part) in s.split('+').map(str::trim).enumerate() {
+            match keys.iter().position(|k| k == part) {
+                Some(p) if i == 0 => first = p as u16,
+                Some(_) => {}
+                None => return NO_SUPP - 1,
+            }
+        }
+        first
+    })))
+}
+
 fn provider_from_u8(p: u8) -> Provider {
     match p {
         1 => Provider::Tandarts,
@@ -781,31 +892,41 @@ fn expected_of(col: &str) -> &'static str {
     }
 }
 
-/// Insured grouping keys: integers as they are, strings interned to dense ids.
-fn insured_keys(t: &Table, n: usize) -> Result<(Vec<u64>, Option<Vec<bool>>)> {
+impl Lines {
+    /// Replace hashed insured keys by exact dense ids (after a hash collision).
+    pub fn use_dense_insured_ids(&mut self) {
+        let col = StrCol::new(&self.insured_chunks);
+        self.insured = crate::strings::dense_ids(&col, self.n).into_iter().map(|x| x as u128).collect();
+        self.insured_strings = None;
+    }
+}
+
+/// Insured grouping keys: integers as they are, strings as exact 128-bit keys (long
+/// strings hashed; `has_long` then asks for the collision check).
+fn insured_keys(t: &Table, n: usize) -> Result<(Vec<u128>, Option<Vec<bool>>, bool)> {
     let (dt, chunks) = t.column("insured_id").unwrap();
     let mut nulls: Option<Vec<bool>> = None;
     if is_int(&dt) {
-        let mut out = vec![0u64; n];
+        let mut out = vec![0u128; n];
         for (c, o) in chunks.iter().zip(chunk_offsets(&chunks)) {
             let dst = &mut out[o..o + c.len()];
             let nl = &mut nulls;
             for_each_int(c.as_ref(), |i, v| match v {
-                Some(v) => dst[i] = v as u64,
+                Some(v) => dst[i] = v as u64 as u128,
                 None => nl.get_or_insert_with(|| vec![false; n])[o + i] = true,
             });
         }
-        return Ok((out, nulls));
+        return Ok((out, nulls, false));
     }
     if !is_string(&dt) {
         return Err(schema_err("insured_id", &dt, "strings or integers"));
     }
     let col = StrCol::new(&chunks);
-    let ids = crate::strings::dense_ids(&col, n);
+    let (keys, has_long) = crate::strings::exact_keys(&col, n);
     if col.null_count() > 0 {
-        nulls = Some(ids.iter().map(|&x| x == u32::MAX).collect());
+        nulls = Some(keys.par_iter().map(|&x| x == crate::strings::NULL_KEY).collect());
     }
-    Ok((ids.into_iter().map(|x| x as u64).collect(), nulls))
+    Ok((keys, nulls, has_long))
 }
 
 /// Codes interned to distinct normalised strings.
@@ -815,27 +936,34 @@ fn codes(t: &Table, n: usize) -> Result<(Vec<u32>, Vec<String>)> {
         return Err(schema_err("code", &dt, expected_of("code")));
     }
     let col = StrCol::new(&chunks);
-    let ids = crate::strings::dense_ids(&col, n);
-    let distinct = crate::strings::distinct_values(&col, &ids);
-    // Normalise distinct values and merge those that normalise alike.
-    let mut norm: Vec<String> = Vec::new();
-    let mut norm_idx: HashMap<String, u32> = HashMap::new();
-    let mut remap = Vec::with_capacity(distinct.len());
-    for raw in &distinct {
+    // Normalise each distinct value once per slice and intern it; codes that normalise
+    // alike (" c11", "C11") share an id.
+    let table: std::sync::Mutex<(Vec<String>, HashMap<String, u32>)> = std::sync::Mutex::new((Vec::new(), HashMap::new()));
+    let ids = map_strings(&col, n, u32::MAX, |raw| {
         let s = crate::codes::normalize_code(&String::from_utf8_lossy(raw));
         if s.is_empty() {
-            remap.push(u32::MAX);
-            continue;
+            return u32::MAX;
         }
-        let next = norm.len() as u32;
-        let id = *norm_idx.entry(s.clone()).or_insert_with(|| {
-            norm.push(s);
-            next
-        });
-        remap.push(id);
+        let mut g = table.lock().unwrap_or_else(|e| e.into_inner());
+        let (list, index) = &mut *g;
+        if let Some(&id) = index.get(&s) {
+            return id;
+        }
+        list.push(s.clone());
+        index.insert(s, (list.len() - 1) as u32);
+        (list.len() - 1) as u32
+    });
+    // Ids in sorted code order, so the output does not depend on thread timing.
+    let (list, _) = table.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut order: Vec<u32> = (0..list.len() as u32).collect();
+    order.sort_by(|a, b| list[*a as usize].cmp(&list[*b as usize]));
+    let mut remap = vec![0u32; list.len()];
+    for (new, &old) in order.iter().enumerate() {
+        remap[old as usize] = new as u32;
     }
+    let sorted: Vec<String> = order.iter().map(|&i| list[i as usize].clone()).collect();
     let out = ids.par_iter().map(|&i| if i == u32::MAX { u32::MAX } else { remap[i as usize] }).collect();
-    Ok((out, norm))
+    Ok((out, sorted))
 }
 
 /// The order key within an insured and day: line_id's rank, row number by default.

@@ -3,21 +3,31 @@
 //! per calendar year and contract period (SPEC 5.3, 10.4-10.6).
 
 use crate::dates::{self, Ymd};
-use crate::input::{Col, Tri, NO_DATE};
+use crate::input::{Tri, NO_DATE};
+use crate::strings::RowStrings;
 use crate::policy::CompiledPolicy;
 use rayon::prelude::*;
 
-/// One covered line that the ledger must look at.
+/// One covered line that the ledger must look at, carrying everything the walk reads
+/// (so that sorting and walking touch only this array, not the input columns).
 #[derive(Debug, Clone, Copy)]
 pub struct Item {
+    pub insured: u128,
+    pub treat: i32,
     pub row: u32,
+    /// The line_id's order key (SPEC 10.6); the row number breaks ties.
+    pub order: i64,
+    /// allowed − eigen bijdrage, in cents.
+    pub net: i64,
+    pub birth: i32,
+    pub insured_from: i32,
+    pub insured_to: i32,
+    pub voluntary_cents: i32,
     /// Frequency rule index + 1 of the line's basic product, 0 for none.
     pub freq_rule: u8,
     pub basic: u8,
     /// Subject to the eigen risico (covered, age 18 or over).
     pub er: bool,
-    /// allowed − eigen bijdrage, in cents.
-    pub net: i64,
     pub authorization: Tri,
 }
 
@@ -32,40 +42,16 @@ pub struct Effect {
     pub eigen_risico: i64,
 }
 
-pub struct Columns<'a> {
-    pub insured: &'a [u64],
-    pub treat: &'a [i32],
-    pub birth: &'a [i32],
-    pub order: &'a Col<i64>,
-    pub insured_from: &'a Col<i32>,
-    pub insured_to: &'a Col<i32>,
-    pub voluntary_cents: &'a Col<i64>,
+/// Processing order: insured, treatment date, line_id, row (SPEC 10.6).
+#[inline]
+fn key(it: &Item) -> (u128, i32, i64, u32) {
+    (it.insured, it.treat, it.order, it.row)
 }
 
-/// Sort the items by (insured, treatment date, line order) unless they already are.
-fn order_items(items: &mut [Item], c: &Columns) {
-    let key = |it: &Item| -> u128 {
-        let r = it.row as usize;
-        ((c.insured[r] as u128) << 64) | (((c.treat[r] as i64 - i32::MIN as i64) as u128) << 32) | it.row as u128
-    };
-    let sorted = items.par_windows(2).all(|w| key(&w[0]) <= key(&w[1]));
-    if !sorted {
+/// Sort the items unless they already are in processing order.
+fn order_items(items: &mut [Item]) {
+    if !items.par_windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
         items.par_sort_unstable_by_key(key);
-    }
-    // Same insured and day: order by line_id (SPEC 10.6); rows are the tie-break already.
-    if let Col::Vec(order) = c.order {
-        let mut i = 0;
-        while i < items.len() {
-            let r = items[i].row as usize;
-            let mut j = i + 1;
-            while j < items.len() && c.insured[items[j].row as usize] == c.insured[r] && c.treat[items[j].row as usize] == c.treat[r] {
-                j += 1;
-            }
-            if j - i > 1 {
-                items[i..j].sort_by_key(|it| (order[it.row as usize], it.row));
-            }
-            i = j;
-        }
     }
 }
 
@@ -98,17 +84,23 @@ pub fn pot_amount(year: i32, compulsory_cents: i64, voluntary_cents: i64, birth:
     (start, whole_euros * 100)
 }
 
+/// Two different insured ids share a hash key: the caller must regroup by exact ids.
+#[derive(Debug)]
+pub struct Collision;
+
 /// Run the ledger over `items`; returns effects aligned with `items` after sorting.
-pub fn run(items: &mut Vec<Item>, c: &Columns, policy: &CompiledPolicy) -> Vec<Effect> {
-    order_items(items, c);
+/// `insured_strings`: the string ids behind hashed keys, when some were too long to be
+/// keys themselves; rows grouped together must then share the id.
+pub fn run(items: &mut [Item], insured_strings: Option<&RowStrings>, policy: &CompiledPolicy) -> Result<Vec<Effect>, Collision> {
+    order_items(items);
     let mut effects = vec![Effect::default(); items.len()];
     // Split at insured boundaries into about 64 chunks per thread for rayon.
     let target = (items.len() / (rayon::current_num_threads() * 64)).max(4096);
     let mut bounds = vec![0usize];
     let mut next = target;
     while next < items.len() {
-        let ins = c.insured[items[next - 1].row as usize];
-        while next < items.len() && c.insured[items[next].row as usize] == ins {
+        let ins = items[next - 1].insured;
+        while next < items.len() && items[next].insured == ins {
             next += 1;
         }
         if next < items.len() {
@@ -126,26 +118,37 @@ pub fn run(items: &mut Vec<Item>, c: &Columns, policy: &CompiledPolicy) -> Vec<E
         effect_chunks.push(a);
         rest_e = b;
     }
-    item_chunks.into_par_iter().zip(effect_chunks).for_each(|(its, effs)| walk(its, effs, c, policy));
-    effects
+    let collision = std::sync::atomic::AtomicBool::new(false);
+    item_chunks.into_par_iter().zip(effect_chunks).for_each(|(its, effs)| {
+        if !walk(its, effs, insured_strings, policy) {
+            collision.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    if collision.into_inner() {
+        return Err(Collision);
+    }
+    Ok(effects)
 }
 
-/// Walk consecutive items (whole insureds only).
-fn walk(items: &[Item], effects: &mut [Effect], c: &Columns, policy: &CompiledPolicy) {
+/// Walk consecutive items (whole insureds only). False when two insured ids collided.
+fn walk(items: &[Item], effects: &mut [Effect], insured_strings: Option<&RowStrings>, policy: &CompiledPolicy) -> bool {
     let mut counts: Vec<(i32, u8, u8, u32)> = Vec::new(); // (year, basic, rule, count)
     let mut pots: Vec<Pot> = Vec::new();
-    let mut current = u64::MAX;
-    let mut first = true;
+    let mut current = u128::MAX;
+    let mut group_row = usize::MAX;
     for (it, eff) in items.iter().zip(effects.iter_mut()) {
         let r = it.row as usize;
-        let ins = c.insured[r];
-        if first || ins != current {
+        if group_row == usize::MAX || it.insured != current {
             counts.clear();
             pots.clear();
-            current = ins;
-            first = false;
+            current = it.insured;
+            group_row = r;
+        } else if let Some(strings) = insured_strings {
+            if strings.get(r) != strings.get(group_row) {
+                return false;
+            }
         }
-        let day = c.treat[r];
+        let day = it.treat;
         let Ymd { year, .. } = dates::civil_from_days(day);
         // Frequency limits count earlier covered lines of the same kind in the year (SPEC 10.4).
         if it.freq_rule != 0 {
@@ -169,12 +172,12 @@ fn walk(items: &[Item], effects: &mut [Effect], c: &Columns, policy: &CompiledPo
         }
         // Eigen risico: one pot per calendar year and contract period (SPEC 10.5).
         if it.er && it.net > 0 {
-            let from = c.insured_from.get(r);
+            let from = it.insured_from;
             let pot = match pots.iter().position(|p| p.year == year && p.from == from) {
                 Some(p) => p,
                 None => {
                     let params = policy.year(year).expect("rows without year parameters are invalid");
-                    let (start, amount) = pot_amount(year, params.eigen_risico_cents, c.voluntary_cents.get(r), c.birth[r], from, c.insured_to.get(r));
+                    let (start, amount) = pot_amount(year, params.eigen_risico_cents, it.voluntary_cents as i64, it.birth, from, it.insured_to);
                     pots.push(Pot { year, from, start, remaining: amount });
                     pots.len() - 1
                 }
@@ -187,6 +190,7 @@ fn walk(items: &[Item], effects: &mut [Effect], c: &Columns, policy: &CompiledPo
             }
         }
     }
+    true
 }
 
 #[cfg(test)]

@@ -4,12 +4,13 @@
 use crate::error::{Error, Result};
 use crate::input::{Invalid, Lines, INVALID_MESSAGES, NO_CENTS};
 use crate::policy::CompiledPolicy;
-use crate::reason::{Reason, REASONS};
+use crate::reason::REASONS;
 use arrow_array::types::{Int32Type, UInt16Type, UInt8Type};
 use arrow_array::{
-    ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int16Array, Int32Array, PrimitiveArray, RecordBatch, StringArray,
-    UInt16Array, UInt8Array,
+    ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int16Array, Int32Array, RecordBatch, StringArray, UInt16Array,
+    UInt8Array,
 };
+use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -20,55 +21,54 @@ pub const SUPPLEMENTARY_REASONS: &[&str] = &["NO_SUPPLEMENTARY", "NOT_EVALUATED"
 /// Money columns: precision 18 holds any amount up to 10^16 euros.
 pub const MONEY_PRECISION: u8 = 18;
 
-#[derive(Debug, Clone, Copy)]
-pub struct RowOut {
-    pub age: i32,
-    pub covered: bool,
-    pub reason: Reason,
-    pub basis: u16,
-    pub authorization_required: bool,
-    pub freq_rule: u8,
-    pub er: bool,
-    pub supplementary_reason: u8,
-    pub allowed: i64,
-    pub eigen_bijdrage: i64,
-    pub eigen_risico: i64,
-    pub basic_paid: i64,
-    pub supplementary_paid: i64,
-    pub patient_paid: i64,
+/// Bits of `Outcome::flags`.
+pub mod flag {
+    pub const COVERED: u8 = 1;
+    pub const AUTHORIZATION_REQUIRED: u8 = 2;
+    /// Subject to the eigen risico (covered, 18 or over).
+    pub const EIGEN_RISICO: u8 = 4;
 }
 
-impl Default for RowOut {
-    fn default() -> Self {
-        RowOut {
-            age: i32::MIN,
-            covered: false,
-            reason: Reason::Covered,
-            basis: 0,
-            authorization_required: false,
-            freq_rule: 0,
-            er: false,
-            supplementary_reason: 0,
-            allowed: 0,
-            eigen_bijdrage: 0,
-            eigen_risico: 0,
-            basic_paid: 0,
-            supplementary_paid: 0,
-            patient_paid: 0,
-        }
-    }
-}
+/// Null age (invalid rows).
+pub const NO_AGE: i16 = i16::MIN;
 
+/// The per-line outcome as columns, written in place by the passes and handed to Arrow
+/// without another copy. Money in cents as i128 (the Decimal128 representation).
 pub struct Outcome {
-    pub rows: Vec<RowOut>,
+    pub age: Vec<i16>,
+    pub reason: Vec<u8>,
+    pub basis: Vec<u16>,
+    pub flags: Vec<u8>,
+    /// Frequency rule index + 1 of the line's product, 0 for none.
+    pub freq_rule: Vec<u8>,
+    pub allowed: Vec<i128>,
+    pub eigen_bijdrage: Vec<i128>,
+    pub eigen_risico: Vec<i128>,
+    pub basic_paid: Vec<i128>,
+    pub supplementary_paid: Vec<i128>,
+    pub patient_paid: Vec<i128>,
+    pub supplementary_reason: Vec<u8>,
 }
 
 impl Outcome {
     pub fn new(n: usize) -> Outcome {
-        Outcome { rows: vec![RowOut::default(); n] }
+        Outcome {
+            age: vec![NO_AGE; n],
+            reason: vec![0; n],
+            basis: vec![0; n],
+            flags: vec![0; n],
+            freq_rule: vec![0; n],
+            allowed: vec![0; n],
+            eigen_bijdrage: vec![0; n],
+            eigen_risico: vec![0; n],
+            basic_paid: vec![0; n],
+            supplementary_paid: vec![0; n],
+            patient_paid: vec![0; n],
+            supplementary_reason: vec![0; n],
+        }
     }
-    pub fn par_rows_mut(&mut self) -> rayon::iter::Enumerate<rayon::slice::IterMut<'_, RowOut>> {
-        self.rows.par_iter_mut().enumerate()
+    pub fn covered(&self, i: usize) -> bool {
+        self.flags[i] & flag::COVERED != 0
     }
 }
 
@@ -92,27 +92,33 @@ pub const COLUMNS: &[&str] = &[
     "message",
 ];
 
-fn dict_u8(keys: Vec<Option<u8>>, values: &[&str]) -> Result<ArrayRef> {
+/// A dictionary column from keys (`u8::MAX` = null) and its values.
+fn dict_u8(keys: Vec<u8>, values: &[&str]) -> Result<ArrayRef> {
+    let nulls = null_buffer(&keys, |k| *k != u8::MAX);
     let values: ArrayRef = Arc::new(StringArray::from(values.to_vec()));
-    let keys = UInt8Array::from(keys);
+    let keys = UInt8Array::new(keys.into(), nulls);
     Ok(Arc::new(DictionaryArray::<UInt8Type>::try_new(keys, values).map_err(|e| Error::Other(e.to_string()))?))
 }
 
-fn money(rows: &[RowOut], get: impl Fn(&RowOut) -> i64 + Sync) -> Result<ArrayRef> {
-    let vals: Vec<Option<i128>> = rows.par_iter().map(|r| {
-        let v = get(r);
-        if v == NO_CENTS { None } else { Some(v as i128) }
-    }).collect();
-    let a = Decimal128Array::from(vals).with_precision_and_scale(MONEY_PRECISION, 2).map_err(|e| Error::Other(e.to_string()))?;
-    Ok(Arc::new(a))
+/// A validity buffer, or None when every value is valid (the common case costs one scan).
+fn null_buffer<T: Sync>(vals: &[T], valid: impl Fn(&T) -> bool + Sync) -> Option<NullBuffer> {
+    if vals.par_iter().all(&valid) {
+        return None;
+    }
+    Some(NullBuffer::from(vals.par_iter().map(&valid).collect::<Vec<bool>>()))
 }
 
-fn money_nonnull(rows: &[RowOut], get: impl Fn(&RowOut) -> i64 + Sync) -> Result<ArrayRef> {
-    let vals: Vec<i128> = rows.par_iter().map(|r| get(r) as i128).collect();
-    let a = PrimitiveArray::<arrow_array::types::Decimal128Type>::from(vals)
+/// A Decimal128(18, 2) money column (moved, not copied); NO_CENTS becomes null.
+fn money(vals: Vec<i128>) -> Result<ArrayRef> {
+    let nulls = null_buffer(&vals, |v| *v != NO_CENTS as i128);
+    let a = Decimal128Array::new(vals.into(), nulls)
         .with_precision_and_scale(MONEY_PRECISION, 2)
         .map_err(|e| Error::Other(e.to_string()))?;
     Ok(Arc::new(a))
+}
+
+fn bools(flags: &[u8], bit: u8) -> ArrayRef {
+    Arc::new(BooleanArray::new(BooleanBuffer::collect_bool(flags.len(), |i| flags[i] & bit != 0), None))
 }
 
 pub fn schema() -> Schema {
@@ -127,7 +133,7 @@ pub fn schema() -> Schema {
         Field::new("reason", dict8.clone(), false),
         Field::new("legal_basis", dict16, false),
         Field::new("authorization_required", DataType::Boolean, false),
-        Field::new("authorization_category", DataType::Utf8, true),
+        Field::new("authorization_category", dict8.clone(), true),
         Field::new("pok_mismatch", DataType::Boolean, false),
         Field::new("allowed", dec.clone(), false),
         Field::new("eigen_bijdrage", dec.clone(), false),
@@ -140,46 +146,38 @@ pub fn schema() -> Schema {
     ])
 }
 
-pub fn build(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Result<RecordBatch> {
-    let rows = &out.rows;
-    let n = rows.len();
-    let age: ArrayRef = Arc::new(Int16Array::from(
-        rows.par_iter().map(|r| if r.age == i32::MIN { None } else { Some(r.age.clamp(-1, i16::MAX as i32) as i16) }).collect::<Vec<_>>(),
-    ));
-    let code_keys = Int32Array::from(lines.code.par_iter().map(|&c| if c == u32::MAX { None } else { Some(c as i32) }).collect::<Vec<_>>());
+pub fn build(lines: &Lines, out: Outcome, policy: &CompiledPolicy) -> Result<RecordBatch> {
+    let n = out.reason.len();
+    let age_nulls = null_buffer(&out.age, |a| *a != NO_AGE);
+    let age: ArrayRef = Arc::new(Int16Array::new(out.age.into(), age_nulls));
+    let code_vals_i32: Vec<i32> = lines.code.par_iter().map(|&c| if c == u32::MAX { -1 } else { c as i32 }).collect();
+    let code_nulls = null_buffer(&code_vals_i32, |c| *c >= 0);
+    let code_keys = Int32Array::new(code_vals_i32.into_par_iter().map(|c| c.max(0)).collect::<Vec<_>>().into(), code_nulls);
     let code_vals: ArrayRef = Arc::new(StringArray::from(lines.code_strings.clone()));
     let code: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::try_new(code_keys, code_vals).map_err(|e| Error::Other(e.to_string()))?);
-    let covered: ArrayRef = Arc::new(BooleanArray::from(rows.par_iter().map(|r| r.covered).collect::<Vec<_>>()));
     let reason_names: Vec<&str> = REASONS.iter().map(|r| r.1).collect();
-    let reason = dict_u8(rows.par_iter().map(|r| Some(r.reason as u8)).collect(), &reason_names)?;
+    let reason = dict_u8(out.reason, &reason_names)?;
     let basis_vals: ArrayRef = Arc::new(StringArray::from(policy.basis_texts.clone()));
     let basis: ArrayRef = Arc::new(
-        DictionaryArray::<UInt16Type>::try_new(UInt16Array::from(rows.par_iter().map(|r| r.basis).collect::<Vec<_>>()), basis_vals)
-            .map_err(|e| Error::Other(e.to_string()))?,
+        DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(out.basis.into(), None), basis_vals).map_err(|e| Error::Other(e.to_string()))?,
     );
-    let auth: ArrayRef = Arc::new(BooleanArray::from(rows.par_iter().map(|r| r.authorization_required).collect::<Vec<_>>()));
-    let auth_cat: ArrayRef = Arc::new(StringArray::new_null(n));
-    let pok: ArrayRef = Arc::new(BooleanArray::from(vec![false; n]));
-    let supp_reason = dict_u8(rows.par_iter().map(|r| Some(r.supplementary_reason)).collect(), SUPPLEMENTARY_REASONS)?;
-    let message = dict_u8(
-        lines.invalid.par_iter().map(|&m| if m == Invalid::Ok { None } else { Some(m as u8) }).collect(),
-        INVALID_MESSAGES,
-    )?;
+    let supp_reason = dict_u8(out.supplementary_reason, SUPPLEMENTARY_REASONS)?;
+    let message = dict_u8(lines.invalid.par_iter().map(|&m| if m == Invalid::Ok { u8::MAX } else { m as u8 }).collect(), INVALID_MESSAGES)?;
     let columns: Vec<ArrayRef> = vec![
         age,
         code,
-        covered,
+        bools(&out.flags, flag::COVERED),
         reason,
         basis,
-        auth,
-        auth_cat,
-        pok,
-        money_nonnull(rows, |r| r.allowed)?,
-        money_nonnull(rows, |r| r.eigen_bijdrage)?,
-        money_nonnull(rows, |r| r.eigen_risico)?,
-        money_nonnull(rows, |r| r.basic_paid)?,
-        money_nonnull(rows, |r| r.supplementary_paid)?,
-        money(rows, |r| r.patient_paid)?,
+        bools(&out.flags, flag::AUTHORIZATION_REQUIRED),
+        dict_u8(vec![u8::MAX; n], &[])?,
+        Arc::new(BooleanArray::new(BooleanBuffer::new_unset(n), None)),
+        money(out.allowed)?,
+        money(out.eigen_bijdrage)?,
+        money(out.eigen_risico)?,
+        money(out.basic_paid)?,
+        money(out.supplementary_paid)?,
+        money(out.patient_paid)?,
         supp_reason,
         message,
     ];

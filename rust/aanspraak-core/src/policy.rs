@@ -213,6 +213,18 @@ pub struct YearParams {
     pub denture_repair_bp: u32,
 }
 
+pub struct DenseYears {
+    first: i32,
+    params: Vec<Option<YearParams>>,
+}
+
+impl DenseYears {
+    #[inline]
+    pub fn get(&self, year: i32) -> &YearParams {
+        self.params[(year - self.first) as usize].as_ref().expect("rows without year parameters are invalid")
+    }
+}
+
 /// A validated policy set, ready for the engine.
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
@@ -240,6 +252,20 @@ impl CompiledPolicy {
     }
     pub fn year(&self, y: i32) -> Option<&YearParams> {
         self.years.get(&y)
+    }
+    /// First and last day of the calendar years with statutory parameters.
+    pub fn day_range(&self) -> (i32, i32) {
+        let first = *self.years.keys().next().expect("validated: at least one year");
+        let last = *self.years.keys().last().expect("validated");
+        (crate::dates::days_from_civil(first, 1, 1), crate::dates::days_from_civil(last, 12, 31))
+    }
+    /// Year parameters indexed by year for the hot loop (years without parameters are
+    /// invalid rows before this is read).
+    pub fn years_dense(&self) -> DenseYears {
+        let first = *self.years.keys().next().expect("validated: at least one year");
+        let last = *self.years.keys().last().expect("validated");
+        let params = (first..=last).map(|y| self.years.get(&y).copied()).collect();
+        DenseYears { first, params }
     }
 }
 
@@ -387,6 +413,10 @@ pub fn compile_with_codes(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, bu
     }
     if years.is_empty() {
         return Err(perr(file, "statutory", "at least one [[statutory]] table"));
+    }
+    let (first, last) = (*years.keys().next().unwrap(), *years.keys().last().unwrap());
+    if let Some(gap) = (first..=last).find(|y| !years.contains_key(y)) {
+        return Err(perr(file, "statutory", format!("contiguous calendar years; {gap} is missing between {first} and {last}")));
     }
 
     let mut basic = Vec::new();

@@ -6,6 +6,7 @@ use arrow_array::types::*;
 use arrow_array::{Array, ArrayRef, DictionaryArray, StringViewArray};
 use arrow_schema::DataType;
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 
 /// A chunked string column.
 pub struct StrCol<'a> {
@@ -77,60 +78,223 @@ fn short_view_key(view: u128) -> Option<u128> {
     Some(view & mask)
 }
 
-/// Map each row through `f` (called once per distinct value); `null` for null rows.
-pub fn map_strings<T: Copy + Send>(col: &StrCol, n: usize, null: T, f: impl Fn(&[u8]) -> T) -> Vec<T> {
-    let mut out = vec![null; n];
+/// Zero-copy slices of the column of at most `SLICE` rows, with their row offsets.
+const SLICE: usize = 1 << 17;
+
+fn slices(chunks: &[ArrayRef]) -> Vec<(usize, ArrayRef)> {
+    let mut out = Vec::new();
     let mut off = 0;
-    for c in col.chunks {
-        let len = c.len();
-        let dst = &mut out[off..off + len];
-        match c.data_type() {
-            DataType::Utf8View => {
-                let a: &StringViewArray = c.as_string_view();
-                let mut short: HashMap<u128, T> = HashMap::new();
-                let mut long: HashMap<Vec<u8>, T> = HashMap::new();
-                let views = a.views();
-                for i in 0..len {
-                    if a.is_null(i) {
-                        continue;
-                    }
-                    dst[i] = match short_view_key(views[i]) {
-                        Some(k) => *short.entry(k).or_insert_with(|| f(a.value(i).as_bytes())),
-                        None => {
-                            let s = a.value(i).as_bytes();
-                            match long.get(s) {
-                                Some(v) => *v,
-                                None => {
-                                    let v = f(s);
-                                    long.insert(s.to_vec(), v);
-                                    v
-                                }
-                            }
-                        }
-                    };
+    for c in chunks {
+        let mut start = 0;
+        while start < c.len() {
+            let len = SLICE.min(c.len() - start);
+            out.push((off + start, c.slice(start, len)));
+            start += len;
+        }
+        off += c.len();
+    }
+    out
+}
+
+/// Split `out` into mutable pieces matching `slices`.
+fn split_like<'a, T>(mut out: &'a mut [T], slices: &[(usize, ArrayRef)]) -> Vec<&'a mut [T]> {
+    let mut pieces = Vec::with_capacity(slices.len());
+    for (_, a) in slices {
+        let (head, tail) = out.split_at_mut(a.len());
+        pieces.push(head);
+        out = tail;
+    }
+    pieces
+}
+
+/// Map each row through `f` (called about once per distinct value per slice of rows, in
+/// parallel); `null` for null rows.
+pub fn map_strings<T: Copy + Send + Sync>(col: &StrCol, n: usize, null: T, f: impl Fn(&[u8]) -> T + Sync) -> Vec<T> {
+    let mut out = vec![null; n];
+    let sl = slices(col.chunks);
+    let pieces = split_like(&mut out, &sl);
+    sl.par_iter().zip(pieces).for_each(|((_, c), dst)| map_slice(c.as_ref(), dst, &f));
+    out
+}
+
+fn map_slice<T: Copy>(c: &dyn Array, dst: &mut [T], f: &impl Fn(&[u8]) -> T) {
+    match c.data_type() {
+        DataType::Utf8View => {
+            let a: &StringViewArray = c.as_string_view();
+            let mut short: HashMap<u128, T> = HashMap::new();
+            let mut long: HashMap<Vec<u8>, T> = HashMap::new();
+            let views = a.views();
+            let nulls = a.nulls();
+            for i in 0..a.len() {
+                if nulls.is_some_and(|nb| nb.is_null(i)) {
+                    continue;
                 }
-            }
-            _ => {
-                // Utf8, LargeUtf8, Dictionary: one lookup per row, one call of `f` per
-                // distinct value (a dictionary's values are visited once by `visit`).
-                let mut cache: HashMap<Vec<u8>, T> = HashMap::new();
-                visit(c.as_ref(), &mut |i, s| {
-                    if let Some(s) = s {
-                        dst[i] = match cache.get(s) {
+                dst[i] = match short_view_key(views[i]) {
+                    Some(k) => *short.entry(k).or_insert_with(|| f(a.value(i).as_bytes())),
+                    None => {
+                        let s = a.value(i).as_bytes();
+                        match long.get(s) {
                             Some(v) => *v,
                             None => {
                                 let v = f(s);
-                                cache.insert(s.to_vec(), v);
+                                long.insert(s.to_vec(), v);
                                 v
                             }
-                        };
+                        }
                     }
-                });
+                };
             }
         }
-        off += len;
+        _ => {
+            // Utf8, LargeUtf8, Dictionary: one lookup per row, one call of `f` per
+            // distinct value (a dictionary's values are visited once by `visit`).
+            let mut cache: HashMap<Vec<u8>, T> = HashMap::new();
+            visit(c, &mut |i, s| {
+                if let Some(s) = s {
+                    dst[i] = match cache.get(s) {
+                        Some(v) => *v,
+                        None => {
+                            let v = f(s);
+                            cache.insert(s.to_vec(), v);
+                            v
+                        }
+                    };
+                }
+            });
+        }
     }
-    out
+}
+
+/// A 128-bit grouping key per row, computed in parallel: for strings of at most 12 bytes
+/// the string itself (exact: equal keys mean equal strings), for longer strings a 128-bit
+/// hash marked so that it never equals a short key. Returns the keys and whether any long
+/// string occurred (then grouping by key must be checked, see `ledger`).
+pub fn exact_keys(col: &StrCol, n: usize) -> (Vec<u128>, bool) {
+    let mut out = vec![NULL_KEY; n];
+    let sl = slices(col.chunks);
+    let pieces = split_like(&mut out, &sl);
+    let long = std::sync::atomic::AtomicBool::new(false);
+    sl.par_iter().zip(pieces).for_each(|((_, c), dst)| {
+        let mut any_long = false;
+        if let DataType::Utf8View = c.data_type() {
+            let a: &StringViewArray = c.as_string_view();
+            let views = a.views();
+            for i in 0..a.len() {
+                if a.is_null(i) {
+                    continue;
+                }
+                dst[i] = match short_view_key(views[i]) {
+                    Some(k) => k,
+                    None => {
+                        any_long = true;
+                        long_key(a.value(i).as_bytes())
+                    }
+                };
+            }
+        } else {
+            visit(c.as_ref(), &mut |i, s| {
+                if let Some(s) = s {
+                    dst[i] = if s.len() <= 12 {
+                        let mut buf = [0u8; 16];
+                        buf[..4].copy_from_slice(&(s.len() as u32).to_le_bytes());
+                        buf[4..4 + s.len()].copy_from_slice(s);
+                        u128::from_le_bytes(buf)
+                    } else {
+                        any_long = true;
+                        long_key(s)
+                    };
+                }
+            });
+        }
+        if any_long {
+            long.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    (out, long.into_inner())
+}
+
+/// The key of a null string (its length field is impossible for a real key).
+pub const NULL_KEY: u128 = u128::MAX;
+
+/// Two independent 64-bit hashes; the low 32 bits (a view's length field) say "long".
+fn long_key(s: &[u8]) -> u128 {
+    let a = hash_bytes(s, 0x5EED_AA05_7A0A_0001) as u128;
+    let b = hash_bytes(s, 0x0DDB_A11C_AFE0_0002) as u128;
+    (a << 64) | ((b << 32) & 0xFFFF_FFFF_0000_0000) | 0xFFFF_FFFE
+}
+
+#[inline]
+fn hash_bytes(s: &[u8], seed: u64) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = foldhash::quality::FixedState::with_seed(seed).build_hasher();
+    hasher.write(s);
+    hasher.finish()
+}
+
+/// Random access to a string column by row (to check hash collisions on grouped rows).
+pub struct RowStrings {
+    chunks: Vec<Typed>,
+    offsets: Vec<usize>,
+}
+
+enum Typed {
+    Utf8(arrow_array::StringArray),
+    Large(arrow_array::LargeStringArray),
+    View(StringViewArray),
+    /// Dictionary: keys as i64 plus the decoded values.
+    Dict(Vec<Option<usize>>, Vec<Vec<u8>>),
+}
+
+impl std::fmt::Debug for RowStrings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RowStrings({} chunks)", self.chunks.len())
+    }
+}
+
+impl RowStrings {
+    pub fn new(chunks: &[ArrayRef]) -> RowStrings {
+        let mut offsets = Vec::with_capacity(chunks.len());
+        let mut typed = Vec::with_capacity(chunks.len());
+        let mut o = 0;
+        for c in chunks {
+            offsets.push(o);
+            o += c.len();
+            typed.push(match c.data_type() {
+                DataType::Utf8 => Typed::Utf8(c.as_string::<i32>().clone()),
+                DataType::LargeUtf8 => Typed::Large(c.as_string::<i64>().clone()),
+                DataType::Utf8View => Typed::View(c.as_string_view().clone()),
+                _ => {
+                    // Dictionary or Null: decode once (only low-cardinality layouts get here).
+                    let mut vals: Vec<Vec<u8>> = Vec::new();
+                    let mut keys = Vec::with_capacity(c.len());
+                    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+                    visit(c.as_ref(), &mut |_, s| {
+                        keys.push(s.map(|s| {
+                            *index.entry(s.to_vec()).or_insert_with(|| {
+                                vals.push(s.to_vec());
+                                vals.len() - 1
+                            })
+                        }))
+                    });
+                    Typed::Dict(keys, vals)
+                }
+            });
+        }
+        RowStrings { chunks: typed, offsets }
+    }
+
+    /// The bytes of row `row` (empty for null).
+    #[inline]
+    pub fn get(&self, row: usize) -> &[u8] {
+        let ci = self.offsets.partition_point(|&o| o <= row) - 1;
+        let i = row - self.offsets[ci];
+        match &self.chunks[ci] {
+            Typed::Utf8(a) => if a.is_null(i) { b"" } else { a.value(i).as_bytes() },
+            Typed::Large(a) => if a.is_null(i) { b"" } else { a.value(i).as_bytes() },
+            Typed::View(a) => if a.is_null(i) { b"" } else { a.value(i).as_bytes() },
+            Typed::Dict(k, v) => k[i].map_or(&b""[..], |k| v[k].as_slice()),
+        }
+    }
 }
 
 /// Dense ids 0..k for the distinct values in order of first appearance; u32::MAX for null.
@@ -230,5 +394,14 @@ mod tests {
         assert_eq!(vals, vec![b"C11".to_vec(), b"a-very-long-insured-id-0001".to_vec(), b"M40".to_vec()]);
         let mapped = map_strings(&col, 8, 0u8, |s| s.len() as u8);
         assert_eq!(mapped, vec![3, 0, 27, 3, 27, 3, 3, 3]);
+        let (h, long) = exact_keys(&col, 8);
+        assert!(long);
+        assert_eq!((h[0], h[0], h[2]), (h[3], h[5], h[4]));
+        assert_eq!(h[1], NULL_KEY);
+        assert_ne!(h[0], h[6]);
+        let rs = RowStrings::new(&chunks);
+        assert_eq!(rs.get(4), b"a-very-long-insured-id-0001");
+        assert_eq!(rs.get(6), b"M40");
+        assert_eq!(rs.get(1), b"");
     }
 }

@@ -1,6 +1,11 @@
 //! Thin pyo3 layer: Arrow in (any `__arrow_c_stream__` object), Arrow out (pyarrow
 //! Table), errors mapped to Python exceptions, the GIL released while Rust works.
 
+mod alloc;
+
+#[global_allocator]
+static GLOBAL: alloc::HugePageHint = alloc::HugePageHint;
+
 use aanspraak_core::codes::{tag, CodeTable};
 use aanspraak_core::policy::{self, CompiledPolicy};
 use aanspraak_core::reason::REASONS;

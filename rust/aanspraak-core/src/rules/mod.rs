@@ -119,11 +119,58 @@ pub fn judge(f: &LineFacts, product: &CompiledBasic, params: &crate::policy::Yea
     v
 }
 
+/// False when an insured of 18 or over without a BT indication can never be covered for
+/// this code: no tag that lid 5, lid 6, lid 2 or a code rule reads. The engine then
+/// answers NOT_INSURED_ADULT (Bzv 2.7 lid 5) without the full walk; a test checks that
+/// `judge` agrees for every code row.
+pub fn adult_may_cover(row: &CodeRow) -> bool {
+    use crate::codes::tag::*;
+    row.tags
+        & (FULL_DENTURE | IMPLANT_DENTURE | DENTURE_COMBO | DENTURE_REPAIR | SPECIALIST_SURGERY | XRAY | NON_PLASTIC | IMPLANT
+            | NO_SHOW | TEMP_CROWN_IMPLANT | ESTHETIC_ZONE_SURCHARGE)
+        != 0
+}
+
 /// FDI elements whose first digit says the jaw: 1x, 2x, 5x, 6x upper; 3x, 4x, 7x, 8x lower.
 pub fn jaw_of_element(element: u8) -> Jaw {
     match element / 10 {
         1 | 2 | 5 | 6 => Jaw::Upper,
         3 | 4 | 7 | 8 => Jaw::Lower,
         _ => Jaw::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Provider, Tri};
+
+    #[test]
+    fn adult_fast_path_agrees_with_the_full_walk() {
+        let policy = crate::policy::load("defriesland-2022").unwrap();
+        let params = policy.year(2022).unwrap();
+        for (ri, row) in policy.codes.rows.iter().enumerate() {
+            if adult_may_cover(row) {
+                continue;
+            }
+            for age in [18, 22, 40, 90] {
+                for provider in [Provider::Unknown, Provider::Kaakchirurg, Provider::Tandarts] {
+                    for element in [0u8, 11, 21, 43] {
+                        for severely_resorbed in [false, true] {
+                            let f = LineFacts {
+                                age, row_idx: ri as u32, row, element, jaw: Jaw::Unknown, provider,
+                                authorization: Tri::Null, bt_indication: 0, bt_related: Tri::Null, ortho_severe: false,
+                                severely_resorbed, missing_cause: 1, need_before_18: true, referral: Tri::Null,
+                            };
+                            for product in &policy.basic {
+                                let v = judge(&f, product, params);
+                                assert!(!v.covered && v.reason == Reason::NotInsuredAdult, "{} age {age}", row.code);
+                                assert_eq!(v.basis, Basis::Bzv27Lid5 as u16);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -70,8 +70,11 @@ PRE_TAGS: dict[str, set[str]] = {
     # M40 (2020 excerpt); M10/M20 are the 2013 "Fluoridebehandeling, methode I/II"
     # (fluoride application, Bzv 2.7 lid 4d) -- judgement call, see README.
     "fluoride": {"M40", "M10", "M20"},
-    # SPEC 10.2: J20-J27 and J40-J44 (the fixed superstructure), nothing else.
-    "implant": _rng("J", 20, 27, 2) | _rng("J", 40, 44, 2),
+    # SPEC 10.2: J20-J27 and J40-J44 (the fixed superstructure); plus the 2013
+    # kaakchirurgie implant codes (permandibulair implantaat, plaatsen/vrijleggen van
+    # implantaten, kosten implantaten), so that Bzv 2.7 lid 5 sub a, which excludes
+    # placing implants, does not cover them for adults.
+    "implant": _rng("J", 20, 27, 2) | _rng("J", 40, 44, 2) | {"238029", "238060", "238061", "238062", "238063"},
     "full_denture": {"P21", "P25", "P30", "P044"},
     "implant_denture": {"J51", "J52"},
     "denture_combo": {"J50"},

@@ -34,6 +34,7 @@ DTYPES: dict[str, pl.DataType] = {
     "code": pl.String,
     "amount": pl.Decimal(12, 2),
     "line_id": pl.Int64,
+    "domain": pl.String,
     "element": pl.Int16,
     "jaw": pl.String,
     "edentulous": pl.Boolean,

@@ -185,3 +185,16 @@ def test_de_friesland_youth_exclusions_and_x21():
 def test_unknown_code():
     r = one({"code": "Q99"})
     assert (r["reason"], r["basic_paid"], r["patient_paid"]) == ("UNKNOWN_CODE", D("0.00"), D("100.00"))
+
+
+# --- domains ----------------------------------------------------------------------------------
+
+def test_all_digit_codes_are_hospital_care_and_carried_through():
+    r = one({"code": "38911", "amount": D("500.00")})
+    assert (r["code_normalized"], r["reason"], r["basic_paid"], r["patient_paid"]) == ("038911", "DOMAIN_NOT_SCORED", D("0.00"), D("500.00"))
+
+
+def test_kaakchirurgie_codes_as_mondzorg_follow_lid_5a_without_implants():
+    kc = {"domain": "mondzorg", "provider_type": "kaakchirurg", "amount": D("248.28")}
+    assert one({**kc, "code": "230438"})["legal_basis"] == "Bzv 2.7 lid 5 sub a"
+    assert one({**kc, "code": "238060"})["reason"] == "NOT_INSURED_ADULT"  # placing an implant

@@ -71,7 +71,7 @@ class Policy:
 
         for y, cents in self._compiled.eigen_risico_by_year():
             if y == year:
-                return Decimal(cents) / 100
+                return (Decimal(cents) / 100).quantize(Decimal("0.01"))
         raise KeyError(f"policy {self.key!r} has no statutory parameters for {year}")
 
     def products(self) -> pl.DataFrame:

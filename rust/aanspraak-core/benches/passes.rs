@@ -83,9 +83,16 @@ fn passes(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
-    let mut lines = input::read(schema.clone(), &batches, &keys).unwrap();
     g.bench_function("build_output", |bch| {
-        bch.iter_batched(|| score_lines(&mut lines, &pol), |outcome| output::build(&lines, outcome, &pol).unwrap(), BatchSize::LargeInput)
+        bch.iter_batched(
+            || {
+                let mut lines = input::read(schema.clone(), &batches, &keys).unwrap();
+                let outcome = score_lines(&mut lines, &pol);
+                (lines, outcome)
+            },
+            |(lines, outcome)| output::build(&lines, outcome, &pol).unwrap(),
+            BatchSize::LargeInput,
+        )
     });
     g.bench_function("score_end_to_end", |bch| bch.iter(|| aanspraak_core::score(schema.clone(), &batches, &pol).unwrap()));
     g.finish();

@@ -3,7 +3,7 @@
 use crate::codes::{code_is_msz, Jaw};
 use crate::dates;
 use crate::error::Result;
-use crate::input::{self, Col, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS, NO_SUPP};
+use crate::input::{self, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS, NO_SUPP};
 use crate::ledger::{self, Item};
 use crate::money::apply_bp;
 use crate::output::{self, flag, Outcome};
@@ -53,23 +53,42 @@ fn code_candidates<'a>(lines: &Lines, policy: &'a CompiledPolicy) -> Vec<&'a [u3
     lines.code_strings.iter().map(|c| policy.codes.candidates(c)).collect()
 }
 
+/// SPEC 5.1-5.2: the allowed amount of a covered line (non-contracted care at the
+/// product's share of the reference tariff) and its eigen bijdrage (Rzv 2.31), in cents.
+#[inline]
+fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_bp: u16) -> (i64, i64) {
+    let amount = l.amount[i];
+    let allowed = if l.contracted.get(i) {
+        amount
+    } else {
+        let rt = l.reference_tariff.get(i);
+        amount.min(apply_bp(if rt == NO_CENTS { amount } else { rt }, policy.basic[l.basic.get(i) as usize].non_contracted_bp))
+    };
+    (allowed, apply_bp(allowed, bijdrage_bp as u32).min(allowed))
+}
+
 /// The ledger items: covered lines with a frequency rule or subject to the eigen risico.
-fn ledger_items(lines: &Lines, out: &Outcome) -> Vec<Item> {
-    (0..lines.n)
+fn ledger_items(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Vec<Item> {
+    let rows: Vec<(u32, i64)> = (0..lines.n)
         .into_par_iter()
-        .filter(|&i| {
+        .filter_map(|i| {
             let f = out.flags[i];
-            f & flag::COVERED != 0 && (out.freq_rule[i] != 0 || (f & flag::EIGEN_RISICO != 0 && out.allowed[i] > out.eigen_bijdrage[i]))
+            if f & flag::COVERED == 0 || (out.freq_rule[i] == 0 && f & flag::EIGEN_RISICO == 0) {
+                return None;
+            }
+            let (allowed, bijdrage) = allowed_and_bijdrage(lines, i, policy, out.bijdrage_bp[i]);
+            let net = allowed - bijdrage;
+            (out.freq_rule[i] != 0 || net > 0).then_some((i as u32, net))
         })
-        .map(|i| Item {
-            insured: lines.insured[i],
+        .collect();
+    rows.into_par_iter()
+        .map(|(i, net)| (i as usize, net))
+        .map(|(i, net)| Item {
+            insured: lines.insured.key(i),
             treat: lines.treat[i],
             row: i as u32,
-            order: match &lines.order_key {
-                Col::Vec(v) => v[i],
-                Col::Const(_) => i as i64,
-            },
-            net: (out.allowed[i] - out.eigen_bijdrage[i]) as i64,
+            order: lines.order_key.get(i),
+            net,
             birth: lines.birth[i],
             insured_from: lines.insured_from.get(i),
             insured_to: lines.insured_to.get(i),
@@ -104,12 +123,11 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
         out.basis.par_chunks_mut(CHUNK),
         out.flags.par_chunks_mut(CHUNK),
         out.freq_rule.par_chunks_mut(CHUNK),
-        out.allowed.par_chunks_mut(CHUNK),
-        out.eigen_bijdrage.par_chunks_mut(CHUNK),
+        out.bijdrage_bp.par_chunks_mut(CHUNK),
     )
         .into_par_iter()
         .enumerate()
-        .for_each(|(c, (age, reason, basis, flags, freq, allowed, eb))| {
+        .for_each(|(c, (age, reason, basis, flags, freq, bijdrage_bp))| {
             for k in 0..age.len() {
                 let i = c * CHUNK + k;
                 if l.invalid[i] != Invalid::Ok {
@@ -176,17 +194,7 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
                     continue;
                 }
                 flags[k] |= flag::COVERED | if a >= 18 { flag::EIGEN_RISICO } else { 0 };
-                // SPEC 5.1: allowed amount; non-contracted care at the product's share of the reference tariff.
-                let amount = l.amount[i];
-                let al = if l.contracted.get(i) {
-                    amount
-                } else {
-                    let rt = l.reference_tariff.get(i);
-                    amount.min(apply_bp(if rt == NO_CENTS { amount } else { rt }, product.non_contracted_bp))
-                };
-                allowed[k] = al as i128;
-                // SPEC 5.2: eigen bijdrage (Rzv 2.31).
-                eb[k] = apply_bp(al, v.eigen_bijdrage_bp).min(al) as i128;
+                bijdrage_bp[k] = v.eigen_bijdrage_bp as u16;
                 if v.entitlement != Entitlement::Bt {
                     freq[k] = product.frequency.iter().position(|f| f.rule.applies(ri, a, v.entitlement)).map_or(0, |p| p as u8 + 1);
                 }
@@ -195,58 +203,71 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
     t.lap("stateless rules");
 
     // Stateful pass (SPEC 5.3, 10.4-10.6) over the covered lines that need it.
-    let mut items = ledger_items(lines, &out);
+    let mut items = ledger_items(lines, &out, policy);
     t.lap("collect ledger items");
-    let mut effects = ledger::run(&mut items, lines.insured_strings.as_ref(), policy);
-    if effects.is_err() {
+    let strings = lines.insured.strings().filter(|_| items.iter().any(|it| crate::strings::RowStrings::is_hashed(it.insured)));
+    let mut effects = ledger::run(&mut items, strings, policy);
+    if let (Err(_), Some(s)) = (&effects, strings) {
         // Two long insured ids hashed alike (about 1 in 10^25): regroup by exact ids.
-        lines.use_dense_insured_ids();
+        let mut dense: foldhash::HashMap<&[u8], u128> = Default::default();
         for it in items.iter_mut() {
-            it.insured = lines.insured[it.row as usize];
+            let next = dense.len() as u128;
+            it.insured = *dense.entry(s.get(it.row as usize)).or_insert(next);
         }
         effects = ledger::run(&mut items, None, policy);
     }
     let effects = effects.expect("dense ids cannot collide");
     t.lap("ledger");
-    // Apply in row order (a sort of small records beats random writes into big columns).
+    // Back in row order (a sort of small records beats random writes into big columns).
     let mut by_row: Vec<(u32, ledger::Effect)> = items.par_iter().zip(effects).map(|(it, e)| (it.row, e)).collect();
     by_row.par_sort_unstable_by_key(|x| x.0);
-    for (row, eff) in by_row {
+    for &(row, eff) in by_row.iter().filter(|(_, e)| e.over_limit) {
         let i = row as usize;
-        if eff.over_limit {
+        {
             out.flags[i] |= flag::AUTHORIZATION_REQUIRED;
             if eff.refused {
                 out.flags[i] &= !flag::COVERED;
                 out.reason[i] = Reason::FrequencyLimit as u8;
                 out.basis[i] = eff.basis;
-                out.allowed[i] = 0;
-                out.eigen_bijdrage[i] = 0;
             }
         }
-        out.eigen_risico[i] = eff.eigen_risico as i128;
     }
     t.lap("apply ledger");
 
     // Money (SPEC 5.4-5.6); the supplementary insurance is not scored in this version.
     let l = &*lines;
+    let by_row = &by_row;
     (
+        out.allowed.par_chunks_mut(CHUNK),
+        out.eigen_bijdrage.par_chunks_mut(CHUNK),
+        out.eigen_risico.par_chunks_mut(CHUNK),
         out.basic_paid.par_chunks_mut(CHUNK),
         out.patient_paid.par_chunks_mut(CHUNK),
         out.supplementary_reason.par_chunks_mut(CHUNK),
-        out.allowed.par_chunks(CHUNK),
-        out.eigen_bijdrage.par_chunks(CHUNK),
-        out.eigen_risico.par_chunks(CHUNK),
+        out.flags.par_chunks(CHUNK),
+        out.bijdrage_bp.par_chunks(CHUNK),
     )
         .into_par_iter()
         .enumerate()
-        .for_each(|(c, (basic, patient, supp_reason, allowed, eb, er))| {
+        .for_each(|(c, (allowed, eb, er, basic, patient, supp_reason, flags, bijdrage_bp))| {
+            // The ledger's eigen risico for this chunk's rows, merged in row order.
+            let mut e = by_row.partition_point(|x| (x.0 as usize) < c * CHUNK);
             for k in 0..basic.len() {
                 let i = c * CHUNK + k;
+                if e < by_row.len() && by_row[e].0 as usize == i {
+                    er[k] = by_row[e].1.eigen_risico as i128;
+                    e += 1;
+                }
                 let amount = l.amount[i];
                 if l.invalid[i] != Invalid::Ok {
                     // SPEC 10.7: nothing paid; the patient owes the amount when it is valid.
                     patient[k] = if amount >= 0 { amount as i128 } else { NO_CENTS as i128 };
                     continue;
+                }
+                if flags[k] & flag::COVERED != 0 {
+                    let (a, b) = allowed_and_bijdrage(l, i, policy, bijdrage_bp[k]);
+                    allowed[k] = a as i128;
+                    eb[k] = b as i128;
                 }
                 basic[k] = allowed[k] - eb[k] - er[k];
                 patient[k] = amount as i128 - basic[k];
@@ -291,15 +312,25 @@ mod tests {
         let (schema, batches) = two_insureds();
         let basic: Vec<String> = policy.basic.iter().map(|b| b.key.clone()).collect();
         let keys = Keys { days: policy.day_range(), basic: &basic, default_basic: 0, supplementary: &[] };
-        let mut lines = input::read(schema, &batches, &keys).unwrap();
-        assert_ne!(lines.insured[0], lines.insured[1]);
+        let lines = input::read(schema, &batches, &keys).unwrap();
+        let (a, b) = (lines.insured.key(0), lines.insured.key(1));
+        assert!(a != b && crate::strings::RowStrings::is_hashed(a));
         // Ids longer than 12 bytes are hashed; simulate two of them with one key.
-        assert!(lines.insured_strings.is_some());
-        lines.insured = vec![7, 7];
+        let mut items = ledger_items(&lines, &{
+            let mut o = Outcome::new(2);
+            for i in 0..2 {
+                o.flags[i] = flag::COVERED | flag::EIGEN_RISICO;
+            }
+            o
+        }, &policy);
+        for it in items.iter_mut() {
+            it.insured = a;
+        }
+        assert!(ledger::run(&mut items, lines.insured.strings(), &policy).is_err(), "the collision is detected");
+        // And the engine regroups: each line bears its own €300 of eigen risico.
+        let mut lines = lines;
         let out = score_lines(&mut lines, &policy);
-        // Separate pots: each line bears its own €300 of eigen risico.
         assert_eq!(out.eigen_risico[0], 30_000);
         assert_eq!(out.eigen_risico[1], 30_000);
-        assert_eq!(lines.insured[0] == lines.insured[1], false, "regrouped by exact ids");
     }
 }

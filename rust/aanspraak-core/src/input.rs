@@ -148,17 +148,12 @@ pub const DOMAIN_MONDZORG: u8 = 1;
 pub const DOMAIN_MSZ: u8 = 2;
 
 /// The declaration lines in working form (struct of arrays).
-#[derive(Debug)]
 pub struct Lines {
     pub n: usize,
-    /// Grouping key of the insured: the integer id, or a 64-bit hash of the string id
-    /// (see `insured_strings` for the collision check), or a dense id after a collision.
-    pub insured: Vec<u128>,
-    /// String insured ids, to verify that rows grouped by hash share one id.
-    pub insured_strings: Option<crate::strings::RowStrings>,
-    insured_chunks: Vec<ArrayRef>,
-    /// Processing order within an insured and day: the line_id's rank (row number by default).
-    pub order_key: Col<i64>,
+    /// The insured of each row, read on demand by the ledger.
+    pub insured: crate::ids::InsuredIds,
+    /// Processing order within an insured and day: the line_id (row number by default).
+    pub order_key: crate::ids::LineOrder,
     pub birth: Vec<i32>,
     pub treat: Vec<i32>,
     /// Index into `code_strings` (normalised codes); u32::MAX when null.
@@ -557,7 +552,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     let timer = crate::engine::Timer::new();
     // Required columns, read in parallel.
     let (ins, rest) = rayon::join(
-        || insured_keys(&t, n),
+        || insured_ids(&t, n),
         || -> Result<_> {
             let (b, (tr, (code, amt))) = rayon::join(
                 || { let (dt, c) = t.column("birth_date").unwrap(); dates("birth_date", &dt, &c, n) },
@@ -572,7 +567,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
             Ok((b?, tr?, code?, amt?))
         },
     );
-    let (insured, insured_null, insured_long) = ins?;
+    let (insured, insured_null) = ins?;
     let (birth, treat, (code, code_strings), amount) = rest?;
 
     timer.lap("  required columns");
@@ -794,16 +789,9 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         Col::Vec(v) => Col::Vec(v.into_iter().map(|x| if x == NO_CENTS { 0 } else { x }).collect()),
         c => c,
     };
-    let (insured_strings, insured_chunks) = match t.column("insured_id") {
-        Some((dt, chunks)) if is_string(&dt) && insured_long => (Some(crate::strings::RowStrings::new(&chunks)), chunks),
-        Some((dt, chunks)) if is_string(&dt) => (None, chunks),
-        _ => (None, Vec::new()),
-    };
     Ok(Lines {
         n,
         insured,
-        insured_strings,
-        insured_chunks,
         order_key,
         birth,
         treat,
@@ -892,41 +880,26 @@ fn expected_of(col: &str) -> &'static str {
     }
 }
 
-impl Lines {
-    /// Replace hashed insured keys by exact dense ids (after a hash collision).
-    pub fn use_dense_insured_ids(&mut self) {
-        let col = StrCol::new(&self.insured_chunks);
-        self.insured = crate::strings::dense_ids(&col, self.n).into_iter().map(|x| x as u128).collect();
-        self.insured_strings = None;
-    }
-}
-
-/// Insured grouping keys: integers as they are, strings as exact 128-bit keys (long
-/// strings hashed; `has_long` then asks for the collision check).
-fn insured_keys(t: &Table, n: usize) -> Result<(Vec<u128>, Option<Vec<bool>>, bool)> {
+/// The insured id column (validated), and which rows are null (None when none are).
+fn insured_ids(t: &Table, n: usize) -> Result<(crate::ids::InsuredIds, Option<Vec<bool>>)> {
     let (dt, chunks) = t.column("insured_id").unwrap();
-    let mut nulls: Option<Vec<bool>> = None;
-    if is_int(&dt) {
-        let mut out = vec![0u128; n];
-        for (c, o) in chunks.iter().zip(chunk_offsets(&chunks)) {
-            let dst = &mut out[o..o + c.len()];
-            let nl = &mut nulls;
-            for_each_int(c.as_ref(), |i, v| match v {
-                Some(v) => dst[i] = v as u64 as u128,
-                None => nl.get_or_insert_with(|| vec![false; n])[o + i] = true,
-            });
-        }
-        return Ok((out, nulls, false));
-    }
-    if !is_string(&dt) {
+    let ids = if is_int(&dt) {
+        crate::ids::InsuredIds::Ints(crate::ids::IntRows::new(&chunks))
+    } else if is_string(&dt) {
+        crate::ids::InsuredIds::Strings(crate::strings::RowStrings::new(&chunks))
+    } else {
         return Err(schema_err("insured_id", &dt, "strings or integers"));
+    };
+    let mut nulls = None;
+    if chunks.iter().any(|c| c.logical_null_count() > 0) {
+        let mut v = Vec::with_capacity(n);
+        for c in &chunks {
+            let ln = c.logical_nulls();
+            v.extend((0..c.len()).map(|i| ln.as_ref().is_some_and(|nb| nb.is_null(i))));
+        }
+        nulls = Some(v);
     }
-    let col = StrCol::new(&chunks);
-    let (keys, has_long) = crate::strings::exact_keys(&col, n);
-    if col.null_count() > 0 {
-        nulls = Some(keys.par_iter().map(|&x| x == crate::strings::NULL_KEY).collect());
-    }
-    Ok((keys, nulls, has_long))
+    Ok((ids, nulls))
 }
 
 /// Codes interned to distinct normalised strings.
@@ -966,16 +939,12 @@ fn codes(t: &Table, n: usize) -> Result<(Vec<u32>, Vec<String>)> {
     Ok((out, sorted))
 }
 
-/// The order key within an insured and day: line_id's rank, row number by default.
-fn line_order(t: &Table, n: usize) -> Result<Col<i64>> {
-    let Some((dt, chunks)) = t.column("line_id") else { return Ok(Col::Const(-1)) };
+/// The order key within an insured and day: the line_id, row number by default.
+fn line_order(t: &Table, n: usize) -> Result<crate::ids::LineOrder> {
+    use crate::ids::{IntRows, LineOrder};
+    let Some((dt, chunks)) = t.column("line_id") else { return Ok(LineOrder::RowNumber) };
     if is_int(&dt) {
-        let mut out = vec![i64::MIN; n];
-        for (c, o) in chunks.iter().zip(chunk_offsets(&chunks)) {
-            let dst = &mut out[o..o + c.len()];
-            for_each_int(c.as_ref(), |i, v| dst[i] = v.unwrap_or(i64::MIN));
-        }
-        return Ok(Col::Vec(out));
+        return Ok(LineOrder::Ints(IntRows::new(&chunks)));
     }
     if is_string(&dt) {
         let col = StrCol::new(&chunks);
@@ -987,8 +956,8 @@ fn line_order(t: &Table, n: usize) -> Result<Col<i64>> {
         for (r, &d) in order.iter().enumerate() {
             rank[d as usize] = r as i64;
         }
-        return Ok(Col::Vec(ids.par_iter().map(|&i| if i == u32::MAX { i64::MIN } else { rank[i as usize] }).collect()));
+        return Ok(LineOrder::Ranks(ids.par_iter().map(|&i| if i == u32::MAX { i64::MIN } else { rank[i as usize] }).collect()));
     }
     // Any other type: keep input order (row number), documented.
-    Ok(Col::Const(-1))
+    Ok(LineOrder::RowNumber)
 }

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod dates;
 pub mod engine;
 pub mod error;
+pub mod ids;
 pub mod input;
 pub mod ledger;
 pub mod money;

@@ -41,6 +41,8 @@ pub struct Outcome {
     pub flags: Vec<u8>,
     /// Frequency rule index + 1 of the line's product, 0 for none.
     pub freq_rule: Vec<u8>,
+    /// Eigen bijdrage in basis points of `allowed` (covered lines).
+    pub bijdrage_bp: Vec<u16>,
     pub allowed: Vec<i128>,
     pub eigen_bijdrage: Vec<i128>,
     pub eigen_risico: Vec<i128>,
@@ -58,6 +60,7 @@ impl Outcome {
             basis: vec![0; n],
             flags: vec![0; n],
             freq_rule: vec![0; n],
+            bijdrage_bp: vec![0; n],
             allowed: vec![0; n],
             eigen_bijdrage: vec![0; n],
             eigen_risico: vec![0; n],

@@ -165,54 +165,6 @@ fn map_slice<T: Copy>(c: &dyn Array, dst: &mut [T], f: &impl Fn(&[u8]) -> T) {
     }
 }
 
-/// A 128-bit grouping key per row, computed in parallel: for strings of at most 12 bytes
-/// the string itself (exact: equal keys mean equal strings), for longer strings a 128-bit
-/// hash marked so that it never equals a short key. Returns the keys and whether any long
-/// string occurred (then grouping by key must be checked, see `ledger`).
-pub fn exact_keys(col: &StrCol, n: usize) -> (Vec<u128>, bool) {
-    let mut out = vec![NULL_KEY; n];
-    let sl = slices(col.chunks);
-    let pieces = split_like(&mut out, &sl);
-    let long = std::sync::atomic::AtomicBool::new(false);
-    sl.par_iter().zip(pieces).for_each(|((_, c), dst)| {
-        let mut any_long = false;
-        if let DataType::Utf8View = c.data_type() {
-            let a: &StringViewArray = c.as_string_view();
-            let views = a.views();
-            for i in 0..a.len() {
-                if a.is_null(i) {
-                    continue;
-                }
-                dst[i] = match short_view_key(views[i]) {
-                    Some(k) => k,
-                    None => {
-                        any_long = true;
-                        long_key(a.value(i).as_bytes())
-                    }
-                };
-            }
-        } else {
-            visit(c.as_ref(), &mut |i, s| {
-                if let Some(s) = s {
-                    dst[i] = if s.len() <= 12 {
-                        let mut buf = [0u8; 16];
-                        buf[..4].copy_from_slice(&(s.len() as u32).to_le_bytes());
-                        buf[4..4 + s.len()].copy_from_slice(s);
-                        u128::from_le_bytes(buf)
-                    } else {
-                        any_long = true;
-                        long_key(s)
-                    };
-                }
-            });
-        }
-        if any_long {
-            long.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-    });
-    (out, long.into_inner())
-}
-
 /// The key of a null string (its length field is impossible for a real key).
 pub const NULL_KEY: u128 = u128::MAX;
 
@@ -220,8 +172,11 @@ pub const NULL_KEY: u128 = u128::MAX;
 fn long_key(s: &[u8]) -> u128 {
     let a = hash_bytes(s, 0x5EED_AA05_7A0A_0001) as u128;
     let b = hash_bytes(s, 0x0DDB_A11C_AFE0_0002) as u128;
-    (a << 64) | ((b << 32) & 0xFFFF_FFFF_0000_0000) | 0xFFFF_FFFE
+    (a << 64) | ((b << 32) & 0xFFFF_FFFF_0000_0000) | LONG_MARK as u128
 }
+
+/// The length field of a hashed key: no real string of at most 12 bytes has it.
+const LONG_MARK: u32 = 0xFFFF_FFFE;
 
 #[inline]
 fn hash_bytes(s: &[u8], seed: u64) -> u64 {
@@ -281,6 +236,35 @@ impl RowStrings {
             });
         }
         RowStrings { chunks: typed, offsets }
+    }
+
+    /// An exact 128-bit grouping key of row `row`: a string of at most 12 bytes is its own
+    /// key (length and bytes, as in an Arrow view); a longer one gets a 128-bit hash
+    /// marked so that it never equals a short key (check those with `get`).
+    #[inline]
+    pub fn key(&self, row: usize) -> u128 {
+        let ci = self.offsets.partition_point(|&o| o <= row) - 1;
+        let i = row - self.offsets[ci];
+        if let Typed::View(a) = &self.chunks[ci] {
+            if a.is_null(i) {
+                return NULL_KEY;
+            }
+            return short_view_key(a.views()[i]).unwrap_or_else(|| long_key(a.value(i).as_bytes()));
+        }
+        let s = self.get(row);
+        if s.len() <= 12 {
+            let mut buf = [0u8; 16];
+            buf[..4].copy_from_slice(&(s.len() as u32).to_le_bytes());
+            buf[4..4 + s.len()].copy_from_slice(s);
+            u128::from_le_bytes(buf)
+        } else {
+            long_key(s)
+        }
+    }
+
+    /// True for the key of a string longer than 12 bytes (a hash: may collide).
+    pub fn is_hashed(key: u128) -> bool {
+        key as u32 == LONG_MARK
     }
 
     /// The bytes of row `row` (empty for null).
@@ -394,12 +378,12 @@ mod tests {
         assert_eq!(vals, vec![b"C11".to_vec(), b"a-very-long-insured-id-0001".to_vec(), b"M40".to_vec()]);
         let mapped = map_strings(&col, 8, 0u8, |s| s.len() as u8);
         assert_eq!(mapped, vec![3, 0, 27, 3, 27, 3, 3, 3]);
-        let (h, long) = exact_keys(&col, 8);
-        assert!(long);
+        let rs = RowStrings::new(&chunks);
+        let h: Vec<u128> = (0..8).map(|r| rs.key(r)).collect();
         assert_eq!((h[0], h[0], h[2]), (h[3], h[5], h[4]));
         assert_eq!(h[1], NULL_KEY);
         assert_ne!(h[0], h[6]);
-        let rs = RowStrings::new(&chunks);
+        assert!(RowStrings::is_hashed(h[2]) && !RowStrings::is_hashed(h[0]));
         assert_eq!(rs.get(4), b"a-very-long-insured-id-0001");
         assert_eq!(rs.get(6), b"M40");
         assert_eq!(rs.get(1), b"");

@@ -11,9 +11,27 @@ pub struct HugePageHint;
 /// Blocks from this size on get the hint.
 const BIG: usize = 4 << 20;
 
+/// 0 unknown, 1 on, 2 off (AANSPRAAK_HUGEPAGES=0 turns the hint off).
+static STATE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+#[cfg(target_os = "linux")]
+fn enabled() -> bool {
+    use std::sync::atomic::Ordering;
+    match STATE.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            // getenv does not allocate, so it is safe inside the allocator.
+            let off = unsafe { !libc::getenv(c"AANSPRAAK_HUGEPAGES".as_ptr()).is_null() && *libc::getenv(c"AANSPRAAK_HUGEPAGES".as_ptr()) == b'0' as libc::c_char };
+            STATE.store(if off { 2 } else { 1 }, Ordering::Relaxed);
+            !off
+        }
+    }
+}
+
 #[cfg(target_os = "linux")]
 fn advise(p: *mut u8, size: usize) {
-    if p.is_null() || size < BIG {
+    if p.is_null() || size < BIG || !enabled() {
         return;
     }
     const PAGE: usize = 4096;

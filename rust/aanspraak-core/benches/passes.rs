@@ -13,6 +13,9 @@ use std::sync::Arc;
 
 const N: usize = 1_000_000;
 
+#[global_allocator]
+static GLOBAL: aanspraak_core::alloc::HugePageHint = aanspraak_core::alloc::HugePageHint;
+
 /// A deterministic synthetic batch: ~6 lines per insured, mixed ages and codes, shuffled.
 fn batch(n: usize) -> RecordBatch {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;

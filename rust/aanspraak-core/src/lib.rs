@@ -3,6 +3,7 @@
 //! (Rzv 2.31), the eigen risico and an insurer's policy conditions. Pure Rust; the
 //! Python binding lives in `aanspraak-py`.
 
+pub mod alloc;
 pub mod codes;
 pub mod dates;
 pub mod engine;

@@ -1,10 +1,8 @@
 //! Thin pyo3 layer: Arrow in (any `__arrow_c_stream__` object), Arrow out (pyarrow
 //! Table), errors mapped to Python exceptions, the GIL released while Rust works.
 
-mod alloc;
-
 #[global_allocator]
-static GLOBAL: alloc::HugePageHint = alloc::HugePageHint;
+static GLOBAL: aanspraak_core::alloc::HugePageHint = aanspraak_core::alloc::HugePageHint;
 
 use aanspraak_core::codes::{tag, CodeTable};
 use aanspraak_core::policy::{self, CompiledPolicy};

@@ -35,6 +35,8 @@ DTYPES: dict[str, pl.DataType] = {
     "amount": pl.Decimal(12, 2),
     "line_id": pl.Int64,
     "domain": pl.String,
+    "specialism": pl.String,
+    "setting": pl.String,
     "element": pl.Int16,
     "jaw": pl.String,
     "edentulous": pl.Boolean,

@@ -12,7 +12,7 @@ import aanspraak
 from conftest import DTYPES
 
 CODES = ["C11", "C13", "M40", "V12", "H35", "H11", "X10", "X21", "R24", "J20", "J51", "J52", "J50", "P21", "P07",
-         "F411A", "J87", "J19", "M80", "Q99", "J060", "C002"]
+         "F411A", "J87", "J19", "M80", "Q99", "J060", "C002", "038911", "38911", "238060", "238022", "199872", "039075"]
 
 line = st.fixed_dictionaries(
     {
@@ -36,11 +36,16 @@ line = st.fixed_dictionaries(
         "basic_product": st.sampled_from(["alles-verzorgd", "zelf-bewust"]),
         "referral": st.none() | st.booleans(),
         "voluntary_deductible": st.sampled_from([0, 100, 500]),
+        "specialism": st.sampled_from([None, "CHI", "DER", "ANE", "XYZ"]),
+        "setting": st.sampled_from([None, "pok", "daycare", "inpatient", "outpatient"]),
+        "jaw": st.sampled_from([None, "upper", "lower"]),
+        "edentulous": st.none() | st.booleans(),
     },
 )
 
 ALL_OPTIONAL = ["element", "provider_type", "contracted", "reference_tariff", "authorization", "bt_indication", "bt_related",
-                "ortho_severe", "missing_tooth_cause", "need_before_18", "basic_product", "referral", "voluntary_deductible"]
+                "ortho_severe", "missing_tooth_cause", "need_before_18", "basic_product", "referral", "voluntary_deductible",
+                "specialism", "setting", "jaw", "edentulous"]
 
 
 def frame(rows):
@@ -84,9 +89,11 @@ def test_conservation_limits_and_determinism(rows, rnd):
     perm = list(range(df.height))
     rnd.shuffle(perm)
     shuffled = aanspraak.score(df[perm]).sort("line_id")
-    cols = ["reason", "legal_basis", "allowed", "eigen_bijdrage", "eigen_risico", "basic_paid", "patient_paid", "authorization_required"]
-    a = out.sort("line_id").select(cols).with_columns(pl.col("reason", "legal_basis").cast(pl.String))
-    b = shuffled.select(cols).with_columns(pl.col("reason", "legal_basis").cast(pl.String))
+    cols = ["reason", "legal_basis", "allowed", "eigen_bijdrage", "eigen_risico", "basic_paid", "patient_paid", "authorization_required",
+            "authorization_category", "pok_mismatch"]
+    strings = pl.col("reason", "legal_basis", "authorization_category").cast(pl.String)
+    a = out.sort("line_id").select(cols).with_columns(strings)
+    b = shuffled.select(cols).with_columns(strings)
     assert a.equals(b)
 
 

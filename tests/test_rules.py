@@ -189,9 +189,10 @@ def test_unknown_code():
 
 # --- domains ----------------------------------------------------------------------------------
 
-def test_all_digit_codes_are_hospital_care_and_carried_through():
+def test_all_digit_codes_are_hospital_care():
     r = one({"code": "38911", "amount": D("500.00")})
-    assert (r["code_normalized"], r["reason"], r["basic_paid"], r["patient_paid"]) == ("038911", "DOMAIN_NOT_SCORED", D("0.00"), D("500.00"))
+    assert (r["code_normalized"], r["reason"], r["legal_basis"]) == ("038911", "COVERED", "Zvw art. 10 a / Bzv 2.4")
+    assert (r["eigen_risico"], r["basic_paid"], r["patient_paid"]) == (D("385.00"), D("115.00"), D("385.00"))
 
 
 def test_kaakchirurgie_codes_as_mondzorg_follow_lid_5a_without_implants():

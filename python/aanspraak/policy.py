@@ -24,10 +24,19 @@ class Policy:
     Decimal('385.00')
     """
 
-    def __init__(self, compiled: "_core.CompiledPolicy", toml_text: str | None, origin: str) -> None:
+    def __init__(
+        self,
+        compiled: "_core.CompiledPolicy",
+        toml_text: str | None,
+        origin: str,
+        code_table: CodeTable | None = None,
+        msz_lists: dict[str, tuple[str, str]] | None = None,
+    ) -> None:
         self._compiled = compiled
         self.toml_text = toml_text
         self.origin = origin
+        self._code_table = code_table
+        self._msz_lists = dict(msz_lists or {})
 
     @classmethod
     def load(cls, name_or_path: str | Path) -> "Policy":
@@ -38,16 +47,59 @@ class Policy:
         return cls(_core.CompiledPolicy.load(name), Path(name).read_text(encoding="utf-8") if Path(name).exists() else None, name)
 
     @classmethod
-    def from_toml(cls, text: str, origin: str = "<string>", code_table: CodeTable | None = None) -> "Policy":
-        """Compile TOML text; ``code_table`` replaces the bundled dental code table."""
-        csv = code_table.csv_text if code_table is not None else None
-        return cls(_core.CompiledPolicy.from_toml(text, origin, csv), text, origin)
+    def from_toml(
+        cls,
+        text: str,
+        origin: str = "<string>",
+        code_table: CodeTable | None = None,
+        *,
+        authorization_list: str | Path | None = None,
+        pok_list: str | Path | None = None,
+    ) -> "Policy":
+        """Compile TOML text. ``code_table`` replaces the bundled dental code table;
+        ``authorization_list`` and ``pok_list`` (CSV paths, same columns as the bundled
+        files in ``rust/aanspraak-core/data/msz``) replace the hospital-care lists."""
+        lists = {}
+        if authorization_list is not None:
+            lists["authorization_list"] = (Path(authorization_list).read_text(encoding="utf-8"), str(authorization_list))
+        if pok_list is not None:
+            lists["pok_list"] = (Path(pok_list).read_text(encoding="utf-8"), str(pok_list))
+        return cls._compile(text, origin, code_table, lists)
 
-    def with_code_table(self, table: CodeTable) -> "Policy":
-        """The same policy with another code table (e.g. a newer NZa year)."""
+    @classmethod
+    def _compile(cls, text: str, origin: str, code_table: CodeTable | None, lists: dict[str, tuple[str, str]]) -> "Policy":
+        csv = code_table.csv_text if code_table is not None else None
+        compiled = _core.CompiledPolicy.from_toml(text, origin, csv, lists.get("authorization_list"), lists.get("pok_list"))
+        return cls(compiled, text, origin, code_table, lists)
+
+    def _recompile(self, code_table: CodeTable | None, lists: dict[str, tuple[str, str]]) -> "Policy":
         if self.toml_text is None:
             raise ValueError("this policy has no TOML text to recompile")
-        return Policy.from_toml(self.toml_text, self.origin, table)
+        return Policy._compile(self.toml_text, self.origin, code_table, lists)
+
+    def with_code_table(self, table: CodeTable) -> "Policy":
+        """The same policy with another dental code table (e.g. a newer NZa year)."""
+        return self._recompile(table, self._msz_lists)
+
+    def with_msz_lists(self, authorization_list: str | Path | None = None, pok_list: str | Path | None = None) -> "Policy":
+        """The same policy with the insurer's own hospital-care lists (CSV files with the
+        columns of the bundled ones); errors name the file, the line and the column.
+
+        Examples
+        --------
+        >>> import aanspraak, tempfile, pathlib
+        >>> auth, pok = aanspraak._core.bundled_msz_lists()
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "pok.csv"
+        >>> _ = path.write_text(pok.splitlines()[0])   # an empty POK list
+        >>> Policy.load("defriesland-2022").with_msz_lists(pok_list=path).key
+        'defriesland-2022'
+        """
+        lists = dict(self._msz_lists)
+        if authorization_list is not None:
+            lists["authorization_list"] = (Path(authorization_list).read_text(encoding="utf-8"), str(authorization_list))
+        if pok_list is not None:
+            lists["pok_list"] = (Path(pok_list).read_text(encoding="utf-8"), str(pok_list))
+        return self._recompile(self._code_table, lists)
 
     @property
     def key(self) -> str:

@@ -73,7 +73,7 @@ fn passes(c: &mut Criterion) {
     let batches = vec![b];
     let basic: Vec<String> = pol.basic.iter().map(|x| x.key.clone()).collect();
     let supp: Vec<String> = pol.supplementary.iter().map(|x| x.0.clone()).collect();
-    let keys = Keys { days: pol.day_range(), basic: &basic, default_basic: pol.default_basic as u8, supplementary: &supp };
+    let keys = Keys { days: pol.day_range(), basic: &basic, specialisms: &pol.msz.specialisms, default_basic: pol.default_basic as u8, supplementary: &supp };
 
     let mut g = c.benchmark_group("dental_1M");
     g.sample_size(10);

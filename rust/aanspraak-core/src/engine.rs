@@ -1,6 +1,7 @@
 //! The scoring pipeline: read → stateless rules (parallel) → ledger → money → output.
 
 use crate::codes::{code_is_msz, Jaw};
+use crate::msz::JawState;
 use crate::dates;
 use crate::error::Result;
 use crate::input::{self, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS, NO_SUPP};
@@ -18,7 +19,13 @@ use rayon::prelude::*;
 pub fn score(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledPolicy) -> Result<RecordBatch> {
     let basic_keys: Vec<String> = policy.basic.iter().map(|b| b.key.clone()).collect();
     let supp_keys: Vec<String> = policy.supplementary.iter().map(|s| s.0.clone()).collect();
-    let keys = Keys { days: policy.day_range(), basic: &basic_keys, default_basic: policy.default_basic as u8, supplementary: &supp_keys };
+    let keys = Keys {
+        days: policy.day_range(),
+        basic: &basic_keys,
+        specialisms: &policy.msz.specialisms,
+        default_basic: policy.default_basic as u8,
+        supplementary: &supp_keys,
+    };
     let t = Timer::new();
     let mut lines = input::read(schema, batches, &keys)?;
     t.lap("read input");
@@ -109,7 +116,10 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
     let n = lines.n;
     let t = Timer::new();
     let cands = code_candidates(lines, policy);
+    // Per distinct code: all digits (msz by inference), and its number as a zorgactiviteit.
     let msz_code: Vec<bool> = lines.code_strings.iter().map(|c| code_is_msz(c)).collect();
+    let msz_number: Vec<Option<u32>> =
+        lines.code_strings.iter().map(|c| if code_is_msz(c) && c.len() <= 6 { c.parse().ok() } else { None }).collect();
 
 
     let mut out = Outcome::new(n);
@@ -124,10 +134,11 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
         out.flags.par_chunks_mut(CHUNK),
         out.freq_rule.par_chunks_mut(CHUNK),
         out.bijdrage_bp.par_chunks_mut(CHUNK),
+        out.auth_category.par_chunks_mut(CHUNK),
     )
         .into_par_iter()
         .enumerate()
-        .for_each(|(c, (age, reason, basis, flags, freq, bijdrage_bp))| {
+        .for_each(|(c, (age, reason, basis, flags, freq, bijdrage_bp, auth_category))| {
             for k in 0..age.len() {
                 let i = c * CHUNK + k;
                 if l.invalid[i] != Invalid::Ok {
@@ -144,8 +155,44 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
                     d => d == DOMAIN_MSZ,
                 };
                 if is_msz {
-                    reason[k] = Reason::DomainNotScored as u8;
-                    basis[k] = Basis::MszNotScored as u16;
+                    // SPEC 4: medical specialist care.
+                    let Some(number) = msz_number[code] else {
+                        reason[k] = Reason::UnknownCode as u8;
+                        basis[k] = Basis::UnknownCode as u16;
+                        continue;
+                    };
+                    let element = l.element.get(i);
+                    let jaw = match l.jaw.get(i) {
+                        Jaw::Unknown => rules::jaw_of_element(element),
+                        j => j,
+                    };
+                    let facts = rules::msz::MszFacts {
+                        code: number,
+                        jaw: JawState {
+                            jaw: match jaw {
+                                Jaw::Upper => 1,
+                                Jaw::Lower => 2,
+                                _ => 0,
+                            },
+                            edentulous: match l.edentulous.get(i) {
+                                Tri::True => 1,
+                                Tri::False => 2,
+                                Tri::Null => 0,
+                            },
+                        },
+                        specialism: l.specialism.get(i),
+                        setting: l.setting.get(i),
+                        authorization: l.authorization.get(i),
+                    };
+                    let product = &policy.basic[l.basic.get(i) as usize];
+                    let (v, category, pok) = rules::msz::judge(&facts, policy, product);
+                    reason[k] = v.reason as u8;
+                    basis[k] = v.basis;
+                    auth_category[k] = category.unwrap_or(u16::MAX);
+                    flags[k] = if v.authorization_required { flag::AUTHORIZATION_REQUIRED } else { 0 } | if pok { flag::POK_MISMATCH } else { 0 };
+                    if v.covered {
+                        flags[k] |= flag::COVERED | if a >= 18 { flag::EIGEN_RISICO } else { 0 };
+                    }
                     continue;
                 }
                 let Some(ri) = policy.codes.pick(cands[code], l.treat[i]) else {
@@ -311,7 +358,7 @@ mod tests {
         let policy = crate::policy::load("defriesland-2022").unwrap();
         let (schema, batches) = two_insureds();
         let basic: Vec<String> = policy.basic.iter().map(|b| b.key.clone()).collect();
-        let keys = Keys { days: policy.day_range(), basic: &basic, default_basic: 0, supplementary: &[] };
+        let keys = Keys { days: policy.day_range(), basic: &basic, specialisms: &[], default_basic: 0, supplementary: &[] };
         let lines = input::read(schema, &batches, &keys).unwrap();
         let (a, b) = (lines.insured.key(0), lines.insured.key(1));
         assert!(a != b && crate::strings::RowStrings::is_hashed(a));

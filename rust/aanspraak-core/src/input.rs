@@ -141,6 +141,15 @@ impl<T: Copy> Col<T> {
 pub const NO_CENTS: i64 = i64::MIN;
 pub const NO_DATE: i32 = i32::MIN;
 pub const NO_SUPP: u16 = u16::MAX;
+pub const SPECIALISM_NONE: u16 = u16::MAX;
+pub const SPECIALISM_OTHER: u16 = u16::MAX - 1;
+
+/// `setting` (SPEC 1).
+pub const SETTING_NONE: u8 = 0;
+pub const SETTING_POK: u8 = 1;
+pub const SETTING_OUTPATIENT: u8 = 2;
+pub const SETTING_DAYCARE: u8 = 3;
+pub const SETTING_INPATIENT: u8 = 4;
 
 /// Domain of a line.
 pub const DOMAIN_INFER: u8 = 0;
@@ -183,6 +192,8 @@ pub struct Lines {
     pub voluntary_cents: Col<i64>,
     pub insured_from: Col<i32>,
     pub insured_to: Col<i32>,
+    pub specialism: Col<u16>,
+    pub setting: Col<u8>,
     /// Invalid reason per row (Invalid::Ok when fine).
     pub invalid: Vec<Invalid>,
 }
@@ -472,6 +483,8 @@ pub struct Keys<'a> {
     /// First and last day (inclusive) with statutory parameters in the policy set.
     pub days: (i32, i32),
     pub basic: &'a [String],
+    /// Specialisms of the POK list (others are valid but never on it).
+    pub specialisms: &'a [String],
     pub default_basic: u8,
     pub supplementary: &'a [String],
 }
@@ -594,6 +607,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     let mut insured_from = None;
     let mut insured_to = None;
     let mut setting = None;
+    let mut specialism = None;
     rayon::scope(|s| {
         let t = &t;
         s.spawn(|_| order_key = Some(line_order(t, n)));
@@ -663,11 +677,15 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         s.spawn(|_| insured_from = Some(date_col("insured_from", t, n).map(|d| d.map(Col::Vec).unwrap_or(Col::Const(NO_DATE)))));
         s.spawn(|_| insured_to = Some(date_col("insured_to", t, n).map(|d| d.map(Col::Vec).unwrap_or(Col::Const(NO_DATE)))));
         s.spawn(|_| {
-            setting = Some(enum_col("setting", t, n, 0, |s| match s {
-                "pok" | "outpatient" | "daycare" | "inpatient" => Some(1),
+            setting = Some(enum_col("setting", t, n, SETTING_NONE, |s| match s {
+                "pok" => Some(SETTING_POK),
+                "outpatient" => Some(SETTING_OUTPATIENT),
+                "daycare" => Some(SETTING_DAYCARE),
+                "inpatient" => Some(SETTING_INPATIENT),
                 _ => None,
             }))
         });
+        s.spawn(|_| specialism = Some(specialism_col(t, n, keys.specialisms)));
     });
     // The first schema error in column order wins (deterministic messages).
     let order_key = order_key.expect("spawned")?;
@@ -691,16 +709,20 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     let voluntary_cents = voluntary_raw.expect("spawned")?;
     let insured_from = insured_from.expect("spawned")?;
     let insured_to = insured_to.expect("spawned")?;
-    for opt in ["specialism", "setting"] {
-        if let Some((dt, _)) = t.column(opt) {
-            if !is_string(&dt) && dt != DataType::Null {
-                return Err(schema_err(opt, &dt, "strings"));
-            }
-        }
-    }
     let setting = setting.expect("spawned")?;
+    let specialism = specialism.expect("spawned")?;
     timer.lap("  optional columns");
     // Per-row validation (SPEC 8, 10.7).
+    let enum_checks: [(&Col<u8>, Invalid); 8] = [
+        (&element, Invalid::BadElement),
+        (&jaw_raw, Invalid::BadJaw),
+        (&provider, Invalid::BadProvider),
+        (&bt_indication, Invalid::BadBtIndication),
+        (&missing_cause, Invalid::BadMissingCause),
+        (&domain, Invalid::BadDomain),
+        (&setting, Invalid::BadSetting),
+        (&basic, Invalid::UnknownBasicProduct),
+    ];
     let mut invalid = vec![Invalid::Ok; n];
     invalid.par_iter_mut().enumerate().for_each(|(i, inv)| {
         let check = || -> Invalid {
@@ -728,29 +750,11 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
             if treat[i] < keys.days.0 || treat[i] > keys.days.1 {
                 return Invalid::NoYearParameters;
             }
-            if element.get(i) == INVALID_ENUM {
-                return Invalid::BadElement;
-            }
-            if jaw_raw.get(i) == INVALID_ENUM {
-                return Invalid::BadJaw;
-            }
-            if provider.get(i) == INVALID_ENUM {
-                return Invalid::BadProvider;
-            }
-            if bt_indication.get(i) == INVALID_ENUM {
-                return Invalid::BadBtIndication;
-            }
-            if missing_cause.get(i) == INVALID_ENUM {
-                return Invalid::BadMissingCause;
-            }
-            if domain.get(i) == INVALID_ENUM {
-                return Invalid::BadDomain;
-            }
-            if setting.get(i) == INVALID_ENUM {
-                return Invalid::BadSetting;
-            }
-            if basic.get(i) == INVALID_ENUM {
-                return Invalid::UnknownBasicProduct;
+            // Enum columns: a value outside the SPEC 1 vocabulary makes the row invalid.
+            for (col, why) in &enum_checks {
+                if col.get(i) == INVALID_ENUM {
+                    return *why;
+                }
             }
             if supplementary.get(i) == NO_SUPP - 1 {
                 return Invalid::UnknownSupplementaryProduct;
@@ -818,8 +822,29 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         voluntary_cents,
         insured_from,
         insured_to,
+        specialism,
+        setting,
         invalid,
     })
+}
+
+/// `specialism`: the index in the POK list's specialisms, SPECIALISM_OTHER for another
+/// (valid) specialism, SPECIALISM_NONE for null.
+fn specialism_col(t: &Table, n: usize, known: &[String]) -> Result<Col<u16>> {
+    let Some((dt, _)) = t.column("specialism") else { return Ok(Col::Const(SPECIALISM_NONE)) };
+    if dt != DataType::Null && !is_string(&dt) {
+        return Err(schema_err("specialism", &dt, "strings"));
+    }
+    match t.optional("specialism") {
+        Some((_, chunks)) if !chunks.is_empty() => {
+            let col = StrCol::new(&chunks);
+            Ok(Col::Vec(map_strings(&col, n, SPECIALISM_NONE, |s| {
+                let s = std::str::from_utf8(s).unwrap_or("").trim();
+                known.iter().position(|k| k.eq_ignore_ascii_case(s)).map_or(SPECIALISM_OTHER, |p| p as u16)
+            })))
+        }
+        _ => Ok(Col::Const(SPECIALISM_NONE)),
+    }
 }
 
 /// `supplementary_product`: keys joined by `+`; the first product's index, NO_SUPP for

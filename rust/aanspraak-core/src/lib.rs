@@ -12,6 +12,7 @@ pub mod ids;
 pub mod input;
 pub mod ledger;
 pub mod money;
+pub mod msz;
 pub mod output;
 pub mod policy;
 pub mod reason;

@@ -27,6 +27,8 @@ pub mod flag {
     pub const AUTHORIZATION_REQUIRED: u8 = 2;
     /// Subject to the eigen risico (covered, 18 or over).
     pub const EIGEN_RISICO: u8 = 4;
+    /// A POK-list procedure outside the outpatient operating room.
+    pub const POK_MISMATCH: u8 = 8;
 }
 
 /// Null age (invalid rows).
@@ -50,6 +52,8 @@ pub struct Outcome {
     pub supplementary_paid: Vec<i128>,
     pub patient_paid: Vec<i128>,
     pub supplementary_reason: Vec<u8>,
+    /// Index into the policy's authorisation-category combinations; u16::MAX for none.
+    pub auth_category: Vec<u16>,
 }
 
 impl Outcome {
@@ -68,6 +72,7 @@ impl Outcome {
             supplementary_paid: vec![0; n],
             patient_paid: vec![0; n],
             supplementary_reason: vec![0; n],
+            auth_category: vec![u16::MAX; n],
         }
     }
     pub fn covered(&self, i: usize) -> bool {
@@ -134,9 +139,9 @@ pub fn schema() -> Schema {
         Field::new("code_normalized", dict32, true),
         Field::new("basic_covered", DataType::Boolean, false),
         Field::new("reason", dict8.clone(), false),
-        Field::new("legal_basis", dict16, false),
+        Field::new("legal_basis", dict16.clone(), false),
         Field::new("authorization_required", DataType::Boolean, false),
-        Field::new("authorization_category", dict8.clone(), true),
+        Field::new("authorization_category", dict16.clone(), true),
         Field::new("pok_mismatch", DataType::Boolean, false),
         Field::new("allowed", dec.clone(), false),
         Field::new("eigen_bijdrage", dec.clone(), false),
@@ -150,7 +155,6 @@ pub fn schema() -> Schema {
 }
 
 pub fn build(lines: &Lines, out: Outcome, policy: &CompiledPolicy) -> Result<RecordBatch> {
-    let n = out.reason.len();
     let age_nulls = null_buffer(&out.age, |a| *a != NO_AGE);
     let age: ArrayRef = Arc::new(Int16Array::new(out.age.into(), age_nulls));
     let code_vals_i32: Vec<i32> = lines.code.par_iter().map(|&c| if c == u32::MAX { -1 } else { c as i32 }).collect();
@@ -165,6 +169,12 @@ pub fn build(lines: &Lines, out: Outcome, policy: &CompiledPolicy) -> Result<Rec
         DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(out.basis.into(), None), basis_vals).map_err(|e| Error::Other(e.to_string()))?,
     );
     let supp_reason = dict_u8(out.supplementary_reason, SUPPLEMENTARY_REASONS)?;
+    let cat_nulls = null_buffer(&out.auth_category, |c| *c != u16::MAX);
+    let cat_keys: Vec<u16> = out.auth_category.into_par_iter().map(|c| if c == u16::MAX { 0 } else { c }).collect();
+    let cat_vals: ArrayRef = Arc::new(StringArray::from(policy.msz.combos.clone()));
+    let auth_category: ArrayRef = Arc::new(
+        DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(cat_keys.into(), cat_nulls), cat_vals).map_err(|e| Error::Other(e.to_string()))?,
+    );
     let message = dict_u8(lines.invalid.par_iter().map(|&m| if m == Invalid::Ok { u8::MAX } else { m as u8 }).collect(), INVALID_MESSAGES)?;
     let columns: Vec<ArrayRef> = vec![
         age,
@@ -173,8 +183,8 @@ pub fn build(lines: &Lines, out: Outcome, policy: &CompiledPolicy) -> Result<Rec
         reason,
         basis,
         bools(&out.flags, flag::AUTHORIZATION_REQUIRED),
-        dict_u8(vec![u8::MAX; n], &[])?,
-        Arc::new(BooleanArray::new(BooleanBuffer::new_unset(n), None)),
+        auth_category,
+        bools(&out.flags, flag::POK_MISMATCH),
         money(out.allowed)?,
         money(out.eigen_bijdrage)?,
         money(out.eigen_risico)?,

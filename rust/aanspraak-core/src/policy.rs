@@ -30,6 +30,16 @@ pub struct PolicyFile {
     pub basic: BTreeMap<String, BasicProduct>,
     #[serde(default)]
     pub supplementary: BTreeMap<String, SupplementaryProduct>,
+    /// Hospital-care reference lists; the bundled seed lists when absent.
+    pub msz: Option<MszFiles>,
+}
+
+/// Paths (relative to the policy file) of the insurer's msz lists.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MszFiles {
+    pub authorization_list: Option<String>,
+    pub pok_list: Option<String>,
 }
 
 /// Statutory parameters for a range of calendar years.
@@ -140,6 +150,8 @@ pub enum Entitlement {
     Youth,
     Adult,
     Lid6,
+    /// Medical specialist care (Zvw art. 10 a).
+    Msz,
 }
 
 impl Entitlement {
@@ -197,6 +209,8 @@ pub struct CompiledBasic {
     pub bt_requires_authorization: bool,
     pub bt_authorization_basis: u16,
     pub referrals: Vec<CompiledProvider>,
+    /// Legal basis when a POK mismatch is denied.
+    pub pok_basis: u16,
     pub frequency: Vec<CompiledFrequency>,
     pub exclusions: Vec<CompiledRule>,
     pub authorizations: Vec<CompiledRule>,
@@ -232,6 +246,9 @@ pub struct CompiledPolicy {
     pub name: String,
     pub source: String,
     pub codes: Arc<CodeTable>,
+    pub msz: Arc<crate::msz::MszTables>,
+    /// Legal basis per authorisation-category combination of `msz.combos`.
+    pub msz_auth_basis: Vec<u16>,
     pub basic: Vec<CompiledBasic>,
     pub default_basic: usize,
     pub supplementary: Vec<(String, String)>,
@@ -361,20 +378,36 @@ fn toml_err_key(e: &toml::de::Error) -> String {
 }
 
 pub fn compile(raw: PolicyFile, file: &str, base_dir: Option<&std::path::Path>, bundled: bool) -> Result<CompiledPolicy> {
+    let resolve = |p: &str| match base_dir {
+        Some(d) => d.join(p).to_string_lossy().into_owned(),
+        None => p.to_string(),
+    };
+    let read = |key: &str, p: &str| {
+        std::fs::read_to_string(resolve(p)).map_err(|e| perr(file, key, format!("a readable CSV file at {:?} ({e})", resolve(p))))
+    };
     let codes = match &raw.code_table {
         None => Arc::new(CodeTable::bundled()),
-        Some(p) => {
-            let path = match base_dir {
-                Some(d) => d.join(p),
-                None => std::path::PathBuf::from(p),
-            };
-            Arc::new(CodeTable::from_csv_path(&path.to_string_lossy())?)
-        }
+        Some(p) => Arc::new(CodeTable::from_csv_path(&resolve(p))?),
     };
-    compile_with_codes(raw, file, codes, bundled)
+    let files = raw.msz.clone().unwrap_or(MszFiles { authorization_list: None, pok_list: None });
+    let msz = if files.authorization_list.is_none() && files.pok_list.is_none() {
+        Arc::new(crate::msz::MszTables::bundled())
+    } else {
+        let (auth, auth_origin) = match &files.authorization_list {
+            Some(p) => (read("msz.authorization_list", p)?, resolve(p)),
+            None => (crate::msz::BUNDLED_AUTHORIZATION.to_string(), "bundled authorization_list.csv".to_string()),
+        };
+        let (pok, pok_origin) = match &files.pok_list {
+            Some(p) => (read("msz.pok_list", p)?, resolve(p)),
+            None => (crate::msz::BUNDLED_POK.to_string(), "bundled pok_list.csv".to_string()),
+        };
+        Arc::new(crate::msz::MszTables::from_csv(&auth, &auth_origin, &pok, &pok_origin)?)
+    };
+    compile_with(raw, file, codes, msz, bundled)
 }
 
-pub fn compile_with_codes(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, bundled: bool) -> Result<CompiledPolicy> {
+/// Compile with the given reference tables (code table and msz lists).
+pub fn compile_with(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, msz: Arc<crate::msz::MszTables>, bundled: bool) -> Result<CompiledPolicy> {
     if raw.source.trim().is_empty() {
         return Err(perr(file, "source", "a non-empty source citation"));
     }
@@ -461,6 +494,7 @@ pub fn compile_with_codes(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, bu
             referrals.push(CompiledProvider { rule: rule_of(&p.rule, kk)?, allowed });
         }
         let bt_basis = b.bt_authorization_basis.clone().unwrap_or_else(|| "Bzv 2.7 lid 1; policy: toestemming vooraf".into());
+        let pok_basis = basis_id(&format!("POK-lijst (seed 001): ingreep hoort op de poliklinische operatiekamer; {} pok_mismatch = deny", b.name.clone().unwrap_or_else(|| key.clone())));
         basic.push(CompiledBasic {
             key: key.clone(),
             name: b.name.clone().unwrap_or_else(|| key.clone()),
@@ -469,12 +503,22 @@ pub fn compile_with_codes(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, bu
             bt_requires_authorization: b.bt_requires_authorization.unwrap_or(true),
             bt_authorization_basis: basis_id(&bt_basis),
             referrals,
+            pok_basis,
             frequency,
             exclusions,
             authorizations,
             providers,
         });
     }
+    let msz_auth_basis = msz
+        .combo_entry
+        .iter()
+        .zip(&msz.combos)
+        .map(|(&e, combo)| {
+            let entry = &msz.entries[e];
+            basis_id(&format!("machtigingslijst {combo}: {} ({})", entry.heading, entry.source.split(" line ").next().unwrap_or(&entry.source)))
+        })
+        .collect();
     let default_basic = basic.iter().position(|b| b.key == raw.default_basic_product).ok_or_else(|| {
         perr(file, "default_basic_product", format!("one of the [basic.*] keys ({}), found {:?}", raw.basic.keys().cloned().collect::<Vec<_>>().join(", "), raw.default_basic_product))
     })?;
@@ -490,6 +534,8 @@ pub fn compile_with_codes(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, bu
         name: raw.name.clone(),
         source: raw.source.clone(),
         codes,
+        msz,
+        msz_auth_basis,
         basic,
         default_basic,
         supplementary,

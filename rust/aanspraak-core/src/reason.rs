@@ -20,7 +20,6 @@ pub enum Reason {
     InsurerExclusion,
     UnknownCode,
     InvalidInput,
-    DomainNotScored,
 }
 
 /// (reason, name, meaning, legal basis it usually rests on, example line)
@@ -35,12 +34,11 @@ pub const REASONS: &[(Reason, &str, &str, &str, &str)] = &[
     (Reason::AuthorizationMissing, "AUTHORIZATION_MISSING", "The care needs prior authorisation (toestemming vooraf) and authorization is false.", "policy conditions (toestemming vooraf); Bzv 2.7 lid 1 via the policy", "J39 with authorization false (De Friesland 2022)"),
     (Reason::ReferralMissing, "REFERRAL_MISSING", "Care by a kaakchirurg or a centrum bijzondere tandheelkunde without the required referral (referral false).", "policy conditions (verwijzing)", "H35 by a kaakchirurg, referral false (De Friesland 2022)"),
     (Reason::ProviderNotQualified, "PROVIDER_NOT_QUALIFIED", "The policy says who may give this care and provider_type is a known other provider.", "policy conditions (wie mag deze zorg verlenen)", "bijzondere tandheelkunde orthodontics by a tandarts (De Friesland 2022)"),
-    (Reason::PokMismatch, "POK_MISMATCH", "A POK-list procedure declared in daycare or inpatient, on a product that denies it.", "policy conditions (POK-lijst)", "DER 038911 in daycare"),
-    (Reason::NotInsuredOnRequest, "NOT_INSURED_ON_REQUEST", "Hospital care on the patient's own request is not insured care.", "Zvw art. 10 a; NZa zorgactiviteiten op verzoek patiënt", "199872"),
+    (Reason::PokMismatch, "POK_MISMATCH", "A POK-list procedure (specialism and code, seed 001) declared in daycare or inpatient, on a basic product that denies it (pok_mismatch = \"deny\"); with \"flag\" the line is covered and pok_mismatch is true.", "POK-lijst (seed 001); policy conditions", "DER 038911 in daycare"),
+    (Reason::NotInsuredOnRequest, "NOT_INSURED_ON_REQUEST", "Hospital care on the patient's own request (199872, 199884, 199893) is not insured care.", "Zvw art. 10 a; zorgactiviteit op verzoek patiënt (seed 001)", "199872 monofocal toric lens on request"),
     (Reason::InsurerExclusion, "INSURER_EXCLUSION", "The insurer's policy conditions exclude this code.", "policy conditions (uitsluitingen)", "M80 for a child (De Friesland 2022)"),
     (Reason::UnknownCode, "UNKNOWN_CODE", "The code is not in the code table for the treatment date.", "NZa prestatiecodelijst of the treatment year", "J087 declared in 2022"),
     (Reason::InvalidInput, "INVALID_INPUT", "The row has a bad value (see the message column); it pays nothing and patient_paid is the amount when that is valid.", "aanspraak input validation (SPEC 8)", "a negative amount"),
-    (Reason::DomainNotScored, "DOMAIN_NOT_SCORED", "Hospital care (msz) lines are carried through unscored in this version: nothing paid by the basic insurance.", "aanspraak: msz scoring not yet available", "038911"),
 ];
 
 impl Reason {
@@ -80,7 +78,8 @@ pub enum Basis {
     NoShow,
     UnknownCode,
     InvalidInput,
-    MszNotScored,
+    ZvwArt10a,
+    OnRequest,
 }
 
 pub const BASES: &[(Basis, &str)] = &[
@@ -107,7 +106,8 @@ pub const BASES: &[(Basis, &str)] = &[
     (Basis::NoShow, "Zvw art. 11; niet nagekomen afspraak is geen zorg"),
     (Basis::UnknownCode, "NZa prestatiecodelijst (code unknown on treatment date)"),
     (Basis::InvalidInput, "aanspraak input validation (SPEC 8)"),
-    (Basis::MszNotScored, "aanspraak: msz scoring not yet available"),
+    (Basis::ZvwArt10a, "Zvw art. 10 a / Bzv 2.4"),
+    (Basis::OnRequest, "Zvw art. 10 a; zorgactiviteit op verzoek patiënt (seed 001)"),
 ];
 
 impl Basis {

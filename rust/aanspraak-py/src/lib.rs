@@ -5,6 +5,7 @@
 static GLOBAL: aanspraak_core::alloc::HugePageHint = aanspraak_core::alloc::HugePageHint;
 
 use aanspraak_core::codes::{tag, CodeTable};
+use aanspraak_core::msz::{self, MszTables};
 use aanspraak_core::policy::{self, CompiledPolicy};
 use aanspraak_core::reason::REASONS;
 use aanspraak_core::Error;
@@ -54,9 +55,17 @@ impl PyPolicy {
 
     /// Compile a policy set from TOML text; `origin` names it in error messages.
     /// `code_table_csv` replaces the bundled code table when given.
+    /// `authorization_list` / `pok_list`: (CSV text, origin) replacing the bundled msz lists.
     #[staticmethod]
-    #[pyo3(signature = (text, origin, code_table_csv=None))]
-    fn from_toml(py: Python<'_>, text: String, origin: String, code_table_csv: Option<String>) -> PyResult<Self> {
+    #[pyo3(signature = (text, origin, code_table_csv=None, authorization_list=None, pok_list=None))]
+    fn from_toml(
+        py: Python<'_>,
+        text: String,
+        origin: String,
+        code_table_csv: Option<String>,
+        authorization_list: Option<(String, String)>,
+        pok_list: Option<(String, String)>,
+    ) -> PyResult<Self> {
         let p = py.detach(|| {
             guarded(|| {
                 let raw = policy::parse_toml(&text, &origin)?;
@@ -64,7 +73,16 @@ impl PyPolicy {
                     Some(csv) => Arc::new(CodeTable::from_csv_str(csv, &format!("{origin} code table"))?),
                     None => Arc::new(CodeTable::bundled()),
                 };
-                policy::compile_with_codes(raw, &origin, codes, false)
+                let msz = if authorization_list.is_none() && pok_list.is_none() && raw.msz.is_none() {
+                    Arc::new(MszTables::bundled())
+                } else {
+                    let (a, ao) = authorization_list
+                        .clone()
+                        .unwrap_or_else(|| (msz::BUNDLED_AUTHORIZATION.to_string(), "bundled authorization_list.csv".to_string()));
+                    let (p, po) = pok_list.clone().unwrap_or_else(|| (msz::BUNDLED_POK.to_string(), "bundled pok_list.csv".to_string()));
+                    Arc::new(MszTables::from_csv(&a, &ao, &p, &po)?)
+                };
+                policy::compile_with(raw, &origin, codes, msz, false)
             })
         })?;
         Ok(PyPolicy { inner: Arc::new(p) })
@@ -134,6 +152,12 @@ fn bundled_code_table_csv() -> &'static str {
     aanspraak_core::codes::BUNDLED_DENTAL
 }
 
+/// The CSV texts of the bundled msz lists: (authorisation list, POK list).
+#[pyfunction]
+fn bundled_msz_lists() -> (&'static str, &'static str) {
+    (msz::BUNDLED_AUTHORIZATION, msz::BUNDLED_POK)
+}
+
 /// Validate a code table CSV; returns its number of rows.
 #[pyfunction]
 fn check_code_table(text: &str, origin: &str) -> PyResult<usize> {
@@ -163,6 +187,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bundled_policy_toml, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_code_table_csv, m)?)?;
     m.add_function(wrap_pyfunction!(check_code_table, m)?)?;
+    m.add_function(wrap_pyfunction!(bundled_msz_lists, m)?)?;
     m.add_function(wrap_pyfunction!(tag_names, m)?)?;
     m.add_function(wrap_pyfunction!(output_columns, m)?)?;
     Ok(())

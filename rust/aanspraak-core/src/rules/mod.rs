@@ -9,6 +9,7 @@ pub mod code_rules;
 pub mod eigen_bijdrage;
 pub mod insurer;
 pub mod lid6;
+pub mod msz;
 pub mod youth;
 
 use crate::codes::{CodeRow, Jaw};

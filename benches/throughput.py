@@ -5,9 +5,10 @@ For each size in ``--rows`` this script starts a fresh copy of itself
 (``--child N``), so that every size has its own process and its own peak
 memory. The child
 
-1. builds ``N`` synthetic dental declaration lines with
-   ``aanspraak.synthetic.declarations`` (not timed as part of the score; its
-   time is reported separately),
+1. builds ``N`` synthetic declaration lines with
+   ``aanspraak.synthetic.declarations`` -- dental, plus a ``--hospital-share``
+   of hospital-care (msz) lines -- (not timed as part of the score; its time
+   is reported separately),
 2. times ``aanspraak.score(df, policy=...)`` ``--repeat`` times with
    ``time.perf_counter`` and keeps the best run,
 3. prints one JSON line with the results.
@@ -20,7 +21,7 @@ process: the process peak, which includes building the input.
 Usage::
 
     python benches/throughput.py --rows 1000000 10000000 --repeat 3 \\
-        --policy defriesland-2022
+        --policy defriesland-2022 --hospital-share 0.3
 """
 
 from __future__ import annotations
@@ -83,14 +84,20 @@ def _synthetic_module() -> ModuleType:
         return module
 
 
-def run_child(rows: int, repeat: int, policy: str, seed: int) -> dict[str, Any]:
+def run_child(
+    rows: int, repeat: int, policy: str, seed: int, hospital_share: float = 0.0
+) -> dict[str, Any]:
     """Build the input, time the scoring, return one result record."""
     aanspraak = _import_aanspraak()
     synthetic = _synthetic_module()
-    record: dict[str, Any] = {"rows": rows, "policy": policy, "repeat": repeat}
+    record: dict[str, Any] = {
+        "rows": rows, "policy": policy, "repeat": repeat, "hospital_share": hospital_share,
+    }
 
     t0 = time.perf_counter()
-    df = synthetic.declarations(rows, seed=seed, policy_set=policy)
+    df = synthetic.declarations(
+        rows, seed=seed, policy_set=policy, hospital_share=hospital_share
+    )
     record["gen_seconds"] = time.perf_counter() - t0
     record["input_mib"] = df.estimated_size() / MiB
     gc.collect()
@@ -146,6 +153,8 @@ def run_parent(args: argparse.Namespace) -> int:
             args.policy,
             "--seed",
             str(args.seed),
+            "--hospital-share",
+            repr(args.hospital_share),
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         record = None
@@ -178,7 +187,8 @@ def _print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
     except Exception:  # noqa: BLE001
         polars_version = "?"
     print(
-        f"aanspraak.score throughput: policy={args.policy}, best of {args.repeat}, "
+        f"aanspraak.score throughput: policy={args.policy}, "
+        f"hospital_share={args.hospital_share:g}, best of {args.repeat}, "
         f"python {platform.python_version()}, polars {polars_version}, "
         f"{os.cpu_count()} CPUs, {platform.machine()}"
     )
@@ -219,15 +229,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per size (best kept)")
     parser.add_argument("--policy", default="defriesland-2022", help="policy set key")
     parser.add_argument("--seed", type=int, default=0, help="seed for the synthetic input")
+    parser.add_argument(
+        "--hospital-share",
+        type=float,
+        default=0.0,
+        metavar="FLOAT",
+        help="share (0-1) of hospital-care (msz) lines in the synthetic input",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the records as JSON lines")
     parser.add_argument("--verbose", action="store_true", help="echo child records to stderr")
     parser.add_argument("--child", type=int, metavar="N", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be >= 1")
+    if not 0.0 <= args.hospital_share <= 1.0:
+        parser.error("--hospital-share must be in [0, 1]")
 
     if args.child is not None:
-        record = run_child(args.child, args.repeat, args.policy, args.seed)
+        record = run_child(
+            args.child, args.repeat, args.policy, args.seed, args.hospital_share
+        )
         print(json.dumps(record), flush=True)
         return 0
     return run_parent(args)

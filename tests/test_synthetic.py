@@ -1,4 +1,4 @@
-"""Tests for aanspraak.synthetic: SYNTHETIC dental declaration lines."""
+"""Tests for aanspraak.synthetic: SYNTHETIC dental and hospital (msz) declaration lines."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_CSV = REPO.parent / "shared" / "reference" / "nza_mondzorg_codes.csv"
+MSZ_DIR = REPO / "rust" / "aanspraak-core" / "data" / "msz"
 
 
 def _load_synthetic():
@@ -51,6 +52,17 @@ EXPECTED_SCHEMA = {
     "voluntary_deductible": pl.Int32,
     "supplementary_product": pl.String,
     "supplementary_start": pl.Date,
+    "domain": pl.String,
+    "specialism": pl.String,
+    "setting": pl.String,
+    "jaw": pl.String,
+    "edentulous": pl.Boolean,
+}
+MSZ_COLUMNS = ["domain", "specialism", "setting", "jaw", "edentulous"]
+SETTINGS = {"pok", "outpatient", "daycare", "inpatient"}
+ON_REQUEST = {"199872": "OOG", "199884": "CHI", "199893": "DER"}
+MSZ_REASONS = {
+    "COVERED", "AUTHORIZATION_MISSING", "POK_MISMATCH", "NOT_INSURED_ON_REQUEST", "INVALID_INPUT",
 }
 PROVIDERS = {
     "tandarts", "mondhygienist", "kaakchirurg", "orthodontist", "tandprotheticus", "implantoloog",
@@ -127,6 +139,10 @@ def test_invalid_arguments() -> None:
         declarations(10, lines_per_insured=0)
     with pytest.raises(ValueError):
         declarations(10, supplementary_share=1.5)
+    with pytest.raises(ValueError):
+        declarations(10, hospital_share=-0.1)
+    with pytest.raises(ValueError):
+        declarations(10, hospital_share=1.01)
 
 
 def test_no_nulls_where_required(df: pl.DataFrame) -> None:
@@ -387,3 +403,159 @@ def test_other_policy_sets() -> None:
     assert set(ipt["basic_product"].unique()) == {"besured-ruime-keuze"}
     assert ipt["supplementary_product"].null_count() == ipt.height
     assert ipt["supplementary_start"].null_count() == ipt.height
+
+
+# ------------------------------------------------------- hospital care (msz)
+
+HOSPITAL_SHARE = 0.3
+
+
+@pytest.fixture(scope="module")
+def df_msz() -> pl.DataFrame:
+    return declarations(N, seed=7, hospital_share=HOSPITAL_SHARE)
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    with open(MSZ_DIR / name, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.3, 1.0])
+@pytest.mark.parametrize("n", [0, 1, 5, 2_000])
+def test_schema_does_not_depend_on_hospital_share(n: int, share: float) -> None:
+    frame = declarations(n, seed=4, hospital_share=share)
+    assert frame.height == n
+    assert list(frame.schema.items())[-len(MSZ_COLUMNS):] == [
+        (c, EXPECTED_SCHEMA[c]) for c in MSZ_COLUMNS
+    ]
+    assert dict(frame.schema) == EXPECTED_SCHEMA
+
+
+def test_no_hospital_lines_without_share(df: pl.DataFrame) -> None:
+    assert (df["domain"] == "mondzorg").all()
+    for col in ["specialism", "setting", "jaw", "edentulous"]:
+        assert df[col].null_count() == N, col
+    # the default is hospital_share=0.0
+    assert declarations(N, seed=7, hospital_share=0.0).equals(df)
+
+
+def test_hospital_share(df_msz: pl.DataFrame) -> None:
+    assert set(df_msz["domain"].unique()) == {"mondzorg", "msz"}
+    share = (df_msz["domain"] == "msz").mean()
+    assert abs(share - HOSPITAL_SHARE) < 0.015  # sd is about 0.003
+    assert (declarations(N, seed=7, hospital_share=1.0)["domain"] == "msz").all()
+
+
+def test_hospital_columns(df_msz: pl.DataFrame) -> None:
+    msz = df_msz.filter(pl.col("domain") == "msz")
+    dental = df_msz.filter(pl.col("domain") == "mondzorg")
+    assert msz["code"].str.contains(r"^\d{6}$").all()
+    assert msz["code"].str.starts_with("0").mean() > 0.8  # leading zeros kept
+    assert msz["specialism"].null_count() == 0
+    assert set(msz["setting"].unique()) == SETTINGS
+    assert msz["element"].null_count() == msz.height
+    assert msz["reference_tariff"].null_count() == msz.height
+    assert msz["bt_indication"].null_count() == msz.height
+    assert set(msz["provider_type"].unique()) == {"medisch_specialist", "kaakchirurg"}
+    kc = msz.filter(pl.col("provider_type") == "kaakchirurg")
+    assert (kc["specialism"] == "MKA").all()
+    # dental lines keep nulls in the msz columns and dental codes
+    for col in ["specialism", "setting", "jaw", "edentulous"]:
+        assert dental[col].null_count() == dental.height, col
+    assert not dental["code"].str.contains(r"^\d{6}$").any()
+    assert set(dental["provider_type"].unique()) <= PROVIDERS
+    # amounts: euros, integer cents, 40-8000
+    amount = msz["amount"]
+    assert amount.min() >= Decimal("40") and amount.max() <= Decimal("8000")
+    assert amount.dtype == pl.Decimal(12, 2)
+    assert 250 < amount.cast(pl.Float64).median() < 550
+
+
+def test_hospital_code_sources(df_msz: pl.DataFrame) -> None:
+    pok = {(r["specialism"], r["code"]) for r in _csv_rows("pok_list.csv")}
+    auth = {(r["category"], r["code"]) for r in _csv_rows("authorization_list.csv")}
+    # the embedded tables are copied from the bundled CSVs
+    for spec, code, weight in synthetic._MSZ_POK:
+        assert (spec, code) in pok and weight > 0 and code not in ON_REQUEST
+    assert len(synthetic._MSZ_POK) >= 50
+    for cat, code in synthetic._MSZ_AUTH:
+        assert (cat, code) in auth
+    assert len(synthetic._MSZ_AUTH) >= 12
+    for spec, code in synthetic._MSZ_ON_REQUEST:
+        assert (spec, code) in pok and ON_REQUEST[code] == spec
+
+    msz = df_msz.filter(pl.col("domain") == "msz")
+    pairs = set(zip(msz["specialism"], msz["code"]))
+    auth_codes = {code for _, code in auth}
+    auth_spec = {("MKA" if c.startswith("K") else "PLA", code) for c, code in auth}
+    assert pairs <= pok | auth_spec
+    n_auth = msz.filter(
+        pl.col("code").is_in(sorted(auth_codes)) & pl.col("specialism").is_in(["MKA", "PLA"])
+    ).height
+    assert 0.03 < n_auth / msz.height < 0.07
+    on_req = msz.filter(pl.col("code").is_in(list(ON_REQUEST)))
+    assert 0 < on_req.height / msz.height < 0.012
+    assert all(ON_REQUEST[c] == s for c, s in zip(on_req["code"], on_req["specialism"]))
+    # the POK-list settings: pok 75 %, daycare 15 %, outpatient 5 %, inpatient 5 %
+    pok_frame = pl.DataFrame(sorted(pok), schema=["specialism", "code"], orient="row")
+    pok_lines = msz.join(pok_frame, on=["specialism", "code"], how="semi").filter(
+        ~pl.col("code").is_in(list(ON_REQUEST))
+    )
+    shares = pok_lines["setting"].value_counts(normalize=True)
+    share = dict(zip(shares["setting"], shares["proportion"]))
+    assert abs(share["pok"] - 0.75) < 0.03 and abs(share["daycare"] - 0.15) < 0.03
+    assert abs(share["outpatient"] - 0.05) < 0.02 and abs(share["inpatient"] - 0.05) < 0.02
+
+
+def test_jaw_and_edentulous(df_msz: pl.DataFrame) -> None:
+    k13 = {code for cat, code in synthetic._MSZ_AUTH if cat in {"K01", "K02", "K03"}}
+    with_jaw = df_msz.filter(pl.col("jaw").is_not_null())
+    assert with_jaw.height > 0
+    assert set(with_jaw["jaw"].unique()) == {"upper", "lower"}
+    assert (with_jaw["specialism"] == "MKA").all() and with_jaw["code"].is_in(sorted(k13)).all()
+    assert df_msz.filter(pl.col("edentulous").is_not_null())["jaw"].null_count() == 0
+    assert df_msz["edentulous"].null_count() > 0.99 * N  # null mostly
+
+
+def test_hospital_lines_mixed_per_insured(df_msz: pl.DataFrame, df: pl.DataFrame) -> None:
+    # same insureds, dates and flags as the dental-only frame of the seed: the
+    # hospital lines replace dental lines in place
+    same = ["line_id", "insured_id", "birth_date", "treatment_date", "contracted",
+            "authorization", "basic_product", "voluntary_deductible",
+            "supplementary_product", "supplementary_start"]
+    assert df_msz.select(same).equals(df.select(same))
+    dental = df_msz["domain"] == "mondzorg"
+    assert df_msz.filter(dental).equals(df.filter(dental))
+    per_ins = df_msz.group_by("insured_id").agg(pl.col("domain").n_unique().alias("k"))
+    assert (per_ins["k"] == 2).sum() > 0.3 * per_ins.height
+
+
+def test_hospital_deterministic(df_msz: pl.DataFrame) -> None:
+    assert declarations(N, seed=7, hospital_share=HOSPITAL_SHARE).equals(df_msz)
+    assert not declarations(N, seed=8, hospital_share=HOSPITAL_SHARE).equals(df_msz)
+    kw = dict(years=(2024, 2026), supplementary_share=0.5, hospital_share=0.2)
+    assert declarations(3_000, seed=2, **kw).equals(declarations(3_000, seed=2, **kw))
+
+
+def _aanspraak_score():
+    try:
+        import aanspraak  # type: ignore[import-not-found]
+    except Exception:  # noqa: BLE001
+        return None
+    return getattr(aanspraak, "score", None)
+
+
+def test_score_mixed_frame() -> None:
+    score = _aanspraak_score()
+    if score is None:
+        pytest.skip("aanspraak.score is not available (compiled core not built)")
+    mixed = declarations(20_000, seed=5, hospital_share=HOSPITAL_SHARE, supplementary_share=0.3)
+    out = score(mixed, policy="defriesland-2022")
+    assert out.height == mixed.height
+    reasons = out.select("line_id", pl.col("reason").cast(pl.String)).join(
+        mixed.select("line_id", "domain"), on="line_id", how="left"
+    )
+    assert reasons["domain"].null_count() == 0
+    msz_reasons = set(reasons.filter(pl.col("domain") == "msz")["reason"].unique())
+    assert msz_reasons <= MSZ_REASONS, msz_reasons - MSZ_REASONS
+    assert "COVERED" in msz_reasons and "NOT_INSURED_ON_REQUEST" in msz_reasons

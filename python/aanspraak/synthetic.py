@@ -1,10 +1,12 @@
-"""SYNTHETIC Dutch dental (mondzorg) declaration lines -- NOT REAL DATA.
+"""SYNTHETIC Dutch dental (mondzorg) and hospital-care (msz) declaration
+lines -- NOT REAL DATA.
 
 .. warning::
 
    EVERYTHING THIS MODULE RETURNS IS SYNTHETIC. No row describes a real
-   person, provider, claim or insurer file. Use it for benchmarks, demos and
-   tests only; never for actuarial conclusions.
+   person, patient, provider, hospital, claim or insurer file, and the
+   hospital amounts are random numbers, not DBC or NZa tariffs. Use it for
+   benchmarks, demos and tests only; never for actuarial conclusions.
 
 How the data is made
 --------------------
@@ -48,6 +50,24 @@ frame.
    ``authorization`` null ~95 % / true 4 % / false 1 %, ``bt_indication``
    set on ~0.5 %. Finally the rows are shuffled and ``line_id`` numbers them
    0..n-1 in output order.
+6. *Hospital lines (msz), only with* ``hospital_share > 0``. Each line
+   independently becomes a hospital line with probability
+   ``hospital_share`` (drawn after all dental draws, so the dental lines
+   and every insured, date, ``contracted`` and ``authorization`` value are
+   the same as with ``hospital_share=0``; the
+   hospital lines replace dental lines in place and so are mixed with them
+   per insured). ``code`` is a six-digit zorgactiviteit code: ~94.5 % a
+   (specialism, code) pair from an embedded excerpt of the POK list, ~5 % a
+   code of the authorisation list (specialism ``MKA`` for K categories,
+   ``PLA`` for X), ~0.5 % the on-request codes 199872 (OOG), 199884 (CHI),
+   199893 (DER). ``setting`` for POK-list codes is pok 75 % / daycare 15 % /
+   outpatient 5 % / inpatient 5 %, for the others outpatient 40 % / daycare
+   40 % / pok 10 % / inpatient 10 %. ``amount`` is lognormal (median EUR 350,
+   sigma 0.7) in whole cents times a setting factor (outpatient 0.6, daycare
+   1.7, inpatient 4), clipped to EUR 40-8,000. ``provider_type`` is
+   ``medisch_specialist`` (``kaakchirurg`` for MKA); ``element``,
+   ``reference_tariff`` and ``bt_indication`` are null; K01-K03 codes get a
+   ``jaw`` and (90 %) ``edentulous``, mostly as the category says.
 
 The code mix, shares and intensities are plausible guesses, not statistics
 from any insurer.
@@ -241,6 +261,8 @@ _PROVIDERS: tuple[str, ...] = (
     "tandprotheticus",
     "implantoloog",
 )
+# Output vocabulary: the dental providers plus the hospital one.
+_PROVIDERS_OUT: tuple[str, ...] = _PROVIDERS + ("medisch_specialist",)
 _PROVIDER_P: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
     "TD": ((1, 0, 0, 0, 0, 0), (1, 0, 0, 0, 0, 0)),  # tandarts only
     "CM": ((0.92, 0.08, 0, 0, 0, 0), (0.88, 0.12, 0, 0, 0, 0)),  # C11/C13
@@ -253,6 +275,70 @@ _PROVIDER_P: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
     "PF": ((1, 0, 0, 0, 0, 0), (0.55, 0, 0, 0, 0.45, 0)),  # full dentures
     "PP": ((1, 0, 0, 0, 0, 0), (1, 0, 0, 0, 0, 0)),  # partial dentures
 }
+
+# ---------------------------------------------------------------------------
+# Hospital care (medisch-specialistische zorg, msz) tables.
+# (specialism, zorgactiviteit code, relative weight): 61 pairs copied from
+# rust/aanspraak-core/data/msz/pok_list.csv ("Ingrepen POK", seed
+# 001_0cecb427a987a2af.txt). The pair is kept, so the specialism always
+# matches the code as on the list. The weights are guesses (cataract, skin
+# excisions, carpal tunnel and chalazia common), not statistics.
+# ---------------------------------------------------------------------------
+_MSZ_POK: tuple[tuple[str, str, float], ...] = (
+    ("ANE", "030540", 1), ("ANE", "030552", 1), ("ANE", "039683", 2),
+    ("CHI", "033605", 2), ("CHI", "033621", 2), ("CHI", "033622", 1),
+    ("CHI", "035120", 1), ("CHI", "038340", 3), ("CHI", "038822", 1),
+    ("CHI", "038856", 2), ("CHI", "038911", 4), ("CHI", "038913", 2),
+    ("CHI", "038931", 2), ("CHI", "038963", 1), ("CHI", "039011", 1),
+    ("DER", "033623", 2), ("DER", "037410", 1), ("DER", "038907", 2),
+    ("DER", "038911", 5), ("DER", "038913", 4), ("DER", "039063", 3),
+    ("DER", "039064", 3), ("DER", "039076", 2), ("DER", "039660", 1),
+    ("GE", "034394", 1), ("GE", "034697", 1),
+    ("GYN", "037170", 2), ("GYN", "037191", 2), ("GYN", "037200", 2),
+    ("GYN", "037420", 1), ("GYN", "037944", 1),
+    ("KNO", "031800", 1), ("KNO", "031802", 3), ("KNO", "032014", 1),
+    ("KNO", "032041", 1), ("KNO", "032320", 2), ("KNO", "032330", 2),
+    ("KNO", "038911", 1),
+    ("NCH", "030461", 1),
+    ("OOG", "030898", 3), ("OOG", "031241", 6), ("OOG", "031242", 2),
+    ("OOG", "031511", 3), ("OOG", "031531", 1), ("OOG", "031545", 2),
+    ("ORT", "038340", 2), ("ORT", "038752", 1), ("ORT", "038822", 1),
+    ("ORT", "038856", 1),
+    ("PLA", "031545", 2), ("PLA", "038340", 3), ("PLA", "038373", 1),
+    ("PLA", "038382", 1), ("PLA", "038857", 2), ("PLA", "038911", 2),
+    ("PLA", "039000", 1), ("PLA", "039011", 1),
+    ("URO", "036170", 1), ("URO", "036210", 1), ("URO", "036721", 2),
+    ("URO", "036800", 2),
+)
+# (category, code): 17 rows copied from
+# rust/aanspraak-core/data/msz/authorization_list.csv (the insurer's
+# authorisation list, seed 000_81a8797e10194693.txt). K categories are oral
+# and maxillofacial surgery (specialism "MKA", provider kaakchirurg), X
+# categories plastic surgery ("PLA"). K01/K02 = implants in the toothless
+# upper/lower jaw, K03 = in a jaw with teeth: those lines get ``jaw`` and
+# ``edentulous``.
+_MSZ_AUTH: tuple[tuple[str, str], ...] = (
+    ("K01", "238060"), ("K01", "235021"), ("K02", "238060"), ("K02", "238029"),
+    ("K03", "238060"), ("K03", "238063"), ("K04", "238049"), ("K05", "234034"),
+    ("K05", "234035"), ("K06", "238026"), ("K07", "234024"), ("K08", "234070"),
+    ("K09", "234190"), ("X02", "231539"), ("X03", "232062"), ("X09", "239084"),
+    ("X99", "239074"),
+)
+# Zorgactiviteiten "op verzoek van de patiënt" (pok_list.csv; not insured care).
+_MSZ_ON_REQUEST: tuple[tuple[str, str], ...] = (
+    ("OOG", "199872"), ("CHI", "199884"), ("DER", "199893"),
+)
+# Shares of hospital lines: POK list / authorisation list / on request.
+_MSZ_GROUP_SHARE = (0.945, 0.05, 0.005)
+_MSZ_SLOTS = 10_000  # entry lookup table size (weights to 1e-4)
+_SETTINGS: tuple[str, ...] = ("pok", "outpatient", "daycare", "inpatient")
+# Cumulative per-mille thresholds over _SETTINGS: POK-list procedures, others.
+_SETTING_CUM_PM = np.array([[750, 800, 950, 1000], [100, 500, 900, 1000]], dtype=np.int16)
+# Amount: lognormal, median EUR 350, times a setting factor (percent), clipped.
+_MSZ_MEDIAN_CENTS = 35_000
+_MSZ_SIGMA = 0.7
+_MSZ_SETTING_PCT = np.array([100, 60, 170, 400], dtype=np.int64)
+_MSZ_MIN_CENTS, _MSZ_MAX_CENTS = 4_000, 800_000
 
 # Policy sets: basic products with their share of insureds, supplementary
 # products (chosen uniformly among insureds that have one).
@@ -367,6 +453,61 @@ def _build_tables() -> dict[str, object]:
 _T = _build_tables()
 
 
+def _build_msz_tables() -> dict[str, object]:
+    """Flat lookup arrays for the hospital entries: POK pairs, then the
+    authorisation codes, then the on-request codes."""
+    pok_w = np.array([w for *_, w in _MSZ_POK], dtype=np.float64)
+    weights = np.concatenate(
+        [
+            _MSZ_GROUP_SHARE[0] * pok_w / pok_w.sum(),
+            np.full(len(_MSZ_AUTH), _MSZ_GROUP_SHARE[1] / len(_MSZ_AUTH)),
+            np.full(len(_MSZ_ON_REQUEST), _MSZ_GROUP_SHARE[2] / len(_MSZ_ON_REQUEST)),
+        ]
+    )
+    # Lookup table of _MSZ_SLOTS slots, entry i filling about
+    # weights[i] * _MSZ_SLOTS of them (largest remainder): one integer draw
+    # per line picks the entry.
+    exact = weights / weights.sum() * _MSZ_SLOTS
+    reps = np.floor(exact).astype(np.int64)
+    short = _MSZ_SLOTS - reps.sum()
+    reps[np.argsort(-(exact - reps), kind="stable")[:short]] += 1
+    slot = np.repeat(np.arange(len(weights), dtype=np.int16), reps)
+    auth_spec = ["MKA" if cat.startswith("K") else "PLA" for cat, _ in _MSZ_AUTH]
+    specialism = [s for s, _, _ in _MSZ_POK] + auth_spec + [s for s, _ in _MSZ_ON_REQUEST]
+    codes = [c for _, c, _ in _MSZ_POK] + [c for _, c in (*_MSZ_AUTH, *_MSZ_ON_REQUEST)]
+    n_pok = len(_MSZ_POK)
+    group = np.array([0] * n_pok + [1] * (len(codes) - n_pok), dtype=np.int32)
+    ms, kc = _PROVIDERS_OUT.index("medisch_specialist"), _PROVIDERS_OUT.index("kaakchirurg")
+    provider = np.array([kc if s == "MKA" else ms for s in specialism], dtype=np.uint32)
+    # setting (1 + index in _SETTINGS) per (group != POK list, u in 0..999)
+    setting_of = np.concatenate(
+        [
+            np.repeat(np.arange(1, 5, dtype=np.int8), np.diff(row, prepend=0))
+            for row in _SETTING_CUM_PM
+        ]
+    )
+    # K01-K03: per mille P(jaw = upper) and P(edentulous = true); -1 = no jaw.
+    # Mostly as the category says (K01 toothless upper, K02 toothless lower,
+    # K03 with teeth), partly random.
+    jaw_pm = {"K01": (850, 850), "K02": (150, 850), "K03": (500, 150)}
+    cats = [None] * n_pok + [cat for cat, _ in _MSZ_AUTH] + [None] * len(_MSZ_ON_REQUEST)
+    upper_pm = np.array([jaw_pm.get(c, (-1, 0))[0] for c in cats], dtype=np.int16)
+    edent_pm = np.array([jaw_pm.get(c, (-1, 0))[1] for c in cats], dtype=np.int16)
+    return {
+        "codes": codes,
+        "specialism": specialism,
+        "slot": slot,
+        "group": group,
+        "provider": provider,
+        "setting_of": setting_of,
+        "upper_pm": upper_pm,
+        "edent_pm": edent_pm,
+    }
+
+
+_M = _build_msz_tables()
+
+
 def _date_key(days: np.ndarray) -> np.ndarray:
     """year * 512 + month * 32 + day for day numbers since 1970-01-01.
 
@@ -398,8 +539,10 @@ def declarations(
     policy_set: str = "defriesland-2022",
     lines_per_insured: float = 6.0,
     supplementary_share: float = 0.0,
+    hospital_share: float = 0.0,
 ) -> pl.DataFrame:
-    """Generate ``n`` SYNTHETIC dental declaration lines (not real data).
+    """Generate ``n`` SYNTHETIC dental and hospital declaration lines (NOT
+    REAL DATA: no real person, provider, claim or tariff).
 
     Parameters
     ----------
@@ -421,6 +564,12 @@ def declarations(
     supplementary_share : float, default 0.0
         Share of insureds (0-1) with a supplementary dental product of the
         policy set (none exist for ``iptiq-2019``).
+    hospital_share : float, default 0.0
+        Expected share of the lines (0-1) that are hospital-care (msz) lines
+        instead of dental lines; each line is drawn independently, so the
+        realised share varies by about ``sqrt(share / n)``. With ``0.0`` the
+        frame is exactly the dental-only frame of the same seed (plus the
+        msz columns, all null, and ``domain`` "mondzorg").
 
     Returns
     -------
@@ -432,7 +581,12 @@ def declarations(
         ``authorization`` (Boolean), ``bt_indication`` (String),
         ``basic_product`` (String), ``voluntary_deductible`` (Int32),
         ``supplementary_product`` (String), ``supplementary_start`` (Date),
-        rows in shuffled order, ``line_id`` = 0..n-1 in that order.
+        ``domain`` (String: "mondzorg" or "msz"), ``specialism`` (String),
+        ``setting`` (String: pok, outpatient, daycare, inpatient),
+        ``jaw`` (String: upper, lower), ``edentulous`` (Boolean);
+        the last four are null on dental lines, and all five are present
+        whatever ``hospital_share`` is. Rows in shuffled order, ``line_id`` =
+        0..n-1 in that order.
 
     Raises
     ------
@@ -444,7 +598,8 @@ def declarations(
     -----
     The data is synthetic; see the module docstring for how it is made.
     Memory is roughly 2.5 times the size of the result at its peak; 10
-    million rows (about 0.85 GiB as Arrow) take about 10 s on 2 cores.
+    million rows (about 0.85 GiB as Arrow) take about 10 s on 2 cores;
+    ``hospital_share=0.3`` adds about 10 % time and 0.12 GiB.
 
     Examples
     --------
@@ -455,6 +610,9 @@ def declarations(
     [0, 1, 2]
     >>> declarations(1000, seed=1).equals(df)
     True
+    >>> mixed = declarations(1000, seed=1, hospital_share=0.3)
+    >>> sorted(mixed["domain"].unique())
+    ['mondzorg', 'msz']
     """
     n = int(n)
     if n < 0:
@@ -470,6 +628,10 @@ def declarations(
         raise ValueError(f"lines_per_insured must be > 0, got {lines_per_insured!r}")
     if not 0.0 <= supplementary_share <= 1.0:
         raise ValueError(f"supplementary_share must be in [0, 1], got {supplementary_share!r}")
+    if not 0.0 <= hospital_share <= 1.0:
+        raise ValueError(f"hospital_share must be in [0, 1], got {hospital_share!r}")
+    hospital_share = float(hospital_share)
+    with_msz = hospital_share > 0.0
 
     rng = np.random.default_rng(seed)
     basic_products, supp_products = POLICY_SETS[policy_set]
@@ -527,6 +689,11 @@ def declarations(
     contracted = np.empty(n, dtype=np.bool_)
     auth = np.empty(n, dtype=np.int8)  # 0 null, 1 true, 2 false
     bt = np.empty(n, dtype=np.int8)  # 0 null, 1 a, 2 b, 3 c
+    if with_msz:  # zeros = null / dental; calloc'ed, so cheap
+        setting = np.zeros(n, dtype=np.int8)  # 1 + index in _SETTINGS
+        jaw = np.zeros(n, dtype=np.int8)  # 1 upper, 2 lower
+        edent = np.zeros(n, dtype=np.int8)  # 1 true, 2 false
+    n_dental_codes = 2 * _T["K"]  # code_idx >= this: hospital entry
     day_key = _date_key(np.arange(start_day, end_day + 1))
     k = _T["K"]
     for lo_row in range(0, n, _CHUNK):
@@ -587,6 +754,33 @@ def declarations(
         u = rng.integers(0, 1000, c, dtype=np.int16)
         bt[lo_row:hi_row] = np.where(u < 2, 1, np.where(u < 4, 2, np.where(u < 5, 3, 0)))
 
+    # Hospital lines, drawn after all dental draws (so the dental lines, and
+    # every insured, date, contracted and authorization, do not depend on
+    # hospital_share): a share of the lines is replaced in place, chunk by
+    # chunk like above.
+    for lo_row in range(0, n if with_msz else 0, _CHUNK):
+        c = min(n, lo_row + _CHUNK) - lo_row
+        hit = lo_row + np.flatnonzero(rng.random(c, dtype=np.float32) < hospital_share)
+        h = len(hit)
+        e = _M["slot"][rng.integers(0, _MSZ_SLOTS, h, dtype=np.int16)]
+        code_idx[hit] = n_dental_codes + e
+        st = _M["setting_of"][_M["group"][e] * 1000 + rng.integers(0, 1000, h, dtype=np.int16)]
+        setting[hit] = st
+        # lognormal amount in whole cents, then integer setting factor,
+        # half up, clipped
+        base = np.rint(_MSZ_MEDIAN_CENTS * np.exp(_MSZ_SIGMA * rng.standard_normal(h)))
+        cents = (base.astype(np.int64) * _MSZ_SETTING_PCT[st - 1] + 50) // 100
+        amount_cents[hit] = np.clip(cents, _MSZ_MIN_CENTS, _MSZ_MAX_CENTS)
+        element[hit] = 0
+        prov_idx[hit] = _M["provider"][e]
+        bt[hit] = 0
+        # K01-K03 (rare): jaw and edentulous (10 % of edentulous left null)
+        has_jaw = _M["upper_pm"][e] >= 0
+        ej, hj = e[has_jaw], hit[has_jaw]
+        uj = rng.integers(0, 1000, (3, len(hj)), dtype=np.int16)
+        jaw[hj] = np.where(uj[0] < _M["upper_pm"][ej], 1, 2)
+        edent[hj] = np.where(uj[2] < 100, 0, np.where(uj[1] < _M["edent_pm"][ej], 1, 2))
+
     lines = pl.DataFrame(
         {
             "ins": ins.astype(np.uint32),
@@ -598,9 +792,12 @@ def declarations(
             "contracted": contracted,
             "auth": auth,
             "bt": bt,
+            **({"setting": setting, "jaw": jaw, "edent": edent} if with_msz else {}),
         }
     )
     del ins, treat, code_idx, amount_cents, element, prov_idx, contracted, auth, bt
+    if with_msz:
+        del setting, jaw, edent
 
     # per-insured attributes: gathered by polars as numbers (cheap); strings
     # come from small vocabularies
@@ -624,23 +821,53 @@ def declarations(
     def vocab(values: list[str] | tuple[str, ...]) -> pl.Expr:
         return pl.lit(pl.Series(list(values) or [""], dtype=pl.String))
 
+    def small_enum(name: str, values: tuple[str, ...]) -> pl.Expr:
+        # Int8 column, 0 = null, i = values[i - 1]
+        table = pl.Series([None, *values], dtype=pl.String)
+        return pl.lit(table).gather(pl.col(name).cast(pl.UInt32))
+
+    # code_idx indexes dental codes (pre-2026, 2026), then the hospital entries
+    n_msz = len(_M["codes"])
+    tariff_cents = pl.Series(np.concatenate([_T["tariff"], np.zeros(n_msz, dtype=np.int64)]))
+    if with_msz:
+        msz_cols = {
+            "domain": vocab(["mondzorg", "msz"]).gather(
+                (pl.col("code_idx") >= n_dental_codes).cast(pl.UInt32)
+            ),
+            "specialism": pl.lit(
+                pl.Series([None] * n_dental_codes + _M["specialism"], dtype=pl.String)
+            ).gather(pl.col("code_idx")),
+            "setting": small_enum("setting", _SETTINGS),
+            "jaw": small_enum("jaw", ("upper", "lower")),
+            "edentulous": pl.when(pl.col("edent") > 0).then(pl.col("edent") == 1),
+        }
+    else:
+        msz_cols = {
+            "domain": pl.lit("mondzorg", dtype=pl.String),
+            "specialism": pl.lit(None, dtype=pl.String),
+            "setting": pl.lit(None, dtype=pl.String),
+            "jaw": pl.lit(None, dtype=pl.String),
+            "edentulous": pl.lit(None, dtype=pl.Boolean),
+        }
+
     out = lines.select(
         line_id=pl.int_range(pl.len(), dtype=pl.Int64),
         insured_id=pl.lit(insured_ids).gather(pl.col("ins")),
         birth_date=pl.col("birth").cast(pl.Date),
         treatment_date=pl.col("treat").cast(pl.Date),
-        code=vocab(_T["vocab"]).gather(pl.col("code_idx")),
+        code=vocab(_T["vocab"] + _M["codes"]).gather(pl.col("code_idx")),
         amount=_cents_to_decimal(pl.col("amount_cents")),
         element=pl.when(pl.col("element") > 0).then(pl.col("element")),
-        provider_type=vocab(_PROVIDERS).gather(pl.col("prov_idx")),
+        provider_type=vocab(_PROVIDERS_OUT).gather(pl.col("prov_idx")),
         contracted=pl.col("contracted"),
-        reference_tariff=pl.when(~pl.col("contracted")).then(
-            _cents_to_decimal(pl.lit(pl.Series(_T["tariff"])).gather(pl.col("code_idx")))
+        # (no NZa maximum tariff for hospital lines: null there)
+        reference_tariff=pl.when(
+            ~pl.col("contracted") & (pl.col("code_idx") < n_dental_codes)
+        ).then(
+            _cents_to_decimal(pl.lit(tariff_cents).gather(pl.col("code_idx")))
         ),
         authorization=pl.when(pl.col("auth") > 0).then(pl.col("auth") == 1),
-        bt_indication=pl.when(pl.col("bt") > 0).then(
-            vocab(["a", "b", "c"]).gather((pl.col("bt") - 1).clip(0).cast(pl.UInt32))
-        ),
+        bt_indication=small_enum("bt", ("a", "b", "c")),
         basic_product=vocab([b for b, _ in basic_products]).gather(pl.col("bp_idx")),
         voluntary_deductible=pl.col("vd").cast(pl.Int32),
         supplementary_product=pl.when(pl.col("supp_idx") >= 0).then(
@@ -649,5 +876,6 @@ def declarations(
         supplementary_start=pl.when(pl.col("supp_idx") >= 0).then(
             pl.col("supp_start").cast(pl.Date)
         ),
+        **msz_cols,
     )
     return out

@@ -42,6 +42,12 @@ pub struct Timer {
     last: std::cell::Cell<std::time::Instant>,
 }
 
+impl Default for Timer {
+    fn default() -> Self {
+        Timer::new()
+    }
+}
+
 impl Timer {
     pub fn new() -> Timer {
         Timer { on: std::env::var_os("AANSPRAAK_TIMING").is_some(), last: std::cell::Cell::new(std::time::Instant::now()) }
@@ -72,6 +78,15 @@ fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_b
         amount.min(apply_bp(if rt == NO_CENTS { amount } else { rt }, policy.basic[l.basic.get(i) as usize].non_contracted_bp))
     };
     (allowed, apply_bp(allowed, bijdrage_bp as u32).min(allowed))
+}
+
+/// The jaw of a line: the `jaw` column, else derived from the element (SPEC 1).
+#[inline]
+fn line_jaw(l: &Lines, i: usize) -> Jaw {
+    match l.jaw.get(i) {
+        Jaw::Unknown => rules::jaw_of_element(l.element.get(i)),
+        j => j,
+    }
 }
 
 /// The ledger items: covered lines with a frequency rule or subject to the eigen risico.
@@ -161,15 +176,10 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
                         basis[k] = Basis::UnknownCode as u16;
                         continue;
                     };
-                    let element = l.element.get(i);
-                    let jaw = match l.jaw.get(i) {
-                        Jaw::Unknown => rules::jaw_of_element(element),
-                        j => j,
-                    };
                     let facts = rules::msz::MszFacts {
                         code: number,
                         jaw: JawState {
-                            jaw: match jaw {
+                            jaw: match line_jaw(l, i) {
                                 Jaw::Upper => 1,
                                 Jaw::Lower => 2,
                                 _ => 0,
@@ -207,16 +217,12 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
                     basis[k] = Basis::Bzv27Lid5 as u16;
                     continue;
                 }
-                let element = l.element.get(i);
                 let facts = LineFacts {
                     age: a,
                     row_idx: ri,
                     row: &policy.codes.rows[ri as usize],
-                    element,
-                    jaw: match l.jaw.get(i) {
-                        Jaw::Unknown => rules::jaw_of_element(element),
-                        j => j,
-                    },
+                    element: l.element.get(i),
+                    jaw: line_jaw(l, i),
                     provider: l.provider.get(i),
                     authorization: l.authorization.get(i),
                     bt_indication: bt,

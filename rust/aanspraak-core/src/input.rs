@@ -787,7 +787,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     };
     let provider = match provider {
         Col::Const(_) => Col::Const(Provider::Unknown),
-        Col::Vec(v) => Col::Vec(v.into_iter().map(|p| provider_from_u8(p)).collect()),
+        Col::Vec(v) => Col::Vec(v.into_iter().map(provider_from_u8).collect()),
     };
     let voluntary_cents = match voluntary_cents {
         Col::Vec(v) => Col::Vec(v.into_iter().map(|x| if x == NO_CENTS { 0 } else { x }).collect()),

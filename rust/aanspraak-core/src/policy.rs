@@ -456,7 +456,7 @@ pub fn compile_with(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, msz: Arc
     for (key, b) in &raw.basic {
         let k = |f: &str| format!("basic.{key}.{f}");
         let need_source = |src: &Option<String>, f: &str| -> Result<()> {
-            if bundled && src.as_deref().map_or(true, |s| s.trim().is_empty()) {
+            if bundled && src.as_deref().is_none_or(|s| s.trim().is_empty()) {
                 return Err(perr(file, k(f), "a source citation (bundled policies cite every value)"));
             }
             Ok(())

@@ -4,10 +4,18 @@
 /// Cents per euro.
 pub const CENT: i64 = 100;
 
-/// `amount × bp / 10 000`, rounded half up (amounts are never negative here).
+/// `amount × bp / 10 000`, rounded half up (amounts are never negative here). In i64
+/// (i128 division is a slow library call); i128 only when the product would overflow.
+#[inline]
 pub fn apply_bp(amount_cents: i64, bp: u32) -> i64 {
-    let num = amount_cents as i128 * bp as i128;
-    ((num + 5_000) / 10_000) as i64
+    match bp {
+        0 => 0,
+        10_000 => amount_cents,
+        _ => match amount_cents.checked_mul(bp as i64) {
+            Some(num) if num <= i64::MAX - 5_000 => (num + 5_000) / 10_000,
+            _ => ((amount_cents as i128 * bp as i128 + 5_000) / 10_000) as i64,
+        },
+    }
 }
 
 /// Round a fixed-point value with `scale` decimals to cents, half up (away from zero for
@@ -92,6 +100,9 @@ mod tests {
         assert_eq!(apply_bp(333, 2_500), 83); // 83.25 -> 83
         assert_eq!(apply_bp(2, 2_500), 1); // 0.5 -> 1 (half up)
         assert_eq!(apply_bp(12_345, 800), 988); // 987.6 -> 988
+        assert_eq!(apply_bp(i64::MAX / 100, 2_500), ((i64::MAX / 100) as i128 * 2_500 / 10_000) as i64 + 1);
+        assert_eq!(apply_bp(777, 0), 0);
+        assert_eq!(apply_bp(777, 10_000), 777);
     }
 
     #[test]

@@ -101,3 +101,18 @@ def test_integer_insured_ids_and_string_line_ids():
                          pl.Series("amount", [D("300.00"), D("300.00")], dtype=pl.Decimal(12, 2)))
     out = aanspraak.score(df)
     assert out["eigen_risico"].to_list() == [D("85.00"), D("300.00")]  # "a" is charged first
+
+
+def test_all_null_optional_columns_of_any_type_count_as_absent():
+    """pandas and CSV readers type an all-null column as strings: that is not a schema error."""
+    df = lines({"line_id": 1, "code": "H35", "provider_type": "kaakchirurg"})
+    nulls = df.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in ["edentulous", "authorization", "contracted", "element",
+                                                                              "insured_from", "voluntary_deductible", "reference_tariff"])
+    expected = aanspraak.score(df).select("reason", "basic_paid", "eigen_risico")
+    got = aanspraak.score(nulls).select("reason", "basic_paid", "eigen_risico")
+    assert got.rows() == expected.rows()
+    # The same via pandas, where every column of a frame with an all-None column is object-typed.
+    assert aanspraak.score(aanspraak.synthetic.declarations(10, seed=1).to_pandas()).height == 10
+    # A column with values of the wrong type is still an error.
+    with pytest.raises(aanspraak.SchemaError, match=r"column `edentulous`: found Utf8View, expected Boolean"):
+        aanspraak.score(df.with_columns(pl.lit("ja").alias("edentulous")))

@@ -213,8 +213,9 @@ impl<'a> Table<'a> {
         Some((dt, self.batches.iter().map(|b| b.column(idx).clone()).collect()))
     }
 
-    /// An optional column, or None when absent or entirely null (then its default holds
-    /// for every row). Its type is still checked by the caller when present.
+    /// An optional column; `(DataType::Null, [])` when every value is null, whatever its
+    /// type (pandas and CSV readers type all-null columns as strings): then the column's
+    /// default holds for every row.
     fn optional(&self, name: &str) -> Option<(DataType, Vec<ArrayRef>)> {
         let (dt, chunks) = self.column(name)?;
         if chunks.iter().all(|c| c.logical_null_count() == c.len()) {
@@ -493,32 +494,19 @@ const INVALID_ENUM: u8 = u8::MAX;
 
 /// Map a string column to small enum codes; `INVALID_ENUM` for an unknown value.
 fn enum_col(name: &str, t: &Table, n: usize, null: u8, parse: impl Fn(&str) -> Option<u8> + Sync) -> Result<Col<u8>> {
-    let Some((dt, _)) = t.column(name) else { return Ok(Col::Const(null)) };
-    if dt == DataType::Null {
-        return Ok(Col::Const(null));
-    }
-    if !is_string(&dt) {
-        return Err(schema_err(name, &dt, "strings (Utf8, LargeUtf8, Utf8View or Categorical)"));
-    }
     match t.optional(name) {
-        Some((_, chunks)) if !chunks.is_empty() => {
+        None | Some((DataType::Null, _)) => Ok(Col::Const(null)),
+        Some((dt, _)) if !is_string(&dt) => Err(schema_err(name, &dt, "strings (Utf8, LargeUtf8, Utf8View or Categorical)")),
+        Some((_, chunks)) => {
             let col = StrCol::new(&chunks);
             Ok(Col::Vec(map_strings(&col, n, null, |s| std::str::from_utf8(s).ok().and_then(|s| parse(s.trim())).unwrap_or(INVALID_ENUM))))
         }
-        _ => Ok(Col::Const(null)),
     }
 }
 
 fn tri_col(name: &str, t: &Table, n: usize) -> Result<Col<Tri>> {
     match t.optional(name) {
-        None => Ok(Col::Const(Tri::Null)),
-        Some((DataType::Null, _)) => {
-            let (dt, _) = t.column(name).expect("present");
-            if !matches!(dt, DataType::Boolean | DataType::Null) && !is_int(&dt) {
-                return Err(schema_err(name, &dt, "Boolean"));
-            }
-            Ok(Col::Const(Tri::Null))
-        }
+        None | Some((DataType::Null, _)) => Ok(Col::Const(Tri::Null)),
         Some((dt, chunks)) => Ok(Col::Vec(bools(name, &dt, &chunks, n)?)),
     }
 }
@@ -535,7 +523,7 @@ fn bool_col(name: &str, t: &Table, n: usize, default: bool) -> Result<Col<bool>>
 }
 
 fn date_col(name: &str, t: &Table, n: usize) -> Result<Option<Vec<i32>>> {
-    match t.column(name) {
+    match t.optional(name) {
         None => Ok(None),
         Some((DataType::Null, _)) => Ok(None),
         Some((dt, chunks)) => Ok(Some(dates(name, &dt, &chunks, n)?)),
@@ -831,11 +819,8 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
 /// `specialism`: the index in the POK list's specialisms, SPECIALISM_OTHER for another
 /// (valid) specialism, SPECIALISM_NONE for null.
 fn specialism_col(t: &Table, n: usize, known: &[String]) -> Result<Col<u16>> {
-    let Some((dt, _)) = t.column("specialism") else { return Ok(Col::Const(SPECIALISM_NONE)) };
-    if dt != DataType::Null && !is_string(&dt) {
-        return Err(schema_err("specialism", &dt, "strings"));
-    }
     match t.optional("specialism") {
+        Some((dt, _)) if dt != DataType::Null && !is_string(&dt) => Err(schema_err("specialism", &dt, "strings")),
         Some((_, chunks)) if !chunks.is_empty() => {
             let col = StrCol::new(&chunks);
             Ok(Col::Vec(map_strings(&col, n, SPECIALISM_NONE, |s| {
@@ -852,11 +837,6 @@ fn specialism_col(t: &Table, n: usize, known: &[String]) -> Result<Col<u16>> {
 fn supplementary_col(t: &Table, n: usize, keys: &[String]) -> Result<Col<u16>> {
     let Some((dt, chunks)) = t.optional("supplementary_product") else { return Ok(Col::Const(NO_SUPP)) };
     if dt == DataType::Null {
-        if let Some((real, _)) = t.column("supplementary_product") {
-            if !is_string(&real) && real != DataType::Null {
-                return Err(schema_err("supplementary_product", &real, "strings"));
-            }
-        }
         return Ok(Col::Const(NO_SUPP));
     }
     if !is_string(&dt) {

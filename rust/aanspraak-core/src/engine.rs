@@ -89,6 +89,28 @@ fn line_jaw(l: &Lines, i: usize) -> Jaw {
     }
 }
 
+/// What the hospital-care rules read of line `i` (SPEC 4).
+fn msz_facts(l: &Lines, i: usize, code: u32) -> rules::msz::MszFacts {
+    rules::msz::MszFacts {
+        code,
+        jaw: JawState {
+            jaw: match line_jaw(l, i) {
+                Jaw::Upper => 1,
+                Jaw::Lower => 2,
+                Jaw::Unknown | Jaw::Both => 0,
+            },
+            edentulous: match l.edentulous.get(i) {
+                Tri::True => 1,
+                Tri::False => 2,
+                Tri::Null => 0,
+            },
+        },
+        specialism: l.specialism.get(i),
+        setting: l.setting.get(i),
+        authorization: l.authorization.get(i),
+    }
+}
+
 /// The ledger items: covered lines with a frequency rule or subject to the eigen risico.
 fn ledger_items(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Vec<Item> {
     let rows: Vec<(u32, i64)> = (0..lines.n)
@@ -176,24 +198,7 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
                         basis[k] = Basis::UnknownCode as u16;
                         continue;
                     };
-                    let facts = rules::msz::MszFacts {
-                        code: number,
-                        jaw: JawState {
-                            jaw: match line_jaw(l, i) {
-                                Jaw::Upper => 1,
-                                Jaw::Lower => 2,
-                                _ => 0,
-                            },
-                            edentulous: match l.edentulous.get(i) {
-                                Tri::True => 1,
-                                Tri::False => 2,
-                                Tri::Null => 0,
-                            },
-                        },
-                        specialism: l.specialism.get(i),
-                        setting: l.setting.get(i),
-                        authorization: l.authorization.get(i),
-                    };
+                    let facts = msz_facts(l, i, number);
                     let product = &policy.basic[l.basic.get(i) as usize];
                     let (v, category, pok) = rules::msz::judge(&facts, policy, product);
                     reason[k] = v.reason as u8;

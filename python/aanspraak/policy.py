@@ -59,12 +59,7 @@ class Policy:
         """Compile TOML text. ``code_table`` replaces the bundled dental code table;
         ``authorization_list`` and ``pok_list`` (CSV paths, same columns as the bundled
         files in ``rust/aanspraak-core/data/msz``) replace the hospital-care lists."""
-        lists = {}
-        if authorization_list is not None:
-            lists["authorization_list"] = (Path(authorization_list).read_text(encoding="utf-8"), str(authorization_list))
-        if pok_list is not None:
-            lists["pok_list"] = (Path(pok_list).read_text(encoding="utf-8"), str(pok_list))
-        return cls._compile(text, origin, code_table, lists)
+        return cls._compile(text, origin, code_table, _read_lists({}, authorization_list, pok_list))
 
     @classmethod
     def _compile(cls, text: str, origin: str, code_table: CodeTable | None, lists: dict[str, tuple[str, str]]) -> "Policy":
@@ -94,12 +89,7 @@ class Policy:
         >>> Policy.load("defriesland-2022").with_msz_lists(pok_list=path).key
         'defriesland-2022'
         """
-        lists = dict(self._msz_lists)
-        if authorization_list is not None:
-            lists["authorization_list"] = (Path(authorization_list).read_text(encoding="utf-8"), str(authorization_list))
-        if pok_list is not None:
-            lists["pok_list"] = (Path(pok_list).read_text(encoding="utf-8"), str(pok_list))
-        return self._recompile(self._code_table, lists)
+        return self._recompile(self._code_table, _read_lists(self._msz_lists, authorization_list, pok_list))
 
     @property
     def key(self) -> str:
@@ -150,6 +140,17 @@ class Policy:
 
     def __repr__(self) -> str:
         return f"Policy({self.key!r}: {self.name})"
+
+
+def _read_lists(
+    lists: dict[str, tuple[str, str]], authorization_list: str | Path | None, pok_list: str | Path | None
+) -> dict[str, tuple[str, str]]:
+    """`lists` with the given CSV files read in as (text, origin)."""
+    out = dict(lists)
+    for key, path in (("authorization_list", authorization_list), ("pok_list", pok_list)):
+        if path is not None:
+            out[key] = (Path(path).read_text(encoding="utf-8"), str(path))
+    return out
 
 
 def policies() -> pl.DataFrame:

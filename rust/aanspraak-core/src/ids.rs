@@ -1,10 +1,10 @@
 //! Insured ids and line ids, read per row on demand. Only the ledger needs them, and only
 //! for covered lines, so no column-sized working copy is made.
 
-use crate::strings::RowStrings;
+use crate::strings::{chunk_offsets, locate, RowStrings};
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
-use arrow_array::{Array, ArrayRef};
+use arrow_array::ArrayRef;
 use arrow_schema::DataType;
 
 /// Integer columns of any width, by row.
@@ -15,20 +15,14 @@ pub struct IntRows {
 
 impl IntRows {
     pub fn new(chunks: &[ArrayRef]) -> IntRows {
-        let mut offsets = Vec::with_capacity(chunks.len());
-        let mut o = 0;
-        for c in chunks {
-            offsets.push(o);
-            o += c.len();
-        }
-        IntRows { chunks: chunks.to_vec(), offsets }
+        IntRows { chunks: chunks.to_vec(), offsets: chunk_offsets(chunks) }
     }
 
     /// The value of row `row` (None for null); u64 values above i64::MAX wrap.
     #[inline]
     pub fn get(&self, row: usize) -> Option<i64> {
-        let ci = self.offsets.partition_point(|&o| o <= row) - 1;
-        let (a, i) = (self.chunks[ci].as_ref(), row - self.offsets[ci]);
+        let (ci, i) = locate(&self.offsets, row);
+        let a = self.chunks[ci].as_ref();
         if a.is_null(i) {
             return None;
         }

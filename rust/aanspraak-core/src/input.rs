@@ -4,7 +4,7 @@
 
 use crate::codes::Jaw;
 use crate::error::{Error, Result};
-use crate::strings::{map_strings, StrCol};
+use crate::strings::{chunk_offsets, map_strings, StrCol};
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -92,7 +92,6 @@ pub enum Invalid {
     OutsideContract,
     NoYearParameters,
     BadReferenceTariff,
-    BadDate,
 }
 
 pub const INVALID_MESSAGES: &[&str] = &[
@@ -118,7 +117,6 @@ pub const INVALID_MESSAGES: &[&str] = &[
     "treatment_date is outside insured_from..insured_to",
     "the policy set has no statutory parameters (eigen risico) for the treatment year",
     "reference_tariff is negative or not a number",
-    "a date column holds a value that is not a date",
 ];
 
 /// A column that is either absent (one value for all rows) or materialised.
@@ -271,16 +269,6 @@ fn for_each_int(arr: &dyn Array, mut f: impl FnMut(usize, Option<i64>)) {
         DataType::UInt64 => go!(UInt64Type),
         _ => unreachable!("checked by caller"),
     }
-}
-
-fn chunk_offsets(chunks: &[ArrayRef]) -> Vec<usize> {
-    let mut off = Vec::with_capacity(chunks.len());
-    let mut o = 0;
-    for c in chunks {
-        off.push(o);
-        o += c.len();
-    }
-    off
 }
 
 /// Dates as days since the epoch; NO_DATE for null or unparsable.

@@ -75,9 +75,6 @@ impl Outcome {
             auth_category: vec![u16::MAX; n],
         }
     }
-    pub fn covered(&self, i: usize) -> bool {
-        self.flags[i] & flag::COVERED != 0
-    }
 }
 
 /// Output column names, in order.

@@ -18,10 +18,6 @@ impl<'a> StrCol<'a> {
         StrCol { chunks }
     }
 
-    pub fn null_count(&self) -> usize {
-        self.chunks.iter().map(|c| c.logical_null_count()).sum()
-    }
-
     /// Visit every row's bytes (None for null), in order.
     pub fn for_each(&self, mut f: impl FnMut(usize, Option<&[u8]>)) {
         let mut off = 0;
@@ -76,6 +72,24 @@ fn short_view_key(view: u128) -> Option<u128> {
     let keep_bits = 32 + 8 * len as u32;
     let mask = if keep_bits >= 128 { u128::MAX } else { (1u128 << keep_bits) - 1 };
     Some(view & mask)
+}
+
+/// The first row of each chunk.
+pub fn chunk_offsets(chunks: &[ArrayRef]) -> Vec<usize> {
+    let mut off = Vec::with_capacity(chunks.len());
+    let mut o = 0;
+    for c in chunks {
+        off.push(o);
+        o += c.len();
+    }
+    off
+}
+
+/// (chunk, index within it) of a row, given `chunk_offsets`.
+#[inline]
+pub fn locate(offsets: &[usize], row: usize) -> (usize, usize) {
+    let ci = offsets.partition_point(|&o| o <= row) - 1;
+    (ci, row - offsets[ci])
 }
 
 /// Zero-copy slices of the column of at most `SLICE` rows, with their row offsets.
@@ -208,12 +222,8 @@ impl std::fmt::Debug for RowStrings {
 
 impl RowStrings {
     pub fn new(chunks: &[ArrayRef]) -> RowStrings {
-        let mut offsets = Vec::with_capacity(chunks.len());
         let mut typed = Vec::with_capacity(chunks.len());
-        let mut o = 0;
         for c in chunks {
-            offsets.push(o);
-            o += c.len();
             typed.push(match c.data_type() {
                 DataType::Utf8 => Typed::Utf8(c.as_string::<i32>().clone()),
                 DataType::LargeUtf8 => Typed::Large(c.as_string::<i64>().clone()),
@@ -235,7 +245,7 @@ impl RowStrings {
                 }
             });
         }
-        RowStrings { chunks: typed, offsets }
+        RowStrings { chunks: typed, offsets: chunk_offsets(chunks) }
     }
 
     /// An exact 128-bit grouping key of row `row`: a string of at most 12 bytes is its own
@@ -243,8 +253,7 @@ impl RowStrings {
     /// marked so that it never equals a short key (check those with `get`).
     #[inline]
     pub fn key(&self, row: usize) -> u128 {
-        let ci = self.offsets.partition_point(|&o| o <= row) - 1;
-        let i = row - self.offsets[ci];
+        let (ci, i) = locate(&self.offsets, row);
         if let Typed::View(a) = &self.chunks[ci] {
             if a.is_null(i) {
                 return NULL_KEY;
@@ -270,8 +279,7 @@ impl RowStrings {
     /// The bytes of row `row` (empty for null).
     #[inline]
     pub fn get(&self, row: usize) -> &[u8] {
-        let ci = self.offsets.partition_point(|&o| o <= row) - 1;
-        let i = row - self.offsets[ci];
+        let (ci, i) = locate(&self.offsets, row);
         match &self.chunks[ci] {
             Typed::Utf8(a) => if a.is_null(i) { b"" } else { a.value(i).as_bytes() },
             Typed::Large(a) => if a.is_null(i) { b"" } else { a.value(i).as_bytes() },

@@ -49,7 +49,7 @@ def test_bad_values_are_invalid_rows_and_the_rest_is_scored():
         "element is not an FDI tooth number (11-48 permanent, 51-85 deciduous)",
         "basic_product is not a basic product of the policy set",
         "provider_type is not one of tandarts, mondhygienist, tandprotheticus, orthodontist, kaakchirurg, implantoloog, cbt, medisch_specialist",
-        "supplementary_product names a product that is not in the policy set",
+        "supplementary_product names a product that is not in the policy set (or repeats one, or joins more than 3)",
         "voluntary_deductible is not 0-500 euros in steps of 100",
         "the policy set has no statutory parameters (eigen risico) for the treatment year",
     ]

@@ -19,7 +19,7 @@ from aanspraak import synthetic
 from aanspraak._core import PolicyError, SchemaError, __version__
 from aanspraak.codes import CodeTable
 from aanspraak.policy import Policy, policies
-from aanspraak.scoring import OUTPUT_COLUMNS, reasons, score
+from aanspraak.scoring import OUTPUT_COLUMNS, reasons, score, supplementary_reasons
 
 __all__ = [
     "CodeTable",
@@ -31,5 +31,6 @@ __all__ = [
     "policies",
     "reasons",
     "score",
+    "supplementary_reasons",
     "synthetic",
 ]

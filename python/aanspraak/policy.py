@@ -117,7 +117,11 @@ class Policy:
         raise KeyError(f"policy {self.key!r} has no statutory parameters for {year}")
 
     def products(self) -> pl.DataFrame:
-        """One row per product: kind (basic/supplementary), key, name, default, non-contracted share."""
+        """One row per product: kind (basic/supplementary), key, name, default,
+        non-contracted share (basic), accident cover, minimum age and annual maximum in
+        euros (supplementary, first conditions)."""
+        from decimal import Decimal
+
         rows = [
             {
                 "policy_set": self.key,
@@ -126,16 +130,30 @@ class Policy:
                 "name": n,
                 "default": k == self.default_basic_product,
                 "non_contracted_share_pct": share,
+                "accident_cover": None,
+                "min_age": None,
+                "annual_max": None,
             }
             for k, n, share in self._compiled.basic_products()
         ]
         rows += [
-            {"policy_set": self.key, "kind": "supplementary", "product": k, "name": n, "default": False, "non_contracted_share_pct": None}
-            for k, n in self._compiled.supplementary_products()
+            {
+                "policy_set": self.key,
+                "kind": "supplementary",
+                "product": k,
+                "name": n,
+                "default": False,
+                "non_contracted_share_pct": None,
+                "accident_cover": accident,
+                "min_age": min_age,
+                "annual_max": None if cents is None else Decimal(cents).scaleb(-2),
+            }
+            for k, n, accident, min_age, cents, _rules in self._compiled.supplementary_products()
         ]
         return pl.DataFrame(rows, schema={
             "policy_set": pl.String, "kind": pl.String, "product": pl.String, "name": pl.String,
             "default": pl.Boolean, "non_contracted_share_pct": pl.Float64,
+            "accident_cover": pl.Boolean, "min_age": pl.Int32, "annual_max": pl.Decimal(18, 2),
         })
 
     def __repr__(self) -> str:

@@ -86,6 +86,26 @@ def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022")
     return pl.concat([df, result], how="horizontal")
 
 
+def supplementary_reasons() -> pl.DataFrame:
+    """The catalogue of ``supplementary_reason`` codes: code, meaning, what it rests on,
+    an example line.
+
+    Examples
+    --------
+    >>> supplementary_reasons().filter(reason="WAITING_PERIOD")["example"].item()[:8]
+    'seed 003'
+    """
+    rows = _core.supplementary_reasons()
+    return pl.DataFrame(
+        {
+            "reason": [r[0] for r in rows],
+            "meaning": [r[1] for r in rows],
+            "legal_basis": [r[2] for r in rows],
+            "example": [r[3] for r in rows],
+        }
+    )
+
+
 def reasons() -> pl.DataFrame:
     """The catalogue of reason codes: code, meaning, legal basis, an example line.
 

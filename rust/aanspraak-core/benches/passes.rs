@@ -72,8 +72,9 @@ fn passes(c: &mut Criterion) {
     let schema = b.schema();
     let batches = vec![b];
     let basic: Vec<String> = pol.basic.iter().map(|x| x.key.clone()).collect();
-    let supp: Vec<String> = pol.supplementary.iter().map(|x| x.0.clone()).collect();
-    let keys = Keys { days: pol.day_range(), basic: &basic, specialisms: &pol.msz.specialisms, default_basic: pol.default_basic as u8, supplementary: &supp };
+    let supp: Vec<String> = pol.supp.iter().map(|x| x.key.clone()).collect();
+    let accident: Vec<bool> = pol.supp.iter().map(|x| x.accident).collect();
+    let keys = Keys { days: pol.day_range(), basic: &basic, specialisms: &pol.msz.specialisms, default_basic: pol.default_basic as u8, supplementary: &supp, accident: &accident };
 
     let mut g = c.benchmark_group("dental_1M");
     g.sample_size(10);

@@ -87,6 +87,16 @@ pub fn month_len(y: i32, m: u32) -> u32 {
     }
 }
 
+/// The same day `months` months later, clamped to the month's last day (31 January + 1
+/// month = 28/29 February). For waiting periods counted from a start date.
+pub fn add_months(days: i32, months: u32) -> i32 {
+    let d = civil_from_days(days);
+    let m0 = d.month as i64 - 1 + months as i64;
+    let y = d.year + (m0 / 12) as i32;
+    let m = (m0 % 12) as u32 + 1;
+    days_from_civil(y, m, d.day.min(month_len(y, m)))
+}
+
 pub fn format_iso(days: i32) -> String {
     let d = civil_from_days(days);
     format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
@@ -95,6 +105,15 @@ pub fn format_iso(days: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn add_months_clamps_to_month_end() {
+        let d = |s| parse_iso(s).unwrap();
+        assert_eq!(add_months(d("2021-01-01"), 12), d("2022-01-01"));
+        assert_eq!(add_months(d("2020-01-31"), 1), d("2020-02-29"));
+        assert_eq!(add_months(d("2021-11-30"), 3), d("2022-02-28"));
+        assert_eq!(add_months(d("2021-05-17"), 0), d("2021-05-17"));
+    }
 
     #[test]
     fn roundtrip() {

@@ -5,6 +5,7 @@ use crate::msz::JawState;
 use crate::dates;
 use crate::error::Result;
 use crate::input::{self, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS, NO_SUPP};
+use crate::supplementary;
 use crate::ledger::{self, Item};
 use crate::money::apply_bp;
 use crate::output::{self, flag, Outcome};
@@ -18,13 +19,15 @@ use rayon::prelude::*;
 /// Score declaration lines; returns the output columns (SPEC 7) in input order.
 pub fn score(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledPolicy) -> Result<RecordBatch> {
     let basic_keys: Vec<String> = policy.basic.iter().map(|b| b.key.clone()).collect();
-    let supp_keys: Vec<String> = policy.supplementary.iter().map(|s| s.0.clone()).collect();
+    let supp_keys: Vec<String> = policy.supp.iter().map(|s| s.key.clone()).collect();
+    let accident: Vec<bool> = policy.supp.iter().map(|s| s.accident).collect();
     let keys = Keys {
         days: policy.day_range(),
         basic: &basic_keys,
         specialisms: &policy.msz.specialisms,
         default_basic: policy.default_basic as u8,
         supplementary: &supp_keys,
+        accident: &accident,
     };
     let t = Timer::new();
     let mut lines = input::read(schema, batches, &keys)?;
@@ -146,7 +149,7 @@ fn ledger_items(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Vec<It
 }
 
 /// Rows per task in the per-line passes.
-const CHUNK: usize = 1 << 14;
+pub const CHUNK: usize = 1 << 14;
 
 /// The per-line outcome, from lines already read.
 pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
@@ -193,6 +196,7 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
                 };
                 if is_msz {
                     // SPEC 4: medical specialist care.
+                    flags[k] = flag::MSZ;
                     let Some(number) = msz_number[code] else {
                         reason[k] = Reason::UnknownCode as u8;
                         basis[k] = Basis::UnknownCode as u16;
@@ -204,7 +208,7 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
                     reason[k] = v.reason as u8;
                     basis[k] = v.basis;
                     auth_category[k] = category.unwrap_or(u16::MAX);
-                    flags[k] = if v.authorization_required { flag::AUTHORIZATION_REQUIRED } else { 0 } | if pok { flag::POK_MISMATCH } else { 0 };
+                    flags[k] = flag::MSZ | if v.authorization_required { flag::AUTHORIZATION_REQUIRED } else { 0 } | if pok { flag::POK_MISMATCH } else { 0 };
                     if v.covered {
                         flags[k] |= flag::COVERED | if a >= 18 { flag::EIGEN_RISICO } else { 0 };
                     }
@@ -263,18 +267,7 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
     // Stateful pass (SPEC 5.3, 10.4-10.6) over the covered lines that need it.
     let mut items = ledger_items(lines, &out, policy);
     t.lap("collect ledger items");
-    let strings = lines.insured.strings().filter(|_| items.iter().any(|it| crate::strings::RowStrings::is_hashed(it.insured)));
-    let mut effects = ledger::run(&mut items, strings, policy);
-    if let (Err(_), Some(s)) = (&effects, strings) {
-        // Two long insured ids hashed alike (about 1 in 10^25): regroup by exact ids.
-        let mut dense: foldhash::HashMap<&[u8], u128> = Default::default();
-        for it in items.iter_mut() {
-            let next = dense.len() as u128;
-            it.insured = *dense.entry(s.get(it.row as usize)).or_insert(next);
-        }
-        effects = ledger::run(&mut items, None, policy);
-    }
-    let effects = effects.expect("dense ids cannot collide");
+    let effects = ledger::run(&mut items, lines.insured.strings(), policy);
     t.lap("ledger");
     // Back in row order (a sort of small records beats random writes into big columns).
     let mut by_row: Vec<(u32, ledger::Effect)> = items.par_iter().zip(effects).map(|(it, e)| (it.row, e)).collect();
@@ -292,7 +285,7 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
     }
     t.lap("apply ledger");
 
-    // Money (SPEC 5.4-5.6); the supplementary insurance is not scored in this version.
+    // Money of the basic insurance (SPEC 5.1-5.4); patient_paid before the supplementary.
     let l = &*lines;
     let by_row = &by_row;
     (
@@ -301,13 +294,12 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
         out.eigen_risico.par_chunks_mut(CHUNK),
         out.basic_paid.par_chunks_mut(CHUNK),
         out.patient_paid.par_chunks_mut(CHUNK),
-        out.supplementary_reason.par_chunks_mut(CHUNK),
         out.flags.par_chunks(CHUNK),
         out.bijdrage_bp.par_chunks(CHUNK),
     )
         .into_par_iter()
         .enumerate()
-        .for_each(|(c, (allowed, eb, er, basic, patient, supp_reason, flags, bijdrage_bp))| {
+        .for_each(|(c, (allowed, eb, er, basic, patient, flags, bijdrage_bp))| {
             // The ledger's eigen risico for this chunk's rows, merged in row order.
             let mut e = by_row.partition_point(|x| (x.0 as usize) < c * CHUNK);
             for k in 0..basic.len() {
@@ -329,10 +321,21 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
                 }
                 basic[k] = allowed[k] - eb[k] - er[k];
                 patient[k] = amount as i128 - basic[k];
-                supp_reason[k] = if l.supplementary.get(i) == NO_SUPP { 0 } else { 1 };
             }
         });
     t.lap("money");
+    // Supplementary products (SPEC 5.5-5.6, 6) on what the basic insurance left.
+    if !matches!(lines.supplementary, input::Col::Const(NO_SUPP)) {
+        let code_row = |i: usize| policy.codes.pick(cands[l.code[i] as usize], l.treat[i]);
+        supplementary::score(l, &mut out, policy, code_row);
+    } else {
+        // No supplementary product anywhere: only the invalid rows need a reason.
+        for i in (0..n).filter(|&i| l.invalid[i] != Invalid::Ok) {
+            out.supplementary_reason[i] = crate::reason::SuppReason::InvalidInput as u8;
+            out.supplementary_basis[i] = Basis::InvalidInput as u16;
+        }
+    }
+    t.lap("supplementary");
     out
 }
 
@@ -369,7 +372,7 @@ mod tests {
         let policy = crate::policy::load("defriesland-2022").unwrap();
         let (schema, batches) = two_insureds();
         let basic: Vec<String> = policy.basic.iter().map(|b| b.key.clone()).collect();
-        let keys = Keys { days: policy.day_range(), basic: &basic, specialisms: &[], default_basic: 0, supplementary: &[] };
+        let keys = Keys { days: policy.day_range(), basic: &basic, specialisms: &[], default_basic: 0, supplementary: &[], accident: &[] };
         let lines = input::read(schema, &batches, &keys).unwrap();
         let (a, b) = (lines.insured.key(0), lines.insured.key(1));
         assert!(a != b && crate::strings::RowStrings::is_hashed(a));
@@ -384,7 +387,9 @@ mod tests {
         for it in items.iter_mut() {
             it.insured = a;
         }
-        assert!(ledger::run(&mut items, lines.insured.strings(), &policy).is_err(), "the collision is detected");
+        assert!(crate::grouped::collides(&items, lines.insured.strings().unwrap()), "the collision is detected");
+        let effects = ledger::run(&mut items, lines.insured.strings(), &policy);
+        assert_eq!(effects.iter().map(|e| e.eigen_risico).collect::<Vec<_>>(), vec![30_000, 30_000], "regrouped by exact ids");
         // And the engine regroups: each line bears its own €300 of eigen risico.
         let mut lines = lines;
         let out = score_lines(&mut lines, &policy);

@@ -92,6 +92,8 @@ pub enum Invalid {
     OutsideContract,
     NoYearParameters,
     BadReferenceTariff,
+    SupplementaryEndBeforeStart,
+    BadMaterialCosts,
 }
 
 pub const INVALID_MESSAGES: &[&str] = &[
@@ -112,11 +114,13 @@ pub const INVALID_MESSAGES: &[&str] = &[
     "domain is not mondzorg or msz",
     "setting is not pok, outpatient, daycare or inpatient",
     "basic_product is not a basic product of the policy set",
-    "supplementary_product names a product that is not in the policy set",
+    "supplementary_product names a product that is not in the policy set (or repeats one, or joins more than 3)",
     "voluntary_deductible is not 0-500 euros in steps of 100",
     "treatment_date is outside insured_from..insured_to",
     "the policy set has no statutory parameters (eigen risico) for the treatment year",
     "reference_tariff is negative or not a number",
+    "supplementary_end is before supplementary_start",
+    "material_costs is negative, not a number or more than amount",
 ];
 
 /// A column that is either absent (one value for all rows) or materialised.
@@ -138,7 +142,9 @@ impl<T: Copy> Col<T> {
 
 pub const NO_CENTS: i64 = i64::MIN;
 pub const NO_DATE: i32 = i32::MIN;
-pub const NO_SUPP: u16 = u16::MAX;
+/// `supplementary_product` absent or null; a value that names unknown products.
+pub const NO_SUPP: u32 = 0;
+const BAD_SUPP: u32 = u32::MAX;
 pub const SPECIALISM_NONE: u16 = u16::MAX;
 pub const SPECIALISM_OTHER: u16 = u16::MAX - 1;
 
@@ -184,8 +190,13 @@ pub struct Lines {
     pub missing_cause: Col<u8>,
     pub need_before_18: Col<bool>,
     pub basic: Col<u8>,
-    /// Index of the first supplementary product, NO_SUPP when none.
-    pub supplementary: Col<u16>,
+    /// The supplementary products, packed by `supplementary::pack`; NO_SUPP when none.
+    pub supplementary: Col<u32>,
+    pub supp_start: Col<i32>,
+    pub supp_end: Col<i32>,
+    pub accident_date: Col<i32>,
+    /// Material and technique costs included in `amount`, in cents (0 when absent).
+    pub material: Col<i64>,
     pub referral: Col<Tri>,
     pub voluntary_cents: Col<i64>,
     pub insured_from: Col<i32>,
@@ -476,6 +487,8 @@ pub struct Keys<'a> {
     pub specialisms: &'a [String],
     pub default_basic: u8,
     pub supplementary: &'a [String],
+    /// Per supplementary product: accident cover (paid first in a combination).
+    pub accident: &'a [bool],
 }
 
 const INVALID_ENUM: u8 = u8::MAX;
@@ -578,6 +591,10 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     let mut need_before_18 = None;
     let mut basic = None;
     let mut supplementary = None;
+    let mut supp_start = None;
+    let mut supp_end = None;
+    let mut accident_date = None;
+    let mut material_raw = None;
     let mut referral = None;
     let mut voluntary_raw = None;
     let mut insured_from = None;
@@ -642,7 +659,16 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         });
         s.spawn(|_| need_before_18 = Some(bool_col("need_before_18", t, n, false)));
         s.spawn(|_| basic = Some(enum_col("basic_product", t, n, keys.default_basic, |s| keys.basic.iter().position(|k| k == s).map(|i| i as u8))));
-        s.spawn(|_| supplementary = Some(supplementary_col(t, n, keys.supplementary)));
+        s.spawn(|_| supplementary = Some(supplementary_col(t, n, keys.supplementary, keys.accident)));
+        s.spawn(|_| supp_start = Some(date_col("supplementary_start", t, n).map(|d| d.map(Col::Vec).unwrap_or(Col::Const(NO_DATE)))));
+        s.spawn(|_| supp_end = Some(date_col("supplementary_end", t, n).map(|d| d.map(Col::Vec).unwrap_or(Col::Const(NO_DATE)))));
+        s.spawn(|_| accident_date = Some(date_col("accident_date", t, n).map(|d| d.map(Col::Vec).unwrap_or(Col::Const(NO_DATE)))));
+        s.spawn(|_| {
+            material_raw = Some(match t.optional("material_costs") {
+                None | Some((DataType::Null, _)) => Ok(Col::Const(0)),
+                Some((dt, chunks)) => money("material_costs", &dt, &chunks, n, false).map(Col::Vec),
+            })
+        });
         s.spawn(|_| referral = Some(tri_col("referral", t, n)));
         s.spawn(|_| {
             voluntary_raw = Some(match t.optional("voluntary_deductible") {
@@ -681,6 +707,10 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     let need_before_18 = need_before_18.expect("spawned")?;
     let basic = basic.expect("spawned")?;
     let supplementary = supplementary.expect("spawned")?;
+    let supp_start = supp_start.expect("spawned")?;
+    let supp_end = supp_end.expect("spawned")?;
+    let accident_date = accident_date.expect("spawned")?;
+    let material = material_raw.expect("spawned")?;
     let referral = referral.expect("spawned")?;
     let voluntary_cents = voluntary_raw.expect("spawned")?;
     let insured_from = insured_from.expect("spawned")?;
@@ -732,8 +762,16 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
                     return *why;
                 }
             }
-            if supplementary.get(i) == NO_SUPP - 1 {
+            if supplementary.get(i) == BAD_SUPP {
                 return Invalid::UnknownSupplementaryProduct;
+            }
+            let (ss, se) = (supp_start.get(i), supp_end.get(i));
+            if ss != NO_DATE && se != NO_DATE && se < ss {
+                return Invalid::SupplementaryEndBeforeStart;
+            }
+            let m = material.get(i);
+            if m != NO_CENTS && (m < 0 || m == UNPARSABLE || m > amount[i]) {
+                return Invalid::BadMaterialCosts;
             }
             let rt = reference_tariff.get(i);
             if rt != NO_CENTS && (rt < 0 || rt == UNPARSABLE) {
@@ -765,6 +803,10 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         Col::Const(_) => Col::Const(Provider::Unknown),
         Col::Vec(v) => Col::Vec(v.into_iter().map(provider_from_u8).collect()),
     };
+    let material = match material {
+        Col::Vec(v) => Col::Vec(v.into_iter().map(|x| if x == NO_CENTS { 0 } else { x }).collect()),
+        c => c,
+    };
     let voluntary_cents = match voluntary_cents {
         Col::Vec(v) => Col::Vec(v.into_iter().map(|x| if x == NO_CENTS { 0 } else { x }).collect()),
         c => c,
@@ -794,6 +836,10 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         need_before_18,
         basic,
         supplementary,
+        supp_start,
+        supp_end,
+        accident_date,
+        material,
         referral,
         voluntary_cents,
         insured_from,
@@ -820,9 +866,9 @@ fn specialism_col(t: &Table, n: usize, known: &[String]) -> Result<Col<u16>> {
     }
 }
 
-/// `supplementary_product`: keys joined by `+`; the first product's index, NO_SUPP for
-/// none, NO_SUPP - 1 when any key is unknown.
-fn supplementary_col(t: &Table, n: usize, keys: &[String]) -> Result<Col<u16>> {
+/// `supplementary_product`: keys joined by `+`, packed by `supplementary::pack`; NO_SUPP
+/// for none, BAD_SUPP when a key is unknown, repeated or there are too many.
+fn supplementary_col(t: &Table, n: usize, keys: &[String], accident: &[bool]) -> Result<Col<u32>> {
     let Some((dt, chunks)) = t.optional("supplementary_product") else { return Ok(Col::Const(NO_SUPP)) };
     if dt == DataType::Null {
         return Ok(Col::Const(NO_SUPP));
@@ -832,16 +878,12 @@ fn supplementary_col(t: &Table, n: usize, keys: &[String]) -> Result<Col<u16>> {
     }
     let col = StrCol::new(&chunks);
     Ok(Col::Vec(map_strings(&col, n, NO_SUPP, |s| {
-        let s = std::str::from_utf8(s).unwrap_or("\u{0}");
-        let mut first = NO_SUPP - 1;
-        for (i, part) in s.split('+').map(str::trim).enumerate() {
-            match keys.iter().position(|k| k == part) {
-                Some(p) if i == 0 => first = p as u16,
-                Some(_) => {}
-                None => return NO_SUPP - 1,
-            }
+        let s = std::str::from_utf8(s).unwrap_or("\u{0}").trim();
+        if s.is_empty() {
+            return NO_SUPP;
         }
-        first
+        let parts: Option<Vec<u16>> = s.split('+').map(|part| keys.iter().position(|k| k == part.trim()).map(|p| p as u16)).collect();
+        parts.and_then(|p| crate::supplementary::pack(p, accident)).unwrap_or(BAD_SUPP)
     })))
 }
 

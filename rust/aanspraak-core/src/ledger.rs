@@ -4,9 +4,9 @@
 
 use crate::dates::{self, Ymd};
 use crate::input::{Tri, NO_DATE};
-use crate::strings::RowStrings;
+use crate::grouped::{self, Grouped};
 use crate::policy::CompiledPolicy;
-use rayon::prelude::*;
+use crate::strings::RowStrings;
 
 /// One covered line that the ledger must look at, carrying everything the walk reads
 /// (so that sorting and walking touch only this array, not the input columns).
@@ -42,16 +42,18 @@ pub struct Effect {
     pub eigen_risico: i64,
 }
 
-/// Processing order: insured, treatment date, line_id, row (SPEC 10.6).
-#[inline]
-fn key(it: &Item) -> (u128, i32, i64, u32) {
-    (it.insured, it.treat, it.order, it.row)
-}
-
-/// Sort the items unless they already are in processing order.
-fn order_items(items: &mut [Item]) {
-    if !items.par_windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
-        items.par_sort_unstable_by_key(key);
+impl Grouped for Item {
+    fn insured(&self) -> u128 {
+        self.insured
+    }
+    fn set_insured(&mut self, key: u128) {
+        self.insured = key;
+    }
+    fn row(&self) -> u32 {
+        self.row
+    }
+    fn order(&self) -> (u128, i32, i64, u32) {
+        (self.insured, self.treat, self.order, self.row)
     }
 }
 
@@ -84,69 +86,22 @@ pub fn pot_amount(year: i32, compulsory_cents: i64, voluntary_cents: i64, birth:
     (start, whole_euros * 100)
 }
 
-/// Two different insured ids share a hash key: the caller must regroup by exact ids.
-#[derive(Debug)]
-pub struct Collision;
-
-/// Run the ledger over `items`; returns effects aligned with `items` after sorting.
-/// `insured_strings`: the string ids behind hashed keys, when some were too long to be
-/// keys themselves; rows grouped together must then share the id.
-pub fn run(items: &mut [Item], insured_strings: Option<&RowStrings>, policy: &CompiledPolicy) -> Result<Vec<Effect>, Collision> {
-    order_items(items);
-    let mut effects = vec![Effect::default(); items.len()];
-    // Split at insured boundaries into about 64 chunks per thread for rayon.
-    let target = (items.len() / (rayon::current_num_threads() * 64)).max(4096);
-    let mut bounds = vec![0usize];
-    let mut next = target;
-    while next < items.len() {
-        let ins = items[next - 1].insured;
-        while next < items.len() && items[next].insured == ins {
-            next += 1;
-        }
-        if next < items.len() {
-            bounds.push(next);
-        }
-        next += target;
-    }
-    bounds.push(items.len());
-    let mut item_chunks: Vec<&[Item]> = Vec::new();
-    let mut effect_chunks: Vec<&mut [Effect]> = Vec::new();
-    let mut rest_e: &mut [Effect] = &mut effects;
-    for w in bounds.windows(2) {
-        item_chunks.push(&items[w[0]..w[1]]);
-        let (a, b) = rest_e.split_at_mut(w[1] - w[0]);
-        effect_chunks.push(a);
-        rest_e = b;
-    }
-    let collision = std::sync::atomic::AtomicBool::new(false);
-    item_chunks.into_par_iter().zip(effect_chunks).for_each(|(its, effs)| {
-        if !walk(its, effs, insured_strings, policy) {
-            collision.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-    });
-    if collision.into_inner() {
-        return Err(Collision);
-    }
-    Ok(effects)
+/// Run the ledger over `items` (sorted in place); returns effects aligned with `items`.
+/// `insured_strings`: the string ids behind hashed insured keys (see `grouped`).
+pub fn run(items: &mut [Item], insured_strings: Option<&RowStrings>, policy: &CompiledPolicy) -> Vec<Effect> {
+    grouped::walk(items, insured_strings, |its, effs| walk(its, effs, policy))
 }
 
-/// Walk consecutive items (whole insureds only). False when two insured ids collided.
-fn walk(items: &[Item], effects: &mut [Effect], insured_strings: Option<&RowStrings>, policy: &CompiledPolicy) -> bool {
+/// Walk consecutive items (whole insureds only).
+fn walk(items: &[Item], effects: &mut [Effect], policy: &CompiledPolicy) {
     let mut counts: Vec<(i32, u8, u8, u32)> = Vec::new(); // (year, basic, rule, count)
     let mut pots: Vec<Pot> = Vec::new();
-    let mut current = u128::MAX;
-    let mut group_row = usize::MAX;
+    let mut current = None;
     for (it, eff) in items.iter().zip(effects.iter_mut()) {
-        let r = it.row as usize;
-        if group_row == usize::MAX || it.insured != current {
+        if current != Some(it.insured) {
             counts.clear();
             pots.clear();
-            current = it.insured;
-            group_row = r;
-        } else if let Some(strings) = insured_strings {
-            if strings.get(r) != strings.get(group_row) {
-                return false;
-            }
+            current = Some(it.insured);
         }
         let day = it.treat;
         let Ymd { year, .. } = dates::civil_from_days(day);
@@ -190,37 +145,5 @@ fn walk(items: &[Item], effects: &mut [Effect], insured_strings: Option<&RowStri
             }
         }
     }
-    true
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dates::parse_iso;
-
-    #[test]
-    fn whole_year_pot() {
-        let birth = parse_iso("1980-05-05").unwrap();
-        assert_eq!(pot_amount(2022, 38_500, 0, birth, NO_DATE, NO_DATE), (parse_iso("2022-01-01").unwrap(), 38_500));
-        assert_eq!(pot_amount(2022, 38_500, 50_000, birth, NO_DATE, NO_DATE).1, 88_500);
-    }
-
-    #[test]
-    fn pro_rata_after_eighteenth_birthday() {
-        // Turns 18 on 1 March 2022: the pot starts 1 April; 275 of 365 days.
-        let birth = parse_iso("2004-03-01").unwrap();
-        let (start, cents) = pot_amount(2022, 38_500, 0, birth, NO_DATE, NO_DATE);
-        assert_eq!(start, parse_iso("2022-04-01").unwrap());
-        // 385 × 275 / 365 = 290.07 → €290
-        assert_eq!(cents, 29_000);
-    }
-
-    #[test]
-    fn pro_rata_part_year_contract() {
-        let birth = parse_iso("1970-01-01").unwrap();
-        let from = parse_iso("2024-07-01").unwrap(); // leap year: 184 of 366 days
-        let (_, cents) = pot_amount(2024, 38_500, 0, birth, from, NO_DATE);
-        // 385 × 184 / 366 = 193.55 → €194
-        assert_eq!(cents, 19_400);
-    }
-}

@@ -8,6 +8,7 @@ pub mod codes;
 pub mod dates;
 pub mod engine;
 pub mod error;
+pub mod grouped;
 pub mod ids;
 pub mod input;
 pub mod ledger;
@@ -18,6 +19,7 @@ pub mod policy;
 pub mod reason;
 pub mod rules;
 pub mod strings;
+pub mod supplementary;
 
 pub use engine::score;
 pub use error::{Error, Result};

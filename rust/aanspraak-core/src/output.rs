@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::input::{Invalid, Lines, INVALID_MESSAGES, NO_CENTS};
 use crate::policy::CompiledPolicy;
-use crate::reason::REASONS;
+use crate::reason::{REASONS, SUPP_REASONS};
 use arrow_array::types::{Int32Type, UInt16Type, UInt8Type};
 use arrow_array::{
     ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int16Array, Int32Array, RecordBatch, StringArray, UInt16Array,
@@ -15,8 +15,8 @@ use arrow_schema::{DataType, Field, Schema};
 use rayon::prelude::*;
 use std::sync::Arc;
 
-/// Supplementary reasons known to this version.
-pub const SUPPLEMENTARY_REASONS: &[&str] = &["NO_SUPPLEMENTARY", "NOT_EVALUATED"];
+/// No legal basis (a null in the output).
+pub const NO_BASIS: u16 = u16::MAX;
 
 /// Money columns: precision 18 holds any amount up to 10^16 euros.
 pub const MONEY_PRECISION: u8 = 18;
@@ -29,6 +29,8 @@ pub mod flag {
     pub const EIGEN_RISICO: u8 = 4;
     /// A POK-list procedure outside the outpatient operating room.
     pub const POK_MISMATCH: u8 = 8;
+    /// A hospital-care (msz) line.
+    pub const MSZ: u8 = 16;
 }
 
 /// Null age (invalid rows).
@@ -52,6 +54,8 @@ pub struct Outcome {
     pub supplementary_paid: Vec<i128>,
     pub patient_paid: Vec<i128>,
     pub supplementary_reason: Vec<u8>,
+    /// Legal basis of the supplementary outcome; NO_BASIS for none.
+    pub supplementary_basis: Vec<u16>,
     /// Index into the policy's authorisation-category combinations; u16::MAX for none.
     pub auth_category: Vec<u16>,
 }
@@ -72,6 +76,7 @@ impl Outcome {
             supplementary_paid: vec![0; n],
             patient_paid: vec![0; n],
             supplementary_reason: vec![0; n],
+            supplementary_basis: vec![NO_BASIS; n],
             auth_category: vec![u16::MAX; n],
         }
     }
@@ -94,6 +99,7 @@ pub const COLUMNS: &[&str] = &[
     "supplementary_paid",
     "patient_paid",
     "supplementary_reason",
+    "supplementary_basis",
     "message",
 ];
 
@@ -147,6 +153,7 @@ pub fn schema() -> Schema {
         Field::new("supplementary_paid", dec.clone(), false),
         Field::new("patient_paid", dec, true),
         Field::new("supplementary_reason", dict8.clone(), false),
+        Field::new("supplementary_basis", dict16.clone(), true),
         Field::new("message", dict8, true),
     ])
 }
@@ -163,9 +170,15 @@ pub fn build(lines: &Lines, out: Outcome, policy: &CompiledPolicy) -> Result<Rec
     let reason = dict_u8(out.reason, &reason_names)?;
     let basis_vals: ArrayRef = Arc::new(StringArray::from(policy.basis_texts.clone()));
     let basis: ArrayRef = Arc::new(
-        DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(out.basis.into(), None), basis_vals).map_err(|e| Error::Other(e.to_string()))?,
+        DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(out.basis.into(), None), basis_vals.clone()).map_err(|e| Error::Other(e.to_string()))?,
     );
-    let supp_reason = dict_u8(out.supplementary_reason, SUPPLEMENTARY_REASONS)?;
+    let supp_names: Vec<&str> = SUPP_REASONS.iter().map(|r| r.1).collect();
+    let supp_reason = dict_u8(out.supplementary_reason, &supp_names)?;
+    let sb_nulls = null_buffer(&out.supplementary_basis, |b| *b != NO_BASIS);
+    let sb_keys: Vec<u16> = out.supplementary_basis.into_par_iter().map(|b| if b == NO_BASIS { 0 } else { b }).collect();
+    let supp_basis: ArrayRef = Arc::new(
+        DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(sb_keys.into(), sb_nulls), basis_vals.clone()).map_err(|e| Error::Other(e.to_string()))?,
+    );
     let cat_nulls = null_buffer(&out.auth_category, |c| *c != u16::MAX);
     let cat_keys: Vec<u16> = out.auth_category.into_par_iter().map(|c| if c == u16::MAX { 0 } else { c }).collect();
     let cat_vals: ArrayRef = Arc::new(StringArray::from(policy.msz.combos.clone()));
@@ -189,6 +202,7 @@ pub fn build(lines: &Lines, out: Outcome, policy: &CompiledPolicy) -> Result<Rec
         money(out.supplementary_paid)?,
         money(out.patient_paid)?,
         supp_reason,
+        supp_basis,
         message,
     ];
     RecordBatch::try_new(Arc::new(schema()), columns).map_err(|e| Error::Other(e.to_string()))

@@ -130,14 +130,7 @@ pub struct ReferralRule {
     pub providers: Vec<String>,
 }
 
-/// A supplementary product. Its coverage terms are scored in a later version; the key
-/// is validated against the input's `supplementary_product` column already.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SupplementaryProduct {
-    pub name: String,
-    pub source: String,
-}
+pub use crate::supplementary::terms::SupplementaryProduct;
 
 // ---------------------------------------------------------------- compiled form
 
@@ -251,7 +244,8 @@ pub struct CompiledPolicy {
     pub msz_auth_basis: Vec<u16>,
     pub basic: Vec<CompiledBasic>,
     pub default_basic: usize,
-    pub supplementary: Vec<(String, String)>,
+    /// Supplementary products, indexed as in the input's `supplementary_product`.
+    pub supp: Vec<crate::supplementary::terms::SuppProduct>,
     /// Calendar year → parameters.
     pub years: BTreeMap<i32, YearParams>,
     /// Legal-basis texts: the statutory table first, then policy texts.
@@ -265,7 +259,7 @@ impl CompiledPolicy {
         self.basic.iter().position(|b| b.key == key)
     }
     pub fn supplementary_index(&self, key: &str) -> Option<usize> {
-        self.supplementary.iter().position(|s| s.0 == key)
+        self.supp.iter().position(|s| s.key == key)
     }
     pub fn year(&self, y: i32) -> Option<&YearParams> {
         self.years.get(&y)
@@ -321,37 +315,39 @@ fn pct_to_bp(file: &str, key: &str, v: f64) -> Result<u32> {
     Ok((v * 100.0).round() as u32)
 }
 
-/// Merge `extends` chains of basic products on the TOML level (child keys win).
-fn resolve_extends(file: &str, value: &mut toml::Value) -> Result<()> {
-    let Some(basic) = value.get_mut("basic").and_then(|b| b.as_table_mut()) else {
+/// Merge `extends` chains of basic and of supplementary products on the TOML level
+/// (child keys win). A supplementary product's `conditions_of` extends that product.
+fn resolve_extends(file: &str, value: &mut toml::Value, section: &str) -> Result<()> {
+    let Some(products) = value.get_mut(section).and_then(|b| b.as_table_mut()) else {
         return Ok(());
     };
-    let snapshot = basic.clone();
-    for (key, prod) in basic.iter_mut() {
+    let own_only = ["extends", "conditions_of", "from_year"];
+    let parent_of = |p: &toml::Value| p.get("extends").or_else(|| p.get("conditions_of")).and_then(|e| e.as_str()).map(str::to_string);
+    let snapshot = products.clone();
+    for (key, prod) in products.iter_mut() {
         let mut seen = vec![key.clone()];
         let mut cur = prod.clone();
-        while let Some(parent) = cur.get("extends").and_then(|e| e.as_str()).map(str::to_string) {
-            if seen.contains(&parent) {
-                return Err(perr(file, format!("basic.{key}.extends"), "no cycle of extends"));
+        let mut parent = parent_of(&cur);
+        while let Some(pk) = parent {
+            if seen.contains(&pk) {
+                return Err(perr(file, format!("{section}.{key}.extends"), "no cycle of extends"));
             }
-            let Some(p) = snapshot.get(&parent) else {
-                return Err(perr(file, format!("basic.{key}.extends"), format!("the key of another basic product, found {parent:?}")));
+            let Some(p) = snapshot.get(&pk) else {
+                return Err(perr(file, format!("{section}.{key}.extends"), format!("the key of another {section} product, found {pk:?}")));
             };
-            seen.push(parent);
-            let mut merged = p.clone();
-            let (Some(mt), Some(ct)) = (merged.as_table_mut(), cur.as_table()) else {
-                return Err(perr(file, format!("basic.{key}"), "a table"));
+            seen.push(pk);
+            let (Some(pt), Some(ct)) = (p.as_table(), cur.as_table_mut()) else {
+                return Err(perr(file, format!("{section}.{key}"), "a table"));
             };
-            for (k, v) in ct {
-                if k != "extends" {
-                    mt.insert(k.clone(), v.clone());
+            for (k, v) in pt {
+                if !own_only.contains(&k.as_str()) && !ct.contains_key(k) {
+                    ct.insert(k.clone(), v.clone());
                 }
             }
-            mt.remove("extends");
-            if let Some(pe) = p.get("extends") {
-                mt.insert("extends".into(), pe.clone());
-            }
-            cur = merged;
+            parent = parent_of(p);
+        }
+        if let Some(t) = cur.as_table_mut() {
+            t.remove("extends");
         }
         *prod = cur;
     }
@@ -361,7 +357,8 @@ fn resolve_extends(file: &str, value: &mut toml::Value) -> Result<()> {
 /// Parse TOML text into the raw policy shape (with `extends` resolved).
 pub fn parse_toml(text: &str, file: &str) -> Result<PolicyFile> {
     let mut value: toml::Value = toml::from_str(text).map_err(|e| perr(file, toml_err_key(&e), format!("valid TOML ({})", e.message())))?;
-    resolve_extends(file, &mut value)?;
+    resolve_extends(file, &mut value, "basic")?;
+    resolve_extends(file, &mut value, "supplementary")?;
     PolicyFile::deserialize(value).map_err(|e| perr(file, toml_err_key(&e), e.message().to_string()))
 }
 
@@ -522,13 +519,7 @@ pub fn compile_with(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, msz: Arc
     let default_basic = basic.iter().position(|b| b.key == raw.default_basic_product).ok_or_else(|| {
         perr(file, "default_basic_product", format!("one of the [basic.*] keys ({}), found {:?}", raw.basic.keys().cloned().collect::<Vec<_>>().join(", "), raw.default_basic_product))
     })?;
-    let mut supplementary = Vec::new();
-    for (key, s) in &raw.supplementary {
-        if bundled && s.source.trim().is_empty() {
-            return Err(perr(file, format!("supplementary.{key}.source"), "a source citation"));
-        }
-        supplementary.push((key.clone(), s.name.clone()));
-    }
+    let supp = crate::supplementary::terms::compile(&raw.supplementary, file, &codes, bundled, &mut basis_id)?;
     Ok(CompiledPolicy {
         key: raw.key.clone(),
         name: raw.name.clone(),
@@ -538,7 +529,7 @@ pub fn compile_with(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, msz: Arc
         msz_auth_basis,
         basic,
         default_basic,
-        supplementary,
+        supp,
         years,
         basis_texts,
         raw,
@@ -556,7 +547,7 @@ fn provider_bits(file: &str, key: &str, names: &[String]) -> Result<u16> {
     Ok(bits)
 }
 
-fn compile_rule(r: &Rule, key: &str, file: &str, codes: &CodeTable, bundled: bool, basis_id: &mut impl FnMut(&str) -> u16) -> Result<CompiledRule> {
+pub(crate) fn compile_rule(r: &Rule, key: &str, file: &str, codes: &CodeTable, bundled: bool, basis_id: &mut impl FnMut(&str) -> u16) -> Result<CompiledRule> {
     if r.legal_basis.trim().is_empty() {
         return Err(perr(file, format!("{key}.legal_basis"), "a non-empty legal basis (shown in the output)"));
     }

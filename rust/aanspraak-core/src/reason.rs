@@ -41,6 +41,67 @@ pub const REASONS: &[(Reason, &str, &str, &str, &str)] = &[
     (Reason::InvalidInput, "INVALID_INPUT", "The row has a bad value (see the message column); it pays nothing and patient_paid is the amount when that is valid.", "aanspraak input validation (SPEC 8)", "a negative amount"),
 ];
 
+/// Why the supplementary insurance paid a line or not (SPEC 6, 10.8). Stable names.
+#[repr(u8)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SuppReason {
+    NoSupplementary = 0,
+    Paid,
+    AnnualMaximumReached,
+    SublimitReached,
+    WaitingPeriod,
+    SupplementaryExclusion,
+    BelowMinimumAge,
+    NotCoveredByProduct,
+    BeforeCoverStart,
+    CoverEnded,
+    NothingToPay,
+    BasicFormality,
+    OutsideEstheticZone,
+    HospitalCare,
+    NoShow,
+    UnknownCode,
+    NoAccident,
+    AccidentOutsideCover,
+    AccidentTreatmentLate,
+    AuthorizationMissing,
+    InvalidInput,
+}
+
+/// (reason, name, meaning, what it rests on, example line)
+pub const SUPP_REASONS: &[(SuppReason, &str, &str, &str, &str)] = &[
+    (SuppReason::NoSupplementary, "NO_SUPPLEMENTARY", "The line has no supplementary product.", "-", "supplementary_product null"),
+    (SuppReason::Paid, "PAID", "The product paid its share of what the basic insurance left to the patient (never the eigen risico).", "the product rule in supplementary_basis", "V21 for an adult with AV Tand Extra: 100 %"),
+    (SuppReason::AnnualMaximumReached, "ANNUAL_MAXIMUM_REACHED", "The product's maximum per calendar year is used up; the line that crosses it is paid exactly up to the maximum.", "the product's annual maximum", "AV Tand Extra above EUR 500 in 2022"),
+    (SuppReason::SublimitReached, "SUBLIMIT_REACHED", "The rule's own limit (per year or over the policy's life) is used up; the crossing line is paid up to it.", "the rule's sub-limit", "UC TandZeker 500 orthodontics above EUR 1,000"),
+    (SuppReason::WaitingPeriod, "WAITING_PERIOD", "Treatment inside the waiting period counted from supplementary_start.", "the rule's waiting period", "seed 003: orthodontics in the policy's first year"),
+    (SuppReason::SupplementaryExclusion, "SUPPLEMENTARY_EXCLUSION", "The product excludes this care (codes, patterns, sections, orthodontic categories, orthodontics begun before the policy).", "the product's exclusion", "J39 under AV Tand Extra"),
+    (SuppReason::BelowMinimumAge, "BELOW_MINIMUM_AGE", "The insured is younger than the product's minimum age on the treatment date.", "the product's minimum age", "AV Tand Standaard for a child of 12"),
+    (SuppReason::NotCoveredByProduct, "NOT_COVERED_BY_PRODUCT", "No rule of the product covers this care (or the eigen bijdrage of this prosthesis).", "the product's conditions", "a filling under UC TandZeker 500 (orthodontics only in the seed)"),
+    (SuppReason::BeforeCoverStart, "BEFORE_COVER_START", "Treatment before supplementary_start.", "the product's conditions (looptijd)", "care in 2020 on a policy that began in 2021"),
+    (SuppReason::CoverEnded, "COVER_ENDED", "Treatment after supplementary_end.", "the product's conditions (looptijd)", "care after the policy ended"),
+    (SuppReason::NothingToPay, "NOTHING_TO_PAY", "The basic insurance left nothing to the patient except the eigen risico, which may not be insured.", "Zvw art. 19 (eigen risico); SPEC 10.8", "C11 for a child"),
+    (SuppReason::BasicFormality, "BASIC_FORMALITY", "The basic insurance refused the line for a formality (authorisation, referral, who may give the care, POK, a frequency limit without authorisation); the supplementary follows.", "SPEC 10.8", "J39 without authorisation"),
+    (SuppReason::OutsideEstheticZone, "OUTSIDE_ESTHETIC_ZONE", "J87/J19 outside the esthetic zone: refused by the supplementary too.", "seed 004 r.o. 8.4-8.5", "seed 004: J87 on element 43"),
+    (SuppReason::HospitalCare, "HOSPITAL_CARE", "A supplementary dental product never pays hospital (msz) lines.", "SPEC 10.8", "238060 under AV Tand Extra"),
+    (SuppReason::NoShow, "NO_SHOW", "A fee for a missed appointment is not care.", "Zvw art. 11", "a no-show code"),
+    (SuppReason::UnknownCode, "UNKNOWN_CODE", "The code is not in the code table for the treatment date, so no product rule can match it.", "NZa prestatiecodelijst", "J087 in 2022"),
+    (SuppReason::NoAccident, "NO_ACCIDENT", "Accident cover pays only care for an accident (accident_date is null).", "the accident product's conditions", "tand-ongevallen, no accident_date"),
+    (SuppReason::AccidentOutsideCover, "ACCIDENT_OUTSIDE_COVER", "The accident happened before supplementary_start or after supplementary_end.", "seed 004 art. 4.4 (ongeval tijdens de looptijd)", "accident in 2020, cover from 2021"),
+    (SuppReason::AccidentTreatmentLate, "ACCIDENT_TREATMENT_LATE", "The treatment is before the accident or later than the product's period after it (seed 004: one year).", "seed 004 art. 4.4 (binnen een jaar na het ongeval)", "treatment 14 months after the accident"),
+    (SuppReason::AuthorizationMissing, "AUTHORIZATION_MISSING", "The product needs prior authorisation and authorization is false.", "seed 004 art. 4.4 Toestemming", "accident care, authorization false"),
+    (SuppReason::InvalidInput, "INVALID_INPUT", "The row is invalid (see message); nothing is paid.", "aanspraak input validation (SPEC 8)", "a negative amount"),
+];
+
+impl SuppReason {
+    pub fn name(self) -> &'static str {
+        SUPP_REASONS[self as usize].1
+    }
+    pub fn from_u8(v: u8) -> SuppReason {
+        SUPP_REASONS[v as usize].0
+    }
+}
+
 impl Reason {
     pub fn name(self) -> &'static str {
         REASONS[self as usize].1
@@ -80,6 +141,9 @@ pub enum Basis {
     InvalidInput,
     ZvwArt10a,
     OnRequest,
+    SuppAfterFormality,
+    SuppEstheticZone,
+    SuppDentalOnly,
 }
 
 pub const BASES: &[(Basis, &str)] = &[
@@ -108,6 +172,9 @@ pub const BASES: &[(Basis, &str)] = &[
     (Basis::InvalidInput, "aanspraak input validation (SPEC 8)"),
     (Basis::ZvwArt10a, "Zvw art. 10 a / Bzv 2.4"),
     (Basis::OnRequest, "Zvw art. 10 a; zorgactiviteit op verzoek patiënt (seed 001)"),
+    (Basis::SuppAfterFormality, "aanvullende verzekering volgt de formele weigering van de basisverzekering (SPEC 10.8)"),
+    (Basis::SuppEstheticZone, "NZa J87/J19 esthetische zone; seed 004 r.o. 8.4-8.5 (ook niet uit de aanvullende verzekering)"),
+    (Basis::SuppDentalOnly, "aanvullende tandverzekering: alleen mondzorg (SPEC 10.8)"),
 ];
 
 impl Basis {
@@ -123,6 +190,9 @@ mod tests {
     #[test]
     fn tables_are_in_enum_order() {
         for (i, r) in REASONS.iter().enumerate() {
+            assert_eq!(r.0 as usize, i, "{}", r.1);
+        }
+        for (i, r) in SUPP_REASONS.iter().enumerate() {
             assert_eq!(r.0 as usize, i, "{}", r.1);
         }
         for (i, b) in BASES.iter().enumerate() {

@@ -108,9 +108,18 @@ impl PyPolicy {
     fn basic_products(&self) -> Vec<(String, String, f64)> {
         self.inner.basic.iter().map(|b| (b.key.clone(), b.name.clone(), b.non_contracted_bp as f64 / 100.0)).collect()
     }
-    /// (key, name) per supplementary product.
-    fn supplementary_products(&self) -> Vec<(String, String)> {
-        self.inner.supplementary.clone()
+    /// (key, name, accident cover, minimum age, annual maximum in cents or None, number
+    /// of rules) per supplementary product, for its first conditions.
+    fn supplementary_products(&self) -> Vec<(String, String, bool, i32, Option<i64>, usize)> {
+        self.inner
+            .supp
+            .iter()
+            .map(|p| {
+                let t = &p.terms[0];
+                let max = (t.annual_max != aanspraak_core::supplementary::terms::NO_LIMIT).then_some(t.annual_max);
+                (p.key.clone(), p.name.clone(), p.accident, t.min_age, max, t.rules.len())
+            })
+            .collect()
     }
     /// (year, eigen risico in cents) per calendar year with parameters.
     fn eigen_risico_by_year(&self) -> Vec<(i32, i64)> {
@@ -132,6 +141,12 @@ impl PyPolicy {
 #[pyfunction]
 fn reasons() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
     REASONS.iter().map(|r| (r.1, r.2, r.3, r.4)).collect()
+}
+
+/// The supplementary reason catalogue: (name, meaning, what it rests on, example).
+#[pyfunction]
+fn supplementary_reasons() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    aanspraak_core::reason::SUPP_REASONS.iter().map(|r| (r.1, r.2, r.3, r.4)).collect()
 }
 
 /// Keys of the bundled policy sets.
@@ -183,6 +198,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PolicyError", m.py().get_type::<PolicyError>())?;
     m.add_class::<PyPolicy>()?;
     m.add_function(wrap_pyfunction!(reasons, m)?)?;
+    m.add_function(wrap_pyfunction!(supplementary_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_policies, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_policy_toml, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_code_table_csv, m)?)?;

@@ -1,0 +1,86 @@
+//! Walks over an insured's lines in processing order (SPEC 10.6): items sorted by
+//! (insured, treatment date, line_id, row), split at insured boundaries into chunks for
+//! rayon. Insured ids longer than 12 bytes are keyed by a 128-bit hash; the walk checks
+//! that items grouped under one key share the id, and regroups by exact ids if not.
+
+use crate::strings::RowStrings;
+use rayon::prelude::*;
+
+/// An item of a per-insured walk.
+pub trait Grouped: Send + Sync {
+    fn insured(&self) -> u128;
+    fn set_insured(&mut self, key: u128);
+    fn row(&self) -> u32;
+    /// (insured, treatment date, line_id order key, row).
+    fn order(&self) -> (u128, i32, i64, u32);
+}
+
+/// Sort `items` into processing order and run `walk` over whole insureds in parallel;
+/// returns one effect per item, aligned with the sorted `items`.
+pub fn walk<T: Grouped, E: Default + Clone + Send>(
+    items: &mut [T],
+    strings: Option<&RowStrings>,
+    walk: impl Fn(&[T], &mut [E]) + Sync,
+) -> Vec<E> {
+    let strings = strings.filter(|_| items.iter().any(|it| RowStrings::is_hashed(it.insured())));
+    sort(items);
+    if let Some(s) = strings {
+        if collides(items, s) {
+            // Two long insured ids hashed alike (about 1 in 10^25): regroup by exact ids.
+            let mut dense: foldhash::HashMap<&[u8], u128> = Default::default();
+            for it in items.iter_mut() {
+                let next = dense.len() as u128;
+                it.set_insured(*dense.entry(s.get(it.row() as usize)).or_insert(next));
+            }
+            sort(items);
+        }
+    }
+    let mut effects = vec![E::default(); items.len()];
+    let bounds = bounds(items);
+    let mut item_chunks: Vec<&[T]> = Vec::new();
+    let mut effect_chunks: Vec<&mut [E]> = Vec::new();
+    let mut rest: &mut [E] = &mut effects;
+    for w in bounds.windows(2) {
+        item_chunks.push(&items[w[0]..w[1]]);
+        let (a, b) = rest.split_at_mut(w[1] - w[0]);
+        effect_chunks.push(a);
+        rest = b;
+    }
+    item_chunks.into_par_iter().zip(effect_chunks).for_each(|(its, effs)| walk(its, effs));
+    effects
+}
+
+/// Sort the items unless they already are in processing order.
+fn sort<T: Grouped>(items: &mut [T]) {
+    if !items.par_windows(2).all(|w| w[0].order() <= w[1].order()) {
+        items.par_sort_unstable_by_key(|it| it.order());
+    }
+}
+
+/// True when two different insured ids share a key among the (sorted) items.
+pub fn collides<T: Grouped>(items: &[T], strings: &RowStrings) -> bool {
+    items.par_windows(2).any(|w| {
+        w[0].insured() == w[1].insured()
+            && RowStrings::is_hashed(w[0].insured())
+            && strings.get(w[0].row() as usize) != strings.get(w[1].row() as usize)
+    })
+}
+
+/// Chunk bounds at insured boundaries, about 64 chunks per thread.
+fn bounds<T: Grouped>(items: &[T]) -> Vec<usize> {
+    let target = (items.len() / (rayon::current_num_threads() * 64)).max(4096);
+    let mut bounds = vec![0usize];
+    let mut next = target;
+    while next < items.len() {
+        let ins = items[next - 1].insured();
+        while next < items.len() && items[next].insured() == ins {
+            next += 1;
+        }
+        if next < items.len() {
+            bounds.push(next);
+        }
+        next += target;
+    }
+    bounds.push(items.len());
+    bounds
+}

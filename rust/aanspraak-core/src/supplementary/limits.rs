@@ -1,0 +1,173 @@
+//! The supplementary limits, consumed per insured in treatment-date order (SPEC 6):
+//! annual maximum per product and calendar year, sub-limits per rule (group) per year or
+//! over the policy's life from `supplementary_start`, and exclusions of care begun before
+//! the policy started. Combined products pay in turn, each on what is still unpaid.
+
+use super::judge::{Claim, NO_RULE};
+use super::terms::{MAX_COMBINED, NO_LIMIT};
+use crate::dates;
+use crate::grouped::Grouped;
+use crate::input::NO_DATE;
+use crate::policy::CompiledPolicy;
+use crate::reason::SuppReason;
+
+/// A line the walk must look at: one with claims, or one that marks care begun before a
+/// policy start (for `begun_before_start` exclusions).
+#[derive(Debug, Clone, Copy)]
+pub struct SuppItem {
+    pub insured: u128,
+    pub treat: i32,
+    pub order: i64,
+    pub row: u32,
+    pub start: i32,
+    /// What the supplementary may pay from: amount − basic_paid − eigen_risico (cents).
+    pub base: i64,
+    /// The eigen bijdrage part of `base`; the rest is the part the basic did not allow.
+    pub eigen_bijdrage: i64,
+    pub amount: i64,
+    pub material: i64,
+    /// Bits of the begun-before exclusions whose care this line is.
+    pub marks: u8,
+    pub n: u8,
+    pub claims: [Claim; MAX_COMBINED],
+}
+
+impl Grouped for SuppItem {
+    fn insured(&self) -> u128 {
+        self.insured
+    }
+    fn set_insured(&mut self, key: u128) {
+        self.insured = key;
+    }
+    fn row(&self) -> u32 {
+        self.row
+    }
+    fn order(&self) -> (u128, i32, i64, u32) {
+        (self.insured, self.treat, self.order, self.row)
+    }
+}
+
+/// What the supplementary insurance paid on a line, and why.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SuppEffect {
+    pub paid: i64,
+    pub reason: u8,
+    pub basis: u16,
+}
+
+/// round_half_up(num / den) for num, den ≥ 0.
+#[inline]
+fn div_half_up(num: i128, den: i128) -> i128 {
+    (2 * num + den) / (2 * den)
+}
+
+/// A product's share of `unpaid` before limits: the rule's share on the part the basic
+/// did not allow, the eigen bijdrage share on the eigen bijdrage, material and technique
+/// costs at their own shares (pro rata of `material` in `amount`). Applied to what is
+/// still unpaid, pro rata of `base`; rounded half up once.
+fn share_of(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, unpaid: i64) -> i64 {
+    let t = &policy.supp[c.product as usize].terms[c.terms as usize];
+    let sg = if c.rule == NO_RULE { 0 } else { t.rules[c.rule as usize].share_bp } as i128;
+    let sgm = t.material_bp.map_or(sg, |b| b as i128);
+    let (se, sem) = if c.eb { (t.eb_bp as i128, t.eb_material_bp as i128) } else { (0, 0) };
+    let e = it.eigen_bijdrage as i128;
+    let g = (it.base - it.eigen_bijdrage) as i128;
+    let (num, den) = if it.material == 0 {
+        (se * e + sg * g, 10_000i128)
+    } else {
+        let (a, m) = (it.amount as i128, it.material as i128);
+        ((se * e + sg * g) * (a - m) + (sem * e + sgm * g) * m, 10_000 * a)
+    };
+    if unpaid == it.base {
+        return div_half_up(num, den) as i64;
+    }
+    match num.checked_mul(unpaid as i128).zip(den.checked_mul(it.base as i128)) {
+        Some((n2, d2)) => div_half_up(n2, d2) as i64,
+        // Amounts beyond any real declaration: scale the rounded share instead.
+        None => div_half_up(div_half_up(num, den) * unpaid as i128, it.base as i128) as i64,
+    }
+}
+
+/// Usage of one limit: (product, kind, period, used cents). Kind 0 is the annual maximum,
+/// kind g + 1 the sub-limit of rule group g; the period is the year, or the policy start.
+type Usage = (u16, u16, i32, i64);
+
+fn used(usage: &mut Vec<Usage>, product: u16, kind: u16, period: i32) -> usize {
+    match usage.iter().position(|u| u.0 == product && u.1 == kind && u.2 == period) {
+        Some(p) => p,
+        None => {
+            usage.push((product, kind, period, 0));
+            usage.len() - 1
+        }
+    }
+}
+
+/// Walk consecutive items (whole insureds only).
+pub fn walk(items: &[SuppItem], effects: &mut [SuppEffect], policy: &CompiledPolicy) {
+    let mut usage: Vec<Usage> = Vec::new();
+    // First date of care of each begun-before exclusion, per insured.
+    let mut first_marked = [i32::MAX; 8];
+    let mut current = None;
+    for (it, eff) in items.iter().zip(effects.iter_mut()) {
+        if current != Some(it.insured) {
+            usage.clear();
+            first_marked = [i32::MAX; 8];
+            current = Some(it.insured);
+        }
+        let year = dates::civil_from_days(it.treat).year;
+        let mut unpaid = it.base;
+        let mut best: Option<SuppEffect> = None;
+        let mut last = SuppEffect::default();
+        for c in &it.claims[..it.n as usize] {
+            let mut e = SuppEffect { paid: 0, reason: c.refusal, basis: c.basis };
+            if c.refusal == 0 {
+                e = pay(it, c, policy, year, unpaid, &first_marked, &mut usage);
+                unpaid -= e.paid;
+            }
+            if e.paid > 0 && best.is_none_or(|b| e.paid > b.paid) {
+                best = Some(e);
+            }
+            last = e;
+        }
+        *eff = best.unwrap_or(last);
+        eff.paid = it.base - unpaid;
+        for b in 0..8 {
+            if it.marks & (1 << b) != 0 {
+                first_marked[b] = first_marked[b].min(it.treat);
+            }
+        }
+    }
+}
+
+/// One product's payment on a line, within its limits.
+fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: i64, first_marked: &[i32; 8], usage: &mut Vec<Usage>) -> SuppEffect {
+    let t = &policy.supp[c.product as usize].terms[c.terms as usize];
+    if c.begun_bit != 0 && it.start != NO_DATE && first_marked[c.begun_bit as usize - 1] < it.start {
+        let x = t.exclusions.iter().find(|x| x.begun_bit == c.begun_bit).expect("compiled together");
+        return SuppEffect { paid: 0, reason: SuppReason::SupplementaryExclusion as u8, basis: x.rule.basis };
+    }
+    let full = share_of(it, c, policy, unpaid).min(unpaid);
+    if full == 0 {
+        return SuppEffect { paid: 0, reason: SuppReason::NotCoveredByProduct as u8, basis: c.basis };
+    }
+    let annual = used(usage, c.product, 0, year);
+    let annual_left = if t.annual_max == NO_LIMIT { i64::MAX } else { (t.annual_max - usage[annual].3).max(0) };
+    let sub = (c.rule != NO_RULE).then(|| &t.rules[c.rule as usize]).filter(|r| r.sublimit != NO_LIMIT).map(|r| {
+        let slot = used(usage, c.product, r.group as u16 + 1, if r.lifetime { it.start } else { year });
+        (slot, (r.sublimit - usage[slot].3).max(0))
+    });
+    let sub_left = sub.map_or(i64::MAX, |s| s.1);
+    let paid = full.min(annual_left).min(sub_left);
+    usage[annual].3 += paid;
+    if let Some((slot, _)) = sub {
+        usage[slot].3 += paid;
+    }
+    let (reason, basis) = if paid == full {
+        (SuppReason::Paid, c.basis)
+    } else if sub_left < annual_left {
+        (SuppReason::SublimitReached, c.basis)
+    } else {
+        (SuppReason::AnnualMaximumReached, t.basis)
+    };
+    SuppEffect { paid, reason: reason as u8, basis }
+}

@@ -1,0 +1,193 @@
+//! Supplementary dental policies (SPEC 6, 10.8): after the basic insurance, each line's
+//! supplementary products pay their share of what the basic left to the patient (never
+//! the eigen risico), within annual maxima and sub-limits consumed in treatment-date
+//! order. Stateless verdicts per line (`judge`), then a per-insured walk (`limits`).
+
+pub mod judge;
+pub mod limits;
+pub mod terms;
+
+use crate::engine::CHUNK;
+use crate::grouped;
+use crate::input::{Invalid, Lines};
+use crate::output::{flag, Outcome, NO_BASIS};
+use crate::policy::CompiledPolicy;
+use crate::reason::{Basis, Reason, SuppReason};
+use judge::{Claim, LineView, NO_RULE};
+use limits::{SuppEffect, SuppItem};
+use rayon::prelude::*;
+use terms::MAX_COMBINED;
+
+/// The products of a packed `supplementary_product` value (one byte per product, index
+/// + 1, accident cover first): 0 for none.
+#[inline]
+pub fn unpack(combo: u32) -> impl Iterator<Item = u16> {
+    (0..MAX_COMBINED).map(move |k| (combo >> (8 * k)) & 0xFF).take_while(|&b| b != 0).map(|b| b as u16 - 1)
+}
+
+/// Pack product indices (at most MAX_COMBINED, each < 255), accident cover first and the
+/// others in the order given (SPEC 10.8). None when too many or repeated.
+pub fn pack(mut products: Vec<u16>, accident: &[bool]) -> Option<u32> {
+    if products.is_empty() || products.len() > MAX_COMBINED || products.iter().any(|&p| p >= 255) {
+        return None;
+    }
+    let mut seen = products.clone();
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() != products.len() {
+        return None;
+    }
+    products.sort_by_key(|&p| !accident[p as usize]);
+    Some(products.iter().enumerate().fold(0u32, |acc, (k, &p)| acc | ((p as u32 + 1) << (8 * k))))
+}
+
+/// A refusal for the whole line, before any product is looked at (SPEC 10.8).
+fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
+    if out.flags[i] & flag::MSZ != 0 {
+        return Some((SuppReason::HospitalCare, Basis::SuppDentalOnly as u16));
+    }
+    let r = out.reason[i];
+    let formality = [Reason::AuthorizationMissing, Reason::ReferralMissing, Reason::ProviderNotQualified, Reason::PokMismatch, Reason::FrequencyLimit];
+    if formality.iter().any(|f| *f as u8 == r) {
+        return Some((SuppReason::BasicFormality, Basis::SuppAfterFormality as u16));
+    }
+    if r == Reason::OutsideEstheticZone as u8 {
+        return Some((SuppReason::OutsideEstheticZone, Basis::SuppEstheticZone as u16));
+    }
+    if r == Reason::NoShow as u8 {
+        return Some((SuppReason::NoShow, Basis::NoShow as u16));
+    }
+    if r == Reason::UnknownCode as u8 {
+        return Some((SuppReason::UnknownCode, Basis::UnknownCode as u16));
+    }
+    None
+}
+
+/// Score the supplementary products: fills `supplementary_paid`, `supplementary_reason`
+/// and `supplementary_basis`, and takes the payment off `patient_paid`. `code_row` gives
+/// a dental line's code-table row.
+pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row: impl Fn(usize) -> Option<u32> + Sync) {
+    let n = lines.n;
+    // Code-table rows that are care of a begun-before-start exclusion, as bits.
+    let marks_of_row: Vec<u8> = (0..policy.codes.rows.len())
+        .map(|r| {
+            policy.supp.iter().flat_map(|p| &p.terms).flat_map(|t| &t.exclusions).filter(|x| x.begun_bit != 0 && x.rule.row_match[r]).fold(0u8, |m, x| m | 1 << (x.begun_bit - 1))
+        })
+        .collect();
+    let any_marks = marks_of_row.iter().any(|&m| m != 0);
+    let l = lines;
+    let o = &*out;
+    // Stateless pass: a final outcome per line, or an item for the walk.
+    let mut finals = vec![(SuppReason::NoSupplementary as u8, NO_BASIS); n];
+    let items: Vec<SuppItem> = finals
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .flat_map_iter(|(c, fin)| {
+            let mut items = Vec::new();
+            for (k, f) in fin.iter_mut().enumerate() {
+                let i = c * CHUNK + k;
+                if l.invalid[i] != Invalid::Ok {
+                    *f = (SuppReason::InvalidInput as u8, Basis::InvalidInput as u16);
+                    continue;
+                }
+                let combo = l.supplementary.get(i);
+                let is_msz = o.flags[i] & flag::MSZ != 0;
+                let row = if is_msz { None } else { code_row(i) };
+                let marks = if any_marks { row.map_or(0, |r| marks_of_row[r as usize]) } else { 0 };
+                if combo == 0 && marks == 0 {
+                    continue;
+                }
+                let base = (o.patient_paid[i] - o.eigen_risico[i]) as i64;
+                let mut item = SuppItem {
+                    insured: l.insured.key(i),
+                    treat: l.treat[i],
+                    order: l.order_key.get(i),
+                    row: i as u32,
+                    start: l.supp_start.get(i),
+                    base,
+                    eigen_bijdrage: o.eigen_bijdrage[i] as i64,
+                    amount: l.amount[i],
+                    material: l.material.get(i),
+                    marks,
+                    n: 0,
+                    claims: [Claim::default(); MAX_COMBINED],
+                };
+                let refusal = if combo == 0 {
+                    None
+                } else if let Some(r) = line_refusal(o, i) {
+                    Some(r)
+                } else if base == 0 {
+                    Some((SuppReason::NothingToPay, NO_BASIS))
+                } else {
+                    let row = row.expect("a dental line with a known code");
+                    let covered = o.flags[i] & flag::COVERED != 0;
+                    let v = LineView {
+                        age: o.age[i] as i32,
+                        year: crate::dates::civil_from_days(l.treat[i]).year,
+                        treat: l.treat[i],
+                        code_row: row,
+                        code_tags: policy.codes.rows[row as usize].tags,
+                        covered,
+                        start: l.supp_start.get(i),
+                        end: l.supp_end.get(i),
+                        accident_date: l.accident_date.get(i),
+                        authorization: l.authorization.get(i),
+                        eigen_bijdrage: o.eigen_bijdrage[i] as i64,
+                        gap: (l.amount[i] as i128 - if covered { o.allowed[i] } else { 0 }) as i64,
+                    };
+                    for p in unpack(combo) {
+                        item.claims[item.n as usize] = judge::judge(p, &policy.supp[p as usize], &v);
+                        item.n += 1;
+                    }
+                    let claims = &item.claims[..item.n as usize];
+                    match claims.iter().all(|c| c.refusal != 0) {
+                        true => claims.last().map(|c| (SuppReason::from_u8(c.refusal), c.basis)),
+                        false => None,
+                    }
+                };
+                match refusal {
+                    Some((reason, basis)) => {
+                        *f = (reason as u8, basis);
+                        if marks != 0 {
+                            item.n = 1;
+                            item.claims[0] = Claim { refusal: reason as u8, basis, rule: NO_RULE, ..Claim::default() };
+                            items.push(item);
+                        }
+                    }
+                    None => {
+                        if combo == 0 {
+                            item.n = 0;
+                        }
+                        items.push(item);
+                    }
+                }
+            }
+            items
+        })
+        .collect();
+    let mut items = items;
+    let effects: Vec<SuppEffect> = grouped::walk(&mut items, l.insured.strings(), |its, effs| limits::walk(its, effs, policy));
+    let mut by_row: Vec<(u32, SuppEffect)> = items.par_iter().zip(effects).map(|(it, e)| (it.row, e)).collect();
+    by_row.par_sort_unstable_by_key(|x| x.0);
+    let by_row = &by_row;
+    let finals = &finals;
+    (out.supplementary_paid.par_chunks_mut(CHUNK), out.supplementary_reason.par_chunks_mut(CHUNK), out.supplementary_basis.par_chunks_mut(CHUNK), out.patient_paid.par_chunks_mut(CHUNK))
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(c, (paid, reason, basis, patient))| {
+            let mut e = by_row.partition_point(|x| (x.0 as usize) < c * CHUNK);
+            for k in 0..paid.len() {
+                let i = c * CHUNK + k;
+                (reason[k], basis[k]) = finals[i];
+                if e < by_row.len() && by_row[e].0 as usize == i {
+                    let eff = by_row[e].1;
+                    e += 1;
+                    if l.supplementary.get(i) != 0 && finals[i].0 == SuppReason::NoSupplementary as u8 {
+                        paid[k] = eff.paid as i128;
+                        patient[k] -= eff.paid as i128;
+                        (reason[k], basis[k]) = (eff.reason, eff.basis);
+                    }
+                }
+            }
+        });
+}

@@ -105,3 +105,86 @@ def test_synthetic_portfolios_conserve_money(seed, n):
     assert ok.height == out.height
     assert (ok["basic_paid"] + ok["supplementary_paid"] + ok["patient_paid"] == ok["amount"]).all()
     assert (ok["patient_paid"] >= 0).all() and (ok["basic_paid"] >= 0).all()
+
+
+# ------------------------------------------------------------------ supplementary products
+
+ANNUAL_MAX = {"av-tand-opstap": D(250), "av-tand-doorstap": D(500), "av-tand-standaard": D(250), "av-tand-extra": D(500),
+              "av-tand-optimaal": D(1000)}
+SUPP_CODES = ["C13", "M03", "V21", "A10", "R24", "E13", "P21", "J51", "F461A", "F516A", "F481A", "F811A", "E97", "J39", "H35",
+              "J87", "238060", "C11"]
+
+supp_line = st.fixed_dictionaries(
+    {
+        "insured_id": st.sampled_from(["A", "B", "C"]),
+        "treatment_date": st.dates(dt.date(2021, 1, 1), dt.date(2024, 12, 31)),
+        "code": st.sampled_from(SUPP_CODES),
+        "amount": st.integers(0, 150_000).map(lambda c: D(c) / 100),
+        "material_share": st.sampled_from([0, 0, 25, 100]),
+        "accident_days_before": st.none() | st.integers(0, 500),
+        "authorization": st.none() | st.booleans(),
+        "contracted": st.booleans(),
+        "element": st.sampled_from([None, 21, 43]),
+        "bt_indication": st.sampled_from([None, None, None, "b"]),
+        "provider_type": st.sampled_from([None, "tandarts", "kaakchirurg", "orthodontist", "tandprotheticus"]),
+    }
+)
+insured_terms = st.fixed_dictionaries(
+    {
+        "birth_date": st.dates(dt.date(1950, 1, 1), dt.date(2010, 12, 31)),
+        "product": st.sampled_from([*ANNUAL_MAX, "tand-ongevallen", "av-tand-extra+tand-ongevallen", None]),
+        "start": st.none() | st.dates(dt.date(2019, 1, 1), dt.date(2023, 1, 1)),
+    }
+)
+
+
+def supp_frame(rows, terms):
+    recs = []
+    for i, r in enumerate(rows):
+        t = terms[r["insured_id"]]
+        acc = None if r["accident_days_before"] is None else r["treatment_date"] - dt.timedelta(days=r["accident_days_before"])
+        recs.append({
+            "line_id": i, "insured_id": r["insured_id"], "birth_date": t["birth_date"], "treatment_date": r["treatment_date"],
+            "code": r["code"], "amount": r["amount"], "material_costs": (r["amount"] * r["material_share"] / 100).quantize(D("0.01")),
+            "accident_date": acc, "authorization": r["authorization"], "contracted": r["contracted"], "element": r["element"],
+            "bt_indication": r["bt_indication"], "provider_type": r["provider_type"], "referral": True,
+            "supplementary_product": t["product"], "supplementary_start": t["start"],
+        })
+    return pl.DataFrame(recs, schema={c: DTYPES[c] for c in recs[0]})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(supp_line, min_size=1, max_size=40), st.fixed_dictionaries({k: insured_terms for k in "ABC"}),
+       st.randoms(use_true_random=False))
+def test_supplementary_limits_conservation_and_determinism(rows, terms, rnd):
+    df = supp_frame(rows, terms)
+    out = aanspraak.score(df)
+    ok = out.filter(pl.col("reason") != "INVALID_INPUT")
+    zero = D("0.00")
+    for r in ok.iter_rows(named=True):
+        assert r["basic_paid"] + r["supplementary_paid"] + r["patient_paid"] == r["amount"]
+        assert r["supplementary_paid"] >= zero and r["patient_paid"] >= zero
+        # Only what the basic left, never the eigen risico.
+        assert r["supplementary_paid"] <= r["amount"] - r["basic_paid"] - r["eigen_risico"]
+        if r["supplementary_product"] is None:
+            assert (r["supplementary_reason"], r["supplementary_paid"]) == ("NO_SUPPLEMENTARY", zero)
+        if r["supplementary_paid"] > zero:
+            assert r["supplementary_basis"] is not None
+    # Annual maxima per insured, product and calendar year.
+    single = ok.filter(pl.col("supplementary_product").is_in(list(ANNUAL_MAX)))
+    per_year = single.group_by("insured_id", "supplementary_product", pl.col("treatment_date").dt.year().alias("y")).agg(
+        pl.col("supplementary_paid").sum())
+    for r in per_year.iter_rows(named=True):
+        assert r["supplementary_paid"] <= ANNUAL_MAX[r["supplementary_product"]]
+    # AV Tand Optimaal orthodontics: EUR 750 once per policy.
+    ortho = ok.filter((pl.col("supplementary_product") == "av-tand-optimaal") & pl.col("code").str.starts_with("F"))
+    for r in ortho.group_by("insured_id").agg(pl.col("supplementary_paid").sum()).iter_rows(named=True):
+        assert r["supplementary_paid"] <= D(750)
+    # Row order does not matter.
+    perm = list(range(df.height))
+    rnd.shuffle(perm)
+    cols = ["supplementary_paid", "supplementary_reason", "supplementary_basis", "patient_paid"]
+    strings = pl.col("supplementary_reason", "supplementary_basis").cast(pl.String)
+    a = out.sort("line_id").select(cols).with_columns(strings)
+    b = aanspraak.score(df[perm]).sort("line_id").select(cols).with_columns(strings)
+    assert a.equals(b)

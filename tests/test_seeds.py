@@ -38,7 +38,7 @@ def test_seed_002_with_severe_disorder_is_covered_under_bt():
 def test_seed_003_child_of_8_removable_appliance_not_covered():
     """Seed 003 (VGZ 2021): a child of 8 with a removable appliance and no severe disorder
     is not covered by the basic insurance; UC TandZeker 500 started 1 Jan 2021 pays nothing
-    for care in 2021 (supplementary scoring comes with the supplementary issue: 0 here)."""
+    for care in 2021: the twelve-month waiting period (test_supplementary has the rest)."""
     base = {"insured_id": "K", "birth_date": d("2012-09-01"), "treatment_date": d("2021-01-10"), "code": "F411A",
             "amount": D("103.43"), "provider_type": "orthodontist", "supplementary_product": "uc-tandzeker-500",
             "supplementary_start": d("2021-01-01")}
@@ -46,6 +46,7 @@ def test_seed_003_child_of_8_removable_appliance_not_covered():
     assert r["age"] == 8
     assert (r["reason"], r["legal_basis"], r["basic_covered"]) == ("NOT_INSURED_YOUTH", "Bzv 2.7 lid 4", False)
     assert (r["basic_paid"], r["supplementary_paid"], r["patient_paid"]) == (D("0.00"), D("0.00"), D("103.43"))
+    assert r["supplementary_reason"] == "WAITING_PERIOD"
     # Judged as bijzondere tandheelkunde (art. 32.1) without a severe disorder: ORTHO_NOT_SEVERE.
     r = one({**base, "bt_indication": "a", "ortho_severe": False}, policy="vgz-2021")
     assert (r["reason"], r["legal_basis"]) == ("ORTHO_NOT_SEVERE", "Bzv 2.7 lid 3")

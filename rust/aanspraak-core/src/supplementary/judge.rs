@@ -100,6 +100,8 @@ pub fn judge(p: u16, product: &SuppProduct, v: &LineView) -> Claim {
         // No rule for this care, or all that is left is an eigen bijdrage it does not pay.
         return with(refuse(SuppReason::NotCoveredByProduct, t.basis));
     }
+    // With nothing but the eigen bijdrage left, the eigen bijdrage term is what pays.
+    let rule = rule.filter(|_| v.gap > 0);
     let (rule_idx, basis) = match rule {
         Some(ri) => (ri as u8, t.rules[ri].rule.basis),
         None => (NO_RULE, t.eb_basis),

@@ -7,7 +7,8 @@ memory. The child
 
 1. builds ``N`` synthetic declaration lines with
    ``aanspraak.synthetic.declarations`` -- dental, plus a ``--hospital-share``
-   of hospital-care (msz) lines -- (not timed as part of the score; its time
+   of hospital-care (msz) lines, with a ``--supplementary-share`` of insureds
+   holding a supplementary dental product -- (not timed as part of the score; its time
    is reported separately),
 2. times ``aanspraak.score(df, policy=...)`` ``--repeat`` times with
    ``time.perf_counter`` and keeps the best run,
@@ -21,7 +22,7 @@ process: the process peak, which includes building the input.
 Usage::
 
     python benches/throughput.py --rows 1000000 10000000 --repeat 3 \\
-        --policy defriesland-2022 --hospital-share 0.3
+        --policy defriesland-2022 --hospital-share 0.3 --supplementary-share 1
 """
 
 from __future__ import annotations
@@ -85,18 +86,21 @@ def _synthetic_module() -> ModuleType:
 
 
 def run_child(
-    rows: int, repeat: int, policy: str, seed: int, hospital_share: float = 0.0
+    rows: int, repeat: int, policy: str, seed: int, hospital_share: float = 0.0,
+    supplementary_share: float = 0.0,
 ) -> dict[str, Any]:
     """Build the input, time the scoring, return one result record."""
     aanspraak = _import_aanspraak()
     synthetic = _synthetic_module()
     record: dict[str, Any] = {
         "rows": rows, "policy": policy, "repeat": repeat, "hospital_share": hospital_share,
+        "supplementary_share": supplementary_share,
     }
 
     t0 = time.perf_counter()
     df = synthetic.declarations(
-        rows, seed=seed, policy_set=policy, hospital_share=hospital_share
+        rows, seed=seed, policy_set=policy, hospital_share=hospital_share,
+        supplementary_share=supplementary_share,
     )
     record["gen_seconds"] = time.perf_counter() - t0
     record["input_mib"] = df.estimated_size() / MiB
@@ -155,6 +159,8 @@ def run_parent(args: argparse.Namespace) -> int:
             str(args.seed),
             "--hospital-share",
             repr(args.hospital_share),
+            "--supplementary-share",
+            repr(args.supplementary_share),
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         record = None
@@ -188,7 +194,8 @@ def _print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
         polars_version = "?"
     print(
         f"aanspraak.score throughput: policy={args.policy}, "
-        f"hospital_share={args.hospital_share:g}, best of {args.repeat}, "
+        f"hospital_share={args.hospital_share:g}, "
+        f"supplementary_share={args.supplementary_share:g}, best of {args.repeat}, "
         f"python {platform.python_version()}, polars {polars_version}, "
         f"{os.cpu_count()} CPUs, {platform.machine()}"
     )
@@ -236,6 +243,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FLOAT",
         help="share (0-1) of hospital-care (msz) lines in the synthetic input",
     )
+    parser.add_argument(
+        "--supplementary-share",
+        type=float,
+        default=0.0,
+        metavar="FLOAT",
+        help="share (0-1) of insureds with a supplementary dental product",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the records as JSON lines")
     parser.add_argument("--verbose", action="store_true", help="echo child records to stderr")
     parser.add_argument("--child", type=int, metavar="N", help=argparse.SUPPRESS)
@@ -244,10 +258,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat must be >= 1")
     if not 0.0 <= args.hospital_share <= 1.0:
         parser.error("--hospital-share must be in [0, 1]")
+    if not 0.0 <= args.supplementary_share <= 1.0:
+        parser.error("--supplementary-share must be in [0, 1]")
 
     if args.child is not None:
         record = run_child(
-            args.child, args.repeat, args.policy, args.seed, args.hospital_share
+            args.child, args.repeat, args.policy, args.seed, args.hospital_share,
+            args.supplementary_share,
         )
         print(json.dumps(record), flush=True)
         return 0

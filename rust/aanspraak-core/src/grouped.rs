@@ -22,8 +22,10 @@ pub fn walk<T: Grouped, E: Default + Clone + Send>(
     strings: Option<&RowStrings>,
     walk: impl Fn(&[T], &mut [E]) + Sync,
 ) -> Vec<E> {
+    let timer = crate::engine::Timer::new();
     let strings = strings.filter(|_| items.iter().any(|it| RowStrings::is_hashed(it.insured())));
     sort(items);
+    timer.lap("    walk: sort");
     if let Some(s) = strings {
         if collides(items, s) {
             // Two long insured ids hashed alike (about 1 in 10^25): regroup by exact ids.
@@ -47,6 +49,7 @@ pub fn walk<T: Grouped, E: Default + Clone + Send>(
         rest = b;
     }
     item_chunks.into_par_iter().zip(effect_chunks).for_each(|(its, effs)| walk(its, effs));
+    timer.lap("    walk: walk");
     effects
 }
 

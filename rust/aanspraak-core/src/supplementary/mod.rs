@@ -68,6 +68,7 @@ fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
 /// a dental line's code-table row.
 pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row: impl Fn(usize) -> Option<u32> + Sync) {
     let n = lines.n;
+    let timer = crate::engine::Timer::new();
     // Code-table rows that are care of a begun-before-start exclusion, as bits.
     let marks_of_row: Vec<u8> = (0..policy.codes.rows.len())
         .map(|r| {
@@ -79,11 +80,11 @@ pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row
     let o = &*out;
     // Stateless pass: a final outcome per line, or an item for the walk.
     let mut finals = vec![(SuppReason::NoSupplementary as u8, NO_BASIS); n];
-    let items: Vec<SuppItem> = finals
+    let per_chunk: Vec<Vec<SuppItem>> = finals
         .par_chunks_mut(CHUNK)
         .enumerate()
-        .flat_map_iter(|(c, fin)| {
-            let mut items = Vec::new();
+        .map(|(c, fin)| {
+            let mut items = Vec::with_capacity(fin.len());
             for (k, f) in fin.iter_mut().enumerate() {
                 let i = c * CHUNK + k;
                 if l.invalid[i] != Invalid::Ok {
@@ -165,10 +166,17 @@ pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row
             items
         })
         .collect();
-    let mut items = items;
+    timer.lap("  supplementary judge");
+    let mut items: Vec<SuppItem> = Vec::with_capacity(per_chunk.iter().map(Vec::len).sum());
+    for v in per_chunk {
+        items.extend_from_slice(&v);
+    }
+    timer.lap("  supplementary items");
     let effects: Vec<SuppEffect> = grouped::walk(&mut items, l.insured.strings(), |its, effs| limits::walk(its, effs, policy));
+    timer.lap("  supplementary limits");
     let mut by_row: Vec<(u32, SuppEffect)> = items.par_iter().zip(effects).map(|(it, e)| (it.row, e)).collect();
     by_row.par_sort_unstable_by_key(|x| x.0);
+    timer.lap("  supplementary by row");
     let by_row = &by_row;
     let finals = &finals;
     (out.supplementary_paid.par_chunks_mut(CHUNK), out.supplementary_reason.par_chunks_mut(CHUNK), out.supplementary_basis.par_chunks_mut(CHUNK), out.patient_paid.par_chunks_mut(CHUNK))

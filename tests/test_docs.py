@@ -58,3 +58,24 @@ def test_user_code_table_replaces_the_bundled_one(tmp_path):
     bad.write_text(table.csv_text.replace(",fluoride,", ",fluor,", 1))
     with pytest.raises(aanspraak.PolicyError, match=r"bad\.csv.*tags"):
         aanspraak.CodeTable.from_csv(bad)
+
+
+def test_every_supplementary_reason_is_documented_and_the_readme_product_example_scores(tmp_path):
+    from decimal import Decimal as D
+    from pathlib import Path
+
+    import polars as pl
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for r in aanspraak.supplementary_reasons()["reason"].to_list():
+        assert f"`{r}`" in readme, r
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "with_example.toml"
+    path.write_text(aanspraak._core.bundled_policy_toml("defriesland-2022") + "\n" + example)
+    base = {"insured_id": "X", "birth_date": __import__("datetime").date(1990, 1, 1), "code": "F461A",
+            "amount": D("1000.00"), "supplementary_product": "my-tand", "supplementary_start": __import__("datetime").date(2020, 1, 1)}
+    rows = [{**base, "treatment_date": __import__("datetime").date(y, 3, 1)} for y in (2024, 2025)]
+    out = aanspraak.score(pl.DataFrame(rows), policy=str(path))
+    # 2024: orthodontics up to EUR 750 once; 2025 conditions: the budget is spent.
+    assert out["supplementary_paid"].to_list() == [D("750.00"), D("0.00")]
+    assert out["supplementary_reason"].cast(str).to_list() == ["SUBLIMIT_REACHED", "SUBLIMIT_REACHED"]

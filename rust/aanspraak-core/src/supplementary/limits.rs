@@ -164,7 +164,7 @@ fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: i64
     }
     let (reason, basis) = if paid == full {
         (SuppReason::Paid, c.basis)
-    } else if sub_left < annual_left {
+    } else if sub_left <= annual_left {
         (SuppReason::SublimitReached, c.basis)
     } else {
         (SuppReason::AnnualMaximumReached, t.basis)

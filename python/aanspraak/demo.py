@@ -20,8 +20,8 @@ def example_declarations() -> pl.DataFrame:
         return pl.read_parquet(f)
 
 
-def summary(scored: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Totals over all lines, and lines and money per reason."""
+def summary(scored: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Totals over all lines, lines and money per reason, and per supplementary reason."""
     money = ["amount", "allowed", "eigen_bijdrage", "eigen_risico", "basic_paid", "supplementary_paid", "patient_paid"]
     totals = scored.select(
         pl.len().alias("lines"),
@@ -33,7 +33,13 @@ def summary(scored: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .agg(pl.len().alias("lines"), pl.col("amount").cast(pl.Decimal(20, 2)).sum(), pl.col("basic_paid").sum(), pl.col("patient_paid").sum())
         .sort("lines", descending=True)
     )
-    return totals, by_reason
+    by_supplementary = (
+        scored.filter(pl.col("supplementary_reason") != "NO_SUPPLEMENTARY")
+        .group_by(pl.col("supplementary_product"), pl.col("supplementary_reason").cast(pl.String))
+        .agg(pl.len().alias("lines"), pl.col("supplementary_paid").cast(pl.Decimal(20, 2)).sum())
+        .sort("supplementary_product", "lines", descending=[False, True])
+    )
+    return totals, by_reason, by_supplementary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,12 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     scored = aanspraak.score(decl, policy=args.policy)
     dt = time.perf_counter() - t0
-    totals, by_reason = summary(scored)
+    totals, by_reason, by_supplementary = summary(scored)
     pl.Config.set_tbl_cols(20)
     pl.Config.set_tbl_width_chars(160)
     print(f"aanspraak {aanspraak.__version__}: scored {scored.height:,} lines under {args.policy} in {dt:.3f} s")
     print(totals)
     print(by_reason)
+    pl.Config.set_tbl_rows(40)
+    print(by_supplementary)
     return 0
 
 

@@ -72,11 +72,14 @@ fn share_of(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, unpaid: i64) -> i
     let (se, sem) = if c.eb { (t.eb_bp as i128, t.eb_material_bp as i128) } else { (0, 0) };
     let e = it.eigen_bijdrage as i128;
     let g = (it.base - it.eigen_bijdrage) as i128;
+    let plain = (se * e + sg * g, 10_000i128);
     let (num, den) = if it.material == 0 {
-        (se * e + sg * g, 10_000i128)
+        plain
     } else {
         let (a, m) = (it.amount as i128, it.material as i128);
-        ((se * e + sg * g) * (a - m) + (sem * e + sgm * g) * m, 10_000 * a)
+        let split = (se * e + sg * g).checked_mul(a - m).zip((sem * e + sgm * g).checked_mul(m));
+        // Amounts beyond any real declaration (about 10^13 euros) ignore the material split.
+        split.and_then(|(x, y)| x.checked_add(y)).map_or(plain, |num| (num, 10_000 * a))
     };
     if unpaid == it.base {
         return div_half_up(num, den) as i64;

@@ -199,3 +199,19 @@ pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row
             }
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_pack_accident_cover_first() {
+        let accident = [false, false, true];
+        let c = pack(vec![0, 2], &accident).unwrap();
+        assert_eq!(unpack(c).collect::<Vec<_>>(), vec![2, 0]);
+        assert_eq!(unpack(pack(vec![1], &accident).unwrap()).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(pack(vec![1, 1], &accident), None, "a product twice");
+        assert_eq!(pack(vec![0, 1, 2, 0], &accident), None, "more than MAX_COMBINED");
+        assert_eq!(unpack(0).count(), 0);
+    }
+}

@@ -4,7 +4,7 @@ use crate::codes::{code_is_msz, Jaw};
 use crate::msz::JawState;
 use crate::dates;
 use crate::error::Result;
-use crate::input::{self, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS, NO_SUPP};
+use crate::input::{self, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS};
 use crate::supplementary;
 use crate::ledger::{self, Item};
 use crate::money::apply_bp;
@@ -325,16 +325,8 @@ pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
         });
     t.lap("money");
     // Supplementary products (SPEC 5.5-5.6, 6) on what the basic insurance left.
-    if !matches!(lines.supplementary, input::Col::Const(NO_SUPP)) {
-        let code_row = |i: usize| policy.codes.pick(cands[l.code[i] as usize], l.treat[i]);
-        supplementary::score(l, &mut out, policy, code_row);
-    } else {
-        // No supplementary product anywhere: only the invalid rows need a reason.
-        for i in (0..n).filter(|&i| l.invalid[i] != Invalid::Ok) {
-            out.supplementary_reason[i] = crate::reason::SuppReason::InvalidInput as u8;
-            out.supplementary_basis[i] = Basis::InvalidInput as u16;
-        }
-    }
+    let code_row = |i: usize| policy.codes.pick(cands[l.code[i] as usize], l.treat[i]);
+    supplementary::score(l, &mut out, policy, code_row);
     t.lap("supplementary");
     out
 }

@@ -8,11 +8,15 @@ use rayon::prelude::*;
 
 /// An item of a per-insured walk.
 pub trait Grouped: Send + Sync {
-    fn insured(&self) -> u128;
-    fn set_insured(&mut self, key: u128);
-    fn row(&self) -> u32;
     /// (insured, treatment date, line_id order key, row).
     fn order(&self) -> (u128, i32, i64, u32);
+    fn set_insured(&mut self, key: u128);
+    fn insured(&self) -> u128 {
+        self.order().0
+    }
+    fn row(&self) -> u32 {
+        self.order().3
+    }
 }
 
 /// Sort `items` into processing order and run `walk` over whole insureds in parallel;

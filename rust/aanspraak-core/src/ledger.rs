@@ -43,17 +43,11 @@ pub struct Effect {
 }
 
 impl Grouped for Item {
-    fn insured(&self) -> u128 {
-        self.insured
+    fn order(&self) -> (u128, i32, i64, u32) {
+        (self.insured, self.treat, self.order, self.row)
     }
     fn set_insured(&mut self, key: u128) {
         self.insured = key;
-    }
-    fn row(&self) -> u32 {
-        self.row
-    }
-    fn order(&self) -> (u128, i32, i64, u32) {
-        (self.insured, self.treat, self.order, self.row)
     }
 }
 

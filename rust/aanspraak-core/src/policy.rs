@@ -304,11 +304,11 @@ pub fn load(name_or_path: &str) -> Result<CompiledPolicy> {
     from_toml_str(&text, name_or_path, path.parent(), false)
 }
 
-fn perr(file: &str, key: impl Into<String>, expected: impl Into<String>) -> Error {
+pub(crate) fn perr(file: &str, key: impl Into<String>, expected: impl Into<String>) -> Error {
     Error::Policy { file: file.into(), key: key.into(), expected: expected.into() }
 }
 
-fn pct_to_bp(file: &str, key: &str, v: f64) -> Result<u32> {
+pub(crate) fn pct_to_bp(file: &str, key: &str, v: f64) -> Result<u32> {
     if !(0.0..=100.0).contains(&v) || !v.is_finite() {
         return Err(perr(file, key, format!("a percentage from 0 to 100, found {v}")));
     }

@@ -33,17 +33,11 @@ pub struct SuppItem {
 }
 
 impl Grouped for SuppItem {
-    fn insured(&self) -> u128 {
-        self.insured
+    fn order(&self) -> (u128, i32, i64, u32) {
+        (self.insured, self.treat, self.order, self.row)
     }
     fn set_insured(&mut self, key: u128) {
         self.insured = key;
-    }
-    fn row(&self) -> u32 {
-        self.row
-    }
-    fn order(&self) -> (u128, i32, i64, u32) {
-        (self.insured, self.treat, self.order, self.row)
     }
 }
 

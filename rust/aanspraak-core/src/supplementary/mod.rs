@@ -9,7 +9,7 @@ pub mod terms;
 
 use crate::engine::CHUNK;
 use crate::grouped;
-use crate::input::{Invalid, Lines};
+use crate::input::{Col, Invalid, Lines, NO_SUPP};
 use crate::output::{flag, Outcome, NO_BASIS};
 use crate::policy::CompiledPolicy;
 use crate::reason::{Basis, Reason, SuppReason};
@@ -68,6 +68,14 @@ fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
 /// a dental line's code-table row.
 pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row: impl Fn(usize) -> Option<u32> + Sync) {
     let n = lines.n;
+    if matches!(lines.supplementary, Col::Const(NO_SUPP)) {
+        // No supplementary product anywhere: only the invalid rows need a reason.
+        for i in (0..n).filter(|&i| lines.invalid[i] != Invalid::Ok) {
+            out.supplementary_reason[i] = SuppReason::InvalidInput as u8;
+            out.supplementary_basis[i] = Basis::InvalidInput as u16;
+        }
+        return;
+    }
     let timer = crate::engine::Timer::new();
     // Code-table rows that are care of a begun-before-start exclusion, as bits.
     let marks_of_row: Vec<u8> = (0..policy.codes.rows.len())

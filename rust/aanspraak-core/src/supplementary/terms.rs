@@ -2,9 +2,9 @@
 //! the compiled form the engine reads.
 
 use crate::codes::{tag, CodeTable};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::money::float_to_cents;
-use crate::policy::{compile_rule, CompiledRule, Rule};
+use crate::policy::{compile_rule, pct_to_bp, perr, CompiledRule, Rule};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -176,17 +176,6 @@ impl SuppProduct {
     }
 }
 
-fn perr(file: &str, key: impl Into<String>, expected: impl Into<String>) -> Error {
-    Error::Policy { file: file.into(), key: key.into(), expected: expected.into() }
-}
-
-fn pct(file: &str, key: &str, v: f64) -> Result<u32> {
-    if !(0.0..=100.0).contains(&v) || !v.is_finite() {
-        return Err(perr(file, key, format!("a percentage from 0 to 100, found {v}")));
-    }
-    Ok((v * 100.0).round() as u32)
-}
-
 fn euros(file: &str, key: &str, v: f64) -> Result<i64> {
     float_to_cents(v).filter(|c| *c >= 0).ok_or_else(|| perr(file, key, format!("an amount of euros >= 0, found {v}")))
 }
@@ -238,7 +227,7 @@ pub fn compile(
             };
             rules.push(CompiledSuppRule {
                 rule: compile_rule(&rule, &kk, file, codes, bundled, basis_id)?,
-                share_bp: pct(file, &format!("{kk}.share_pct"), r.share_pct)?,
+                share_bp: pct_to_bp(file, &format!("{kk}.share_pct"), r.share_pct)?,
                 sublimit: match r.sublimit_eur {
                     Some(v) => euros(file, &format!("{kk}.sublimit_eur"), v)?,
                     None => NO_LIMIT,
@@ -285,7 +274,7 @@ pub fn compile(
         for t in p.eigen_bijdrage_tags.iter().flatten() {
             eb_tags |= tag::parse(t).ok_or_else(|| perr(file, k("eigen_bijdrage_tags"), format!("tags from {:?}, found {t:?}", tag::NAMES.iter().map(|n| n.0).collect::<Vec<_>>())))?;
         }
-        let eb_bp = pct(file, &k("eigen_bijdrage_share_pct"), p.eigen_bijdrage_share_pct.unwrap_or(if eb_tags != 0 { 100.0 } else { 0.0 }))?;
+        let eb_bp = pct_to_bp(file, &k("eigen_bijdrage_share_pct"), p.eigen_bijdrage_share_pct.unwrap_or(if eb_tags != 0 { 100.0 } else { 0.0 }))?;
         let accident = match &p.accident {
             None => None,
             Some(a) => {
@@ -304,11 +293,11 @@ pub fn compile(
                 None => NO_LIMIT,
             },
             waiting_months: p.waiting_months.unwrap_or(0),
-            material_bp: p.material_share_pct.map(|v| pct(file, &k("material_share_pct"), v)).transpose()?,
+            material_bp: p.material_share_pct.map(|v| pct_to_bp(file, &k("material_share_pct"), v)).transpose()?,
             eb_tags,
             eb_bp,
             eb_material_bp: match p.eigen_bijdrage_material_share_pct {
-                Some(v) => pct(file, &k("eigen_bijdrage_material_share_pct"), v)?,
+                Some(v) => pct_to_bp(file, &k("eigen_bijdrage_material_share_pct"), v)?,
                 None => eb_bp,
             },
             eb_basis: basis_id(p.eigen_bijdrage_basis.as_deref().unwrap_or(&basis_text)),

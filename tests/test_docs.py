@@ -7,10 +7,12 @@ import pytest
 import aanspraak
 import aanspraak.codes
 import aanspraak.policy
+import aanspraak.reports
+import aanspraak.scenarios
 import aanspraak.scoring
 import aanspraak.synthetic
 
-MODULES = [aanspraak, aanspraak.codes, aanspraak.policy, aanspraak.scoring, aanspraak.synthetic]
+MODULES = [aanspraak, aanspraak.codes, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.synthetic]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

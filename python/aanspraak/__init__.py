@@ -19,17 +19,22 @@ from aanspraak import synthetic
 from aanspraak._core import PolicyError, SchemaError, __version__
 from aanspraak.codes import CodeTable
 from aanspraak.policy import Policy, policies
+from aanspraak.scenarios import Comparison, compare
+from aanspraak.reports import schadelast
 from aanspraak.scoring import OUTPUT_COLUMNS, reasons, score, supplementary_reasons
 
 __all__ = [
     "CodeTable",
+    "Comparison",
     "OUTPUT_COLUMNS",
     "Policy",
     "PolicyError",
     "SchemaError",
     "__version__",
+    "compare",
     "policies",
     "reasons",
+    "schadelast",
     "score",
     "supplementary_reasons",
     "synthetic",

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import re
+import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import tomli_w
 
 from aanspraak import _core
 from aanspraak.codes import CodeTable
@@ -91,6 +97,97 @@ class Policy:
         """
         return self._recompile(self._code_table, _read_lists(self._msz_lists, authorization_list, pok_list))
 
+    # What-if policies: derived from this one by changing TOML keys, compiled and
+    # validated like a file (errors name the key). The base policy is not changed.
+
+    def document(self) -> dict[str, Any]:
+        """The policy's TOML as a dict (a fresh copy each call)."""
+        if self.toml_text is None:
+            raise ValueError(f"policy {self.origin!r} has no TOML text to derive from")
+        return tomllib.loads(self.toml_text)
+
+    def with_values(self, changes: Mapping[str, Any], *, label: str | None = None) -> "Policy":
+        """A policy with TOML keys set, by dotted path with ``[i]`` for array entries;
+        ``None`` removes a key. Paths mirror the TOML file, so ``extends`` still applies:
+        changing a product changes the products that extend it and do not set the key.
+
+        Examples
+        --------
+        >>> p = Policy.load("defriesland-2022")
+        >>> q = p.with_values({"supplementary.av-tand-standaard.annual_max_eur": 300,
+        ...                    "supplementary.av-tand-standaard.rules[0].share_pct": 100})
+        >>> q.products().filter(product="av-tand-standaard")["annual_max"].item()
+        Decimal('300.00')
+        >>> p.products().filter(product="av-tand-standaard")["annual_max"].item()
+        Decimal('250.00')
+        """
+        doc = self.document()
+        for path, value in changes.items():
+            _set_path(doc, path, value)
+        what = label or ", ".join(f"{k}={v!r}" for k, v in changes.items())
+        return self._derived(doc, what)
+
+    def with_eigen_risico(self, eur: int, *, voluntary: bool = True) -> "Policy":
+        """The compulsory eigen risico (Zvw art. 19) set to ``eur`` whole euros in every
+        year. ``voluntary=False`` also ignores the insureds' voluntary deductibles (Zvw
+        art. 20, the ``voluntary_deductible`` column), so that ``with_eigen_risico(0,
+        voluntary=False)`` means no eigen risico at all.
+
+        Examples
+        --------
+        >>> Policy.load("defriesland-2022").with_eigen_risico(165).eigen_risico(2022)
+        Decimal('165.00')
+        """
+        doc = self.document()
+        for block in doc.get("statutory", []):
+            block["compulsory_eigen_risico_eur"] = eur
+            if not voluntary:
+                block["voluntary_eigen_risico"] = False
+        return self._derived(doc, f"eigen risico EUR {eur}" + ("" if voluntary else " without voluntary"))
+
+    def with_basic(self, product: str, **keys: Any) -> "Policy":
+        """Keys of a basic product set (``None`` removes one), e.g.
+        ``with_basic("alles-verzorgd", non_contracted_share_pct=100)``."""
+        return self.with_values({f"basic.{product}.{k}": v for k, v in keys.items()}, label=f"{product}: {_kv(keys)}")
+
+    def with_supplementary(self, product: str, *, rule: int | None = None, **keys: Any) -> "Policy":
+        """Keys of a supplementary product set, or of its ``rule``-th rule (0-based), e.g.
+        ``with_supplementary("av-tand-extra", annual_max_eur=750)`` or
+        ``with_supplementary("av-tand-opstap", rule=0, share_pct=100)``."""
+        prefix = f"supplementary.{product}" + ("" if rule is None else f".rules[{rule}]")
+        where = product if rule is None else f"{product} rule {rule}"
+        return self.with_values({f"{prefix}.{k}": v for k, v in keys.items()}, label=f"{where}: {_kv(keys)}")
+
+    def without_code(self, code: str, *, within: str | None = None) -> "Policy":
+        """``code`` dropped from every ``codes`` list (exclusions, authorisations, rules,
+        ...) under the dotted path ``within`` (the whole policy by default). An entry left
+        with nothing to match on is dropped. Raises ValueError when the code is in none.
+
+        Examples
+        --------
+        >>> p = Policy.load("defriesland-2022").without_code("M80", within="basic.alles-verzorgd.exclusions")
+        >>> p.document()["basic"]["alles-verzorgd"]["exclusions"][0]["codes"]
+        ['M81', 'M05', 'G44', 'G74', 'C012']
+        """
+        doc = self.document()
+        node = _get_path(doc, within) if within else doc
+        if _drop_code(node, code.strip().upper()) == 0:
+            raise ValueError(f"code {code!r} is in no codes list of {within or self.origin!r}")
+        return self._derived(doc, f"without {code}" + (f" in {within}" if within else ""))
+
+    def _derived(self, doc: dict[str, Any], what: str) -> "Policy":
+        code_table, lists = self._code_table, dict(self._msz_lists)
+        # Reference files named in a policy file are relative to it: read them here.
+        base = Path(self.origin).parent if Path(self.origin).is_file() else Path(".")
+        if code_table is None and doc.get("code_table"):
+            code_table = CodeTable.from_csv(base / doc["code_table"])
+        for key, path in (doc.get("msz") or {}).items():
+            if key not in lists:
+                lists = _read_lists(lists, **{key: base / path})
+        text = tomli_w.dumps(doc)
+        derived = Policy._compile(text, f"{self.origin} with {what}", code_table, lists)
+        return derived
+
     @property
     def key(self) -> str:
         return self._compiled.key
@@ -158,6 +255,77 @@ class Policy:
 
     def __repr__(self) -> str:
         return f"Policy({self.key!r}: {self.name})"
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _parse_path(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    pos = 0
+    for m in _PATH_PART.finditer(path):
+        if m.start() != pos and path[pos:m.start()] != ".":
+            break
+        parts.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
+        pos = m.end()
+    if pos != len(path) or not parts:
+        raise ValueError(f"not a policy path: {path!r} (expected e.g. 'supplementary.av-tand-extra.rules[0].share_pct')")
+    return parts
+
+
+def _get_path(doc: Any, path: str) -> Any:
+    node = doc
+    for i, part in enumerate(parts := _parse_path(path)):
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            raise ValueError(f"the policy has no {_show(parts[: i + 1])!r}") from None
+    return node
+
+
+def _set_path(doc: dict[str, Any], path: str, value: Any) -> None:
+    parts = _parse_path(path)
+    parent = _get_path(doc, _show(parts[:-1])) if len(parts) > 1 else doc
+    last = parts[-1]
+    if isinstance(last, int):
+        if not isinstance(parent, list) or not 0 <= last < len(parent):
+            raise ValueError(f"the policy has no {path!r}")
+        parent[last] = value
+    elif not isinstance(parent, dict):
+        raise ValueError(f"{_show(parts[:-1])!r} is not a table")
+    elif value is None:
+        parent.pop(last, None)
+    else:
+        parent[last] = copy.deepcopy(value)
+
+
+def _show(parts: list[str | int]) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(parts))
+
+
+def _kv(keys: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in keys.items())
+
+
+_SELECTORS = ("codes", "tags", "sections", "ortho_categories")
+
+
+def _drop_code(node: Any, code: str) -> int:
+    """Remove `code` from every `codes` list under `node`; returns how many it removed."""
+    removed = 0
+    if isinstance(node, dict):
+        if isinstance(node.get("codes"), list):
+            kept = [c for c in node["codes"] if str(c).strip().upper() != code]
+            removed += len(node["codes"]) - len(kept)
+            node["codes"] = kept
+        for v in node.values():
+            removed += _drop_code(v, code)
+    elif isinstance(node, list):
+        for v in node:
+            removed += _drop_code(v, code)
+        # An entry of an array of tables left with nothing to match on goes.
+        node[:] = [v for v in node if not (isinstance(v, dict) and "codes" in v and not any(v.get(k) for k in _SELECTORS))]
+    return removed
 
 
 def _read_lists(

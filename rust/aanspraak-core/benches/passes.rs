@@ -2,8 +2,8 @@
 //! reading the Arrow input, the rules + ledger + money, building the output, and the
 //! whole `score`. Run: `cargo bench -p aanspraak-core --bench passes`.
 
-use aanspraak_core::engine::score_lines;
-use aanspraak_core::input::{self, Keys};
+use aanspraak_core::engine::{score_lines, KeySet};
+use aanspraak_core::input;
 use aanspraak_core::{output, policy};
 use arrow_array::builder::{Decimal128Builder, StringViewBuilder};
 use arrow_array::{ArrayRef, Date32Array, Int64Array, RecordBatch};
@@ -71,10 +71,8 @@ fn passes(c: &mut Criterion) {
     let b = batch(N);
     let schema = b.schema();
     let batches = vec![b];
-    let basic: Vec<String> = pol.basic.iter().map(|x| x.key.clone()).collect();
-    let supp: Vec<String> = pol.supp.iter().map(|x| x.key.clone()).collect();
-    let accident: Vec<bool> = pol.supp.iter().map(|x| x.accident).collect();
-    let keys = Keys { days: pol.day_range(), basic: &basic, specialisms: &pol.msz.specialisms, default_basic: pol.default_basic as u8, supplementary: &supp, accident: &accident };
+    let key_set = KeySet::of(&pol);
+    let keys = key_set.keys();
 
     let mut g = c.benchmark_group("dental_1M");
     g.sample_size(10);
@@ -83,15 +81,15 @@ fn passes(c: &mut Criterion) {
     g.bench_function("rules_ledger_money", |bch| {
         bch.iter_batched(
             || input::read(schema.clone(), &batches, &keys).unwrap(),
-            |mut lines| score_lines(&mut lines, &pol),
+            |lines| score_lines(&lines, &pol),
             BatchSize::LargeInput,
         )
     });
     g.bench_function("build_output", |bch| {
         bch.iter_batched(
             || {
-                let mut lines = input::read(schema.clone(), &batches, &keys).unwrap();
-                let outcome = score_lines(&mut lines, &pol);
+                let lines = input::read(schema.clone(), &batches, &keys).unwrap();
+                let outcome = score_lines(&lines, &pol);
                 (lines, outcome)
             },
             |(lines, outcome)| output::build(&lines, outcome, &pol).unwrap(),

@@ -18,25 +18,49 @@ use rayon::prelude::*;
 
 /// Score declaration lines; returns the output columns (SPEC 7) in input order.
 pub fn score(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledPolicy) -> Result<RecordBatch> {
-    let basic_keys: Vec<String> = policy.basic.iter().map(|b| b.key.clone()).collect();
-    let supp_keys: Vec<String> = policy.supp.iter().map(|s| s.key.clone()).collect();
-    let accident: Vec<bool> = policy.supp.iter().map(|s| s.accident).collect();
-    let keys = Keys {
-        days: policy.day_range(),
-        basic: &basic_keys,
-        specialisms: &policy.msz.specialisms,
-        default_basic: policy.default_basic as u8,
-        supplementary: &supp_keys,
-        accident: &accident,
-    };
     let t = Timer::new();
-    let mut lines = input::read(schema, batches, &keys)?;
+    let lines = input::read(schema, batches, &KeySet::of(policy).keys())?;
     t.lap("read input");
-    let outcome = score_lines(&mut lines, policy);
+    let outcome = score_lines(&lines, policy);
     t.lap("rules + ledger + money");
     let out = output::build(&lines, outcome, policy);
     t.lap("build output");
     out
+}
+
+/// What reading the input takes from a policy: its years and product keys. Two policies
+/// with equal key sets read the same input into the same `Lines`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeySet {
+    days: (i32, i32),
+    basic: Vec<String>,
+    specialisms: Vec<String>,
+    default_basic: u8,
+    supplementary: Vec<String>,
+    accident: Vec<bool>,
+}
+
+impl KeySet {
+    pub fn of(policy: &CompiledPolicy) -> KeySet {
+        KeySet {
+            days: policy.day_range(),
+            basic: policy.basic.iter().map(|b| b.key.clone()).collect(),
+            specialisms: policy.msz.specialisms.clone(),
+            default_basic: policy.default_basic as u8,
+            supplementary: policy.supp.iter().map(|s| s.key.clone()).collect(),
+            accident: policy.supp.iter().map(|s| s.accident).collect(),
+        }
+    }
+    pub fn keys(&self) -> Keys<'_> {
+        Keys {
+            days: self.days,
+            basic: &self.basic,
+            specialisms: &self.specialisms,
+            default_basic: self.default_basic,
+            supplementary: &self.supplementary,
+            accident: &self.accident,
+        }
+    }
 }
 
 /// Stage timings on stderr when AANSPRAAK_TIMING is set (for profiling, not for tests).
@@ -152,7 +176,7 @@ fn ledger_items(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Vec<It
 pub const CHUNK: usize = 1 << 14;
 
 /// The per-line outcome, from lines already read.
-pub fn score_lines(lines: &mut Lines, policy: &CompiledPolicy) -> Outcome {
+pub fn score_lines(lines: &Lines, policy: &CompiledPolicy) -> Outcome {
     let n = lines.n;
     let t = Timer::new();
     let cands = code_candidates(lines, policy);
@@ -363,9 +387,7 @@ mod tests {
     fn a_hash_collision_of_insured_ids_is_detected_and_regrouped() {
         let policy = crate::policy::load("defriesland-2022").unwrap();
         let (schema, batches) = two_insureds();
-        let basic: Vec<String> = policy.basic.iter().map(|b| b.key.clone()).collect();
-        let keys = Keys { days: policy.day_range(), basic: &basic, specialisms: &[], default_basic: 0, supplementary: &[], accident: &[] };
-        let lines = input::read(schema, &batches, &keys).unwrap();
+        let lines = input::read(schema, &batches, &KeySet::of(&policy).keys()).unwrap();
         let (a, b) = (lines.insured.key(0), lines.insured.key(1));
         assert!(a != b && crate::strings::RowStrings::is_hashed(a));
         // Ids longer than 12 bytes are hashed; simulate two of them with one key.
@@ -383,8 +405,7 @@ mod tests {
         let effects = ledger::run(&mut items, lines.insured.strings(), &policy);
         assert_eq!(effects.iter().map(|e| e.eigen_risico).collect::<Vec<_>>(), vec![30_000, 30_000], "regrouped by exact ids");
         // And the engine regroups: each line bears its own €300 of eigen risico.
-        let mut lines = lines;
-        let out = score_lines(&mut lines, &policy);
+        let out = score_lines(&lines, &policy);
         assert_eq!(out.eigen_risico[0], 30_000);
         assert_eq!(out.eigen_risico[1], 30_000);
     }

@@ -126,7 +126,7 @@ fn walk(items: &[Item], effects: &mut [Effect], policy: &CompiledPolicy) {
                 Some(p) => p,
                 None => {
                     let params = policy.year(year).expect("rows without year parameters are invalid");
-                    let (start, amount) = pot_amount(year, params.eigen_risico_cents, it.voluntary_cents as i64, it.birth, from, it.insured_to);
+                    let (start, amount) = pot_amount(year, params.eigen_risico_cents, if params.voluntary { it.voluntary_cents as i64 } else { 0 }, it.birth, from, it.insured_to);
                     pots.push(Pot { year, from, start, remaining: amount });
                     pots.len() - 1
                 }

@@ -5,6 +5,7 @@
 
 pub mod alloc;
 pub mod codes;
+pub mod compare;
 pub mod dates;
 pub mod engine;
 pub mod error;

@@ -158,52 +158,72 @@ pub fn schema() -> Schema {
     ])
 }
 
+/// All output columns (SPEC 7), in order.
 pub fn build(lines: &Lines, out: Outcome, policy: &CompiledPolicy) -> Result<RecordBatch> {
-    let age_nulls = null_buffer(&out.age, |a| *a != NO_AGE);
-    let age: ArrayRef = Arc::new(Int16Array::new(out.age.into(), age_nulls));
-    let code_vals_i32: Vec<i32> = lines.code.par_iter().map(|&c| if c == u32::MAX { -1 } else { c as i32 }).collect();
-    let code_nulls = null_buffer(&code_vals_i32, |c| *c >= 0);
-    let code_keys = Int32Array::new(code_vals_i32.into_par_iter().map(|c| c.max(0)).collect::<Vec<_>>().into(), code_nulls);
-    let code_vals: ArrayRef = Arc::new(StringArray::from(lines.code_strings.clone()));
-    let code: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::try_new(code_keys, code_vals).map_err(|e| Error::Other(e.to_string()))?);
-    let reason_names: Vec<&str> = REASONS.iter().map(|r| r.1).collect();
-    let reason = dict_u8(out.reason, &reason_names)?;
-    let basis_vals: ArrayRef = Arc::new(StringArray::from(policy.basis_texts.clone()));
-    let basis: ArrayRef = Arc::new(
-        DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(out.basis.into(), None), basis_vals.clone()).map_err(|e| Error::Other(e.to_string()))?,
-    );
-    let supp_names: Vec<&str> = SUPP_REASONS.iter().map(|r| r.1).collect();
-    let supp_reason = dict_u8(out.supplementary_reason, &supp_names)?;
-    let sb_nulls = null_buffer(&out.supplementary_basis, |b| *b != NO_BASIS);
-    let sb_keys: Vec<u16> = out.supplementary_basis.into_par_iter().map(|b| if b == NO_BASIS { 0 } else { b }).collect();
-    let supp_basis: ArrayRef = Arc::new(
-        DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(sb_keys.into(), sb_nulls), basis_vals.clone()).map_err(|e| Error::Other(e.to_string()))?,
-    );
-    let cat_nulls = null_buffer(&out.auth_category, |c| *c != u16::MAX);
-    let cat_keys: Vec<u16> = out.auth_category.into_par_iter().map(|c| if c == u16::MAX { 0 } else { c }).collect();
-    let cat_vals: ArrayRef = Arc::new(StringArray::from(policy.msz.combos.clone()));
-    let auth_category: ArrayRef = Arc::new(
-        DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(cat_keys.into(), cat_nulls), cat_vals).map_err(|e| Error::Other(e.to_string()))?,
-    );
-    let message = dict_u8(lines.invalid.par_iter().map(|&m| if m == Invalid::Ok { u8::MAX } else { m as u8 }).collect(), INVALID_MESSAGES)?;
-    let columns: Vec<ArrayRef> = vec![
-        age,
-        code,
-        bools(&out.flags, flag::COVERED),
-        reason,
-        basis,
-        bools(&out.flags, flag::AUTHORIZATION_REQUIRED),
-        auth_category,
-        bools(&out.flags, flag::POK_MISMATCH),
-        money(out.allowed)?,
-        money(out.eigen_bijdrage)?,
-        money(out.eigen_risico)?,
-        money(out.basic_paid)?,
-        money(out.supplementary_paid)?,
-        money(out.patient_paid)?,
-        supp_reason,
-        supp_basis,
-        message,
-    ];
-    RecordBatch::try_new(Arc::new(schema()), columns).map_err(|e| Error::Other(e.to_string()))
+    build_columns(lines, out, policy, COLUMNS)
+}
+
+/// The named output columns (a subset of `COLUMNS`, in the given order); only those
+/// are converted, so a scenario of `compare` pays for the columns it returns.
+pub fn build_columns(lines: &Lines, mut out: Outcome, policy: &CompiledPolicy, names: &[&str]) -> Result<RecordBatch> {
+    let err = |e: arrow_schema::ArrowError| Error::Other(e.to_string());
+    let full = schema();
+    let basis_vals = || -> ArrayRef { Arc::new(StringArray::from(policy.basis_texts.clone())) };
+    let mut fields = Vec::with_capacity(names.len());
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(names.len());
+    for &name in names {
+        let field = full.field_with_name(name).map_err(|_| Error::Other(format!("no output column {name:?}; expected one of {COLUMNS:?}")))?;
+        let col: ArrayRef = match name {
+            "age" => {
+                let age = std::mem::take(&mut out.age);
+                let nulls = null_buffer(&age, |a| *a != NO_AGE);
+                Arc::new(Int16Array::new(age.into(), nulls))
+            }
+            "code_normalized" => {
+                let vals: Vec<i32> = lines.code.par_iter().map(|&c| if c == u32::MAX { -1 } else { c as i32 }).collect();
+                let nulls = null_buffer(&vals, |c| *c >= 0);
+                let keys = Int32Array::new(vals.into_par_iter().map(|c| c.max(0)).collect::<Vec<_>>().into(), nulls);
+                let strings: ArrayRef = Arc::new(StringArray::from(lines.code_strings.clone()));
+                Arc::new(DictionaryArray::<Int32Type>::try_new(keys, strings).map_err(err)?)
+            }
+            "basic_covered" => bools(&out.flags, flag::COVERED),
+            "reason" => dict_u8(std::mem::take(&mut out.reason), &REASONS.iter().map(|r| r.1).collect::<Vec<_>>())?,
+            "legal_basis" => {
+                let keys = UInt16Array::new(std::mem::take(&mut out.basis).into(), None);
+                Arc::new(DictionaryArray::<UInt16Type>::try_new(keys, basis_vals()).map_err(err)?)
+            }
+            "authorization_required" => bools(&out.flags, flag::AUTHORIZATION_REQUIRED),
+            "authorization_category" => {
+                let cats = std::mem::take(&mut out.auth_category);
+                let nulls = null_buffer(&cats, |c| *c != u16::MAX);
+                let keys: Vec<u16> = cats.into_par_iter().map(|c| if c == u16::MAX { 0 } else { c }).collect();
+                let vals: ArrayRef = Arc::new(StringArray::from(policy.msz.combos.clone()));
+                Arc::new(DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(keys.into(), nulls), vals).map_err(err)?)
+            }
+            "pok_mismatch" => bools(&out.flags, flag::POK_MISMATCH),
+            "allowed" => money(std::mem::take(&mut out.allowed))?,
+            "eigen_bijdrage" => money(std::mem::take(&mut out.eigen_bijdrage))?,
+            "eigen_risico" => money(std::mem::take(&mut out.eigen_risico))?,
+            "basic_paid" => money(std::mem::take(&mut out.basic_paid))?,
+            "supplementary_paid" => money(std::mem::take(&mut out.supplementary_paid))?,
+            "patient_paid" => money(std::mem::take(&mut out.patient_paid))?,
+            "supplementary_reason" => {
+                dict_u8(std::mem::take(&mut out.supplementary_reason), &SUPP_REASONS.iter().map(|r| r.1).collect::<Vec<_>>())?
+            }
+            "supplementary_basis" => {
+                let basis = std::mem::take(&mut out.supplementary_basis);
+                let nulls = null_buffer(&basis, |b| *b != NO_BASIS);
+                let keys: Vec<u16> = basis.into_par_iter().map(|b| if b == NO_BASIS { 0 } else { b }).collect();
+                Arc::new(DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(keys.into(), nulls), basis_vals()).map_err(err)?)
+            }
+            "message" => {
+                let keys = lines.invalid.par_iter().map(|&m| if m == Invalid::Ok { u8::MAX } else { m as u8 }).collect();
+                dict_u8(keys, INVALID_MESSAGES)?
+            }
+            _ => unreachable!("every name of schema() has an arm"),
+        };
+        fields.push(field.clone());
+        columns.push(col);
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(err)
 }

@@ -34,6 +34,10 @@ pub struct PolicyFile {
     pub msz: Option<MszFiles>,
 }
 
+fn yes() -> bool {
+    true
+}
+
 /// Paths (relative to the policy file) of the insurer's msz lists.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +54,10 @@ pub struct Statutory {
     pub years: [i32; 2],
     /// Verplicht eigen risico in whole euros (Zvw art. 19).
     pub compulsory_eigen_risico_eur: u32,
+    /// Zvw art. 20 (vrijwillig eigen risico): honour the `voluntary_deductible`
+    /// column (default); false for a what-if without it.
+    #[serde(default = "yes")]
+    pub voluntary_eigen_risico: bool,
     /// Rzv 2.31 lid 2: removable full denture.
     pub full_denture_pct: f64,
     /// Rzv 2.31 lid 3 sub a: implant denture, lower jaw.
@@ -213,6 +221,8 @@ pub struct CompiledBasic {
 #[derive(Debug, Clone, Copy)]
 pub struct YearParams {
     pub eigen_risico_cents: i64,
+    /// Whether the insured's voluntary deductible is added (Statutory::voluntary_eigen_risico).
+    pub voluntary: bool,
     pub full_denture_bp: u32,
     pub implant_denture_lower_bp: u32,
     pub implant_denture_upper_bp: u32,
@@ -429,6 +439,7 @@ pub fn compile_with(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, msz: Arc
         }
         let p = YearParams {
             eigen_risico_cents: s.compulsory_eigen_risico_eur as i64 * 100,
+            voluntary: s.voluntary_eigen_risico,
             full_denture_bp: pct_to_bp(file, &k("full_denture_pct"), s.full_denture_pct)?,
             implant_denture_lower_bp: pct_to_bp(file, &k("implant_denture_lower_pct"), s.implant_denture_lower_pct)?,
             implant_denture_upper_bp: pct_to_bp(file, &k("implant_denture_upper_pct"), s.implant_denture_upper_pct)?,

@@ -137,6 +137,44 @@ impl PyPolicy {
     }
 }
 
+/// Declarations read once, for scoring under several policies (`aanspraak.compare`).
+#[pyclass(module = "aanspraak._core", name = "Prepared", frozen)]
+struct PyPrepared {
+    inner: Arc<aanspraak_core::compare::Prepared>,
+}
+
+#[pymethods]
+impl PyPrepared {
+    /// Read and validate `table` for policies with the years and product keys of `policy`.
+    #[new]
+    fn new(py: Python<'_>, table: PyTable, policy: &PyPolicy) -> PyResult<Self> {
+        let (batches, schema) = table.into_inner();
+        let pol = policy.inner.clone();
+        let p = py.detach(move || guarded(|| aanspraak_core::compare::Prepared::new(schema, batches, &pol)))?;
+        Ok(PyPrepared { inner: Arc::new(p) })
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Whether `policy` reuses the prepared input (same years and product keys).
+    fn shares_input(&self, policy: &PyPolicy) -> bool {
+        self.inner.shares_input(&policy.inner)
+    }
+
+    /// The named output columns under `policy`, as a pyarrow Table in input order.
+    fn score<'py>(&self, py: Python<'py>, policy: &PyPolicy, columns: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
+        let (prepared, pol) = (self.inner.clone(), policy.inner.clone());
+        let out = py.detach(move || {
+            let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+            guarded(|| prepared.score(&pol, &names))
+        })?;
+        let schema = out.schema();
+        Ok(PyTable::try_new(vec![out], schema)?.into_pyarrow(py)?)
+    }
+}
+
 /// The reason catalogue: (code, meaning, legal basis, example).
 #[pyfunction]
 fn reasons() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
@@ -197,6 +235,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("SchemaError", m.py().get_type::<SchemaError>())?;
     m.add("PolicyError", m.py().get_type::<PolicyError>())?;
     m.add_class::<PyPolicy>()?;
+    m.add_class::<PyPrepared>()?;
     m.add_function(wrap_pyfunction!(reasons, m)?)?;
     m.add_function(wrap_pyfunction!(supplementary_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_policies, m)?)?;

@@ -64,15 +64,18 @@ def test_each_scenario_equals_a_score_under_its_policy(portfolio):
         "base": BASE,
         "er165": BASE.with_eigen_risico(165),
         "cap": BASE.with_supplementary("av-tand-standaard", annual_max_eur=100),
+        "both": BASE.with_eigen_risico(165).with_supplementary("av-tand-extra", annual_max_eur=50),
+        "nc100": BASE.with_basic("alles-verzorgd", non_contracted_share_pct=100),  # all passes again
         "vgz": "vgz-2021",  # other product keys: the input is read again
     }
-    cmp = aanspraak.compare(portfolio, scenarios)
+    cmp = aanspraak.compare(portfolio, scenarios, columns=[*SCENARIO_COLUMNS, "supplementary_basis"])
     for name, pol in scenarios.items():
         want = aanspraak.score(portfolio, policy=pol)
         got = cmp.scenario(name)
         assert isinstance(got, pl.DataFrame)
-        for c in (*SCENARIO_COLUMNS, "age", "code_normalized") if name != "vgz" else SCENARIO_COLUMNS:
+        for c in (*SCENARIO_COLUMNS, "supplementary_basis", "age", "code_normalized") if name != "vgz" else SCENARIO_COLUMNS:
             assert got[c].cast(pl.String).equals(want[c].cast(pl.String)), (name, c)
+    assert cmp.totals.filter(scenario="nc100")["delta_allowed"].item() > 0
 
 
 def test_a_lower_supplementary_cap_pays_less_and_never_over_it(portfolio):

@@ -116,6 +116,9 @@ def compare(
     -----
     Scenarios with the same years and product keys as the first (every policy derived
     from it by changing values) reuse its prepared input; others read the input again.
+    A scenario that changes only the eigen risico reruns only the eigen risico walk and
+    the money after it; one that changes only supplementary products reruns only the
+    supplementary passes; any other change reruns all rules (see ``compare.rs``).
 
     Examples
     --------
@@ -149,13 +152,14 @@ def compare(
     if "line_id" not in df.columns:
         df = df.with_row_index("line_id").with_columns(pl.col("line_id").cast(pl.Int64))
     df = df.drop([c for c in OUTPUT_COLUMNS if c in df.columns])
+    # The shared columns come with the first scenario.
+    tables = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS) + cols)
     parts: list[pl.DataFrame] = [df]
-    for i, (name, pol) in enumerate(zip(names, policies)):
-        # The shared columns come with the first scenario.
-        asked = (list(SHARED_COLUMNS) if i == 0 else []) + cols
-        out = pl.from_arrow(prepared.score(pol._compiled, asked))
+    for i, (name, table) in enumerate(zip(names, tables)):
+        out = pl.from_arrow(table)
         assert isinstance(out, pl.DataFrame)
-        parts.append(out.rename({c: column_name(c, name) for c in cols}))
+        out = out.rename({c: column_name(c, name) for c in cols})
+        parts.append(out if i == 0 else out.drop(SHARED_COLUMNS))
     lines = pl.concat(parts, how="horizontal")
     partial = Comparison(tuple(names), tuple(policies), tuple(cols), lines, pl.DataFrame())
     return Comparison(partial.scenarios, partial.policies, partial.columns, lines, _totals(partial))

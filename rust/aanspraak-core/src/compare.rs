@@ -1,15 +1,25 @@
 //! Scenarios (what-if): one set of declarations scored under several policies. The
-//! input is read, validated and its codes and ids interned once; each scenario runs
-//! only the policy-dependent passes (rules, ledger, money, supplementary) and builds
-//! only the output columns asked for.
+//! input is read, validated and its codes and ids interned once. Each scenario runs
+//! only the passes its policy changes relative to the first (baseline) one, by the
+//! fingerprints of `policy::Parts`:
+//!
+//! - other basic rules, products, code table, msz lists or bijdrage percentages: all
+//!   passes (rules, ledger, money, supplementary);
+//! - only another eigen risico: the eigen risico walk and the money after it;
+//! - only other supplementary products: the supplementary passes.
+//!
+//! Columns a scenario does not change are the baseline's Arrow arrays, shared.
 
-use crate::engine::{score_lines, KeySet, Timer};
-use crate::error::Result;
-use crate::input::{self, Lines};
-use crate::output;
+use crate::engine::{self, score_lines, KeySet, Timer};
+use crate::error::{Error, Result};
+use crate::input::{self, Invalid, Lines};
+use crate::output::{self, Outcome, COLUMNS, NO_BASIS};
 use crate::policy::CompiledPolicy;
-use arrow_array::RecordBatch;
-use arrow_schema::SchemaRef;
+use crate::supplementary;
+use arrow_array::{Array, ArrayRef, Decimal128Array, RecordBatch};
+use arrow_schema::{Schema, SchemaRef};
+use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Declarations read once for scoring under several policies.
 pub struct Prepared {
@@ -62,6 +72,115 @@ impl Prepared {
         t.lap("build output");
         out
     }
+
+    /// The named output columns under each policy, in input order; the first policy is
+    /// the baseline whose results the others reuse where their policy agrees with it.
+    pub fn compare(&self, policies: &[&CompiledPolicy], columns: &[&str]) -> Result<Vec<RecordBatch>> {
+        let Some((&base, others)) = policies.split_first() else {
+            return Ok(vec![]);
+        };
+        if !self.shares_input(base) {
+            return Err(Error::Other("compare: the input was prepared for another policy than the first scenario".into()));
+        }
+        let t = Timer::new();
+        let l = &self.lines;
+        let outcome = score_lines(l, base);
+        let kept = Kept { flags: outcome.flags.clone(), reason: outcome.reason.clone(), age: outcome.age.clone() };
+        // Every column of the baseline, so that any scenario can share any of them.
+        let all = output::build_columns(l, outcome, base, COLUMNS)?;
+        t.lap("baseline scenario");
+        let mut results = vec![project(&all, columns)?];
+        let parts = base.parts();
+        for &p in others {
+            let pp = p.parts();
+            if !self.shares_input(p) || pp.basic != parts.basic {
+                results.push(self.score(p, columns)?);
+                continue;
+            }
+            let (er_changed, supp_changed) = (pp.eigen_risico != parts.eigen_risico, pp.supplementary != parts.supplementary);
+            let money = |name: &str| decimals(&all, name);
+            let (allowed, eb) = (money("allowed"), money("eigen_bijdrage"));
+            let mut fresh = Outcome::empty();
+            let mut names: Vec<&str> = vec![];
+            if er_changed {
+                fresh.eigen_risico = engine::eigen_risico_only(l, &kept.flags, allowed, eb, p);
+                fresh.basic_paid = (allowed, eb, &fresh.eigen_risico[..]).into_par_iter().map(|(a, b, e)| a - b - e).collect();
+                names.extend(["eigen_risico", "basic_paid"]);
+            }
+            let er = if er_changed { &fresh.eigen_risico[..] } else { money("eigen_risico") };
+            let basic_paid = if er_changed { &fresh.basic_paid[..] } else { money("basic_paid") };
+            // patient_paid before the supplementary insurance; invalid rows as scored.
+            let base_patient = money("patient_paid");
+            let before_supp: Vec<i128> = (0..l.n)
+                .into_par_iter()
+                .map(|i| if l.invalid[i] != Invalid::Ok { base_patient[i] } else { l.amount[i] as i128 - basic_paid[i] })
+                .collect();
+            if supp_changed {
+                let mut w = Outcome {
+                    flags: kept.flags.clone(),
+                    reason: kept.reason.clone(),
+                    age: kept.age.clone(),
+                    allowed: allowed.to_vec(),
+                    eigen_bijdrage: eb.to_vec(),
+                    eigen_risico: er.to_vec(),
+                    patient_paid: before_supp,
+                    supplementary_paid: vec![0; l.n],
+                    supplementary_reason: vec![0; l.n],
+                    supplementary_basis: vec![NO_BASIS; l.n],
+                    ..Outcome::empty()
+                };
+                let cands = engine::code_candidates(l, p);
+                supplementary::score(l, &mut w, p, |i| p.codes.pick(cands[l.code[i] as usize], l.treat[i]));
+                fresh.supplementary_paid = w.supplementary_paid;
+                fresh.supplementary_reason = w.supplementary_reason;
+                fresh.supplementary_basis = w.supplementary_basis;
+                fresh.patient_paid = w.patient_paid;
+                names.extend(["supplementary_paid", "supplementary_reason", "supplementary_basis", "patient_paid"]);
+            } else if er_changed {
+                let supp_paid = money("supplementary_paid");
+                fresh.patient_paid = (before_supp, supp_paid, &l.invalid[..])
+                    .into_par_iter()
+                    .map(|(b, s, inv)| if *inv != Invalid::Ok { b } else { b - s })
+                    .collect();
+                names.push("patient_paid");
+            }
+            names.retain(|n| columns.contains(n));
+            let built = if names.is_empty() { None } else { Some(output::build_columns(l, fresh, p, &names)?) };
+            let cols = columns.iter().map(|c| built.as_ref().and_then(|b| b.column_by_name(c)).or_else(|| all.column_by_name(c)).cloned());
+            let cols: Vec<ArrayRef> = cols.map(|c| c.ok_or_else(|| unknown(columns))).collect::<Result<_>>()?;
+            results.push(RecordBatch::try_new(project(&all, columns)?.schema(), cols).map_err(|e| Error::Other(e.to_string()))?);
+            t.lap("scenario (reusing the baseline)");
+        }
+        Ok(results)
+    }
+}
+
+/// The baseline's columns that a reusing scenario reads and the output does not keep.
+struct Kept {
+    flags: Vec<u8>,
+    reason: Vec<u8>,
+    age: Vec<i16>,
+}
+
+/// The raw cents of a money column (nulls keep their sentinel).
+fn decimals<'a>(batch: &'a RecordBatch, name: &str) -> &'a [i128] {
+    let col = batch.column_by_name(name).expect("every output column is built for the baseline");
+    col.as_any().downcast_ref::<Decimal128Array>().expect("money is Decimal128").values()
+}
+
+fn unknown(columns: &[&str]) -> Error {
+    Error::Other(format!("unknown output column among {columns:?}; expected names from {COLUMNS:?}"))
+}
+
+/// The named columns of `batch`.
+fn project(batch: &RecordBatch, columns: &[&str]) -> Result<RecordBatch> {
+    let idx: Vec<usize> = columns
+        .iter()
+        .map(|c| batch.schema().index_of(c).map_err(|_| Error::Other(format!("no output column {c:?}; expected one of {COLUMNS:?}"))))
+        .collect::<Result<_>>()?;
+    let fields: Vec<_> = idx.iter().map(|&i| batch.schema().field(i).clone()).collect();
+    let cols: Vec<ArrayRef> = idx.iter().map(|&i| batch.column(i).clone()).collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).map_err(|e| Error::Other(e.to_string()))
 }
 
 #[cfg(test)]
@@ -117,6 +236,45 @@ mod tests {
         let got = prepared.score(&other, &["eigen_risico"]).unwrap();
         let want = crate::score(schema, &batches, &other).unwrap();
         assert_eq!(got.column(0).as_ref(), want.column_by_name("eigen_risico").unwrap().as_ref());
+    }
+
+    fn variant(from: &str, to: &str) -> CompiledPolicy {
+        let text = policy::BUNDLED.iter().find(|b| b.0 == "defriesland-2022").unwrap().1;
+        assert!(text.contains(from));
+        policy::from_toml_str(&text.replacen(from, to, 1), "test variant", None, true).unwrap()
+    }
+
+    #[test]
+    fn parts_tell_which_passes_a_change_touches() {
+        let base = policy::load("defriesland-2022").unwrap().parts();
+        assert_eq!(policy::load("defriesland-2022").unwrap().parts(), base, "same policy, same parts");
+        let er = variant("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = 165").parts();
+        assert!(er.eigen_risico != base.eigen_risico && er.basic == base.basic && er.supplementary == base.supplementary);
+        let cap = variant("annual_max_eur = 250", "annual_max_eur = 100").parts();
+        assert!(cap.supplementary != base.supplementary && cap.basic == base.basic && cap.eigen_risico == base.eigen_risico);
+        let share = variant("non_contracted_share_pct = 80", "non_contracted_share_pct = 100").parts();
+        assert!(share.basic != base.basic);
+    }
+
+    #[test]
+    fn compare_reuses_the_baseline_and_equals_full_scores() {
+        let base = policy::load("defriesland-2022").unwrap();
+        let er = variant("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = 165");
+        let (schema, batches) = table();
+        let prepared = Prepared::new(schema.clone(), batches.clone(), &base).unwrap();
+        let cols = ["eigen_risico", "basic_paid", "patient_paid", "reason"];
+        let got = prepared.compare(&[&base, &er], &cols).unwrap();
+        for (batch, pol) in got.iter().zip([&base, &er]) {
+            let want = crate::score(schema.clone(), &batches, pol).unwrap();
+            for (i, c) in cols.iter().enumerate() {
+                assert_eq!(batch.column(i).as_ref(), want.column_by_name(c).unwrap().as_ref(), "{c}");
+            }
+        }
+        // The adult's extraction: EUR 300 under a EUR 385 eigen risico, EUR 165 under 165.
+        let er_of = |b: &RecordBatch| decimals(b, "eigen_risico")[0];
+        assert_eq!((er_of(&got[0]), er_of(&got[1])), (30_000, 16_500));
+        // The reason column is the baseline's array, shared.
+        assert!(Arc::ptr_eq(got[0].column(3), got[1].column(3)));
     }
 
     #[test]

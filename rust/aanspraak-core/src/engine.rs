@@ -89,7 +89,7 @@ impl Timer {
 }
 
 /// Candidate code-table rows per distinct input code.
-fn code_candidates<'a>(lines: &Lines, policy: &'a CompiledPolicy) -> Vec<&'a [u32]> {
+pub(crate) fn code_candidates<'a>(lines: &Lines, policy: &'a CompiledPolicy) -> Vec<&'a [u32]> {
     lines.code_strings.iter().map(|c| policy.codes.candidates(c)).collect()
 }
 
@@ -140,7 +140,7 @@ fn msz_facts(l: &Lines, i: usize, code: u32) -> rules::msz::MszFacts {
 
 /// The ledger items: covered lines with a frequency rule or subject to the eigen risico.
 fn ledger_items(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Vec<Item> {
-    let rows: Vec<(u32, i64)> = (0..lines.n)
+    (0..lines.n)
         .into_par_iter()
         .filter_map(|i| {
             let f = out.flags[i];
@@ -149,27 +149,50 @@ fn ledger_items(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Vec<It
             }
             let (allowed, bijdrage) = allowed_and_bijdrage(lines, i, policy, out.bijdrage_bp[i]);
             let net = allowed - bijdrage;
-            (out.freq_rule[i] != 0 || net > 0).then_some((i as u32, net))
-        })
-        .collect();
-    rows.into_par_iter()
-        .map(|(i, net)| (i as usize, net))
-        .map(|(i, net)| Item {
-            insured: lines.insured.key(i),
-            treat: lines.treat[i],
-            row: i as u32,
-            order: lines.order_key.get(i),
-            net,
-            birth: lines.birth[i],
-            insured_from: lines.insured_from.get(i),
-            insured_to: lines.insured_to.get(i),
-            voluntary_cents: lines.voluntary_cents.get(i) as i32,
-            freq_rule: out.freq_rule[i],
-            basic: lines.basic.get(i),
-            er: out.flags[i] & flag::EIGEN_RISICO != 0,
-            authorization: lines.authorization.get(i),
+            (out.freq_rule[i] != 0 || net > 0).then(|| ledger_item(lines, i, net, out.freq_rule[i], f))
         })
         .collect()
+}
+
+/// What the ledger reads of row `i`.
+#[inline]
+fn ledger_item(lines: &Lines, i: usize, net: i64, freq_rule: u8, flags: u8) -> Item {
+    Item {
+        insured: lines.insured.key(i),
+        treat: lines.treat[i],
+        row: i as u32,
+        order: lines.order_key.get(i),
+        net,
+        birth: lines.birth[i],
+        insured_from: lines.insured_from.get(i),
+        insured_to: lines.insured_to.get(i),
+        voluntary_cents: lines.voluntary_cents.get(i) as i32,
+        freq_rule,
+        basic: lines.basic.get(i),
+        er: flags & flag::EIGEN_RISICO != 0,
+        authorization: lines.authorization.get(i),
+    }
+}
+
+/// The eigen risico per row (SPEC 5.3) of lines whose basic outcome is already known:
+/// `flags` after the frequency limits, `allowed` and `eigen_bijdrage` in cents. For a
+/// scenario whose policy differs from the scored one only in its eigen risico.
+pub fn eigen_risico_only(lines: &Lines, flags: &[u8], allowed: &[i128], eigen_bijdrage: &[i128], policy: &CompiledPolicy) -> Vec<i128> {
+    let want = flag::COVERED | flag::EIGEN_RISICO;
+    let mut items: Vec<Item> = (0..lines.n)
+        .into_par_iter()
+        .filter_map(|i| {
+            let net = (allowed[i] - eigen_bijdrage[i]) as i64;
+            // Frequency limits were charged already: refused lines are no longer covered.
+            (flags[i] & want == want && net > 0).then(|| ledger_item(lines, i, net, 0, flags[i]))
+        })
+        .collect();
+    let effects = ledger::run(&mut items, lines.insured.strings(), policy);
+    let mut er = vec![0i128; lines.n];
+    for (it, e) in items.iter().zip(effects) {
+        er[it.row as usize] = e.eigen_risico as i128;
+    }
+    er
 }
 
 /// Rows per task in the per-line passes.

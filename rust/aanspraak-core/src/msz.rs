@@ -71,6 +71,13 @@ fn parse_code(s: &str) -> Option<u32> {
 }
 
 impl MszTables {
+    /// A hash of the lists' content (equal lists, equal fingerprints; order-independent sets sorted).
+    pub fn fingerprint(&self) -> u64 {
+        let mut pok: Vec<&(u16, u32)> = self.pok.iter().collect();
+        pok.sort_unstable();
+        crate::policy::fingerprint(&format!("{:?}|{:?}|{:?}|{pok:?}", self.entries, self.combos, self.specialisms))
+    }
+
     pub fn bundled() -> MszTables {
         MszTables::from_csv(BUNDLED_AUTHORIZATION, "bundled authorization_list.csv", BUNDLED_POK, "bundled pok_list.csv")
             .expect("the bundled msz lists are valid (checked by tests)")

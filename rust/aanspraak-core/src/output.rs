@@ -61,6 +61,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// No rows: for a partial outcome whose vectors are filled one by one.
+    pub fn empty() -> Outcome {
+        Outcome::new(0)
+    }
+
     pub fn new(n: usize) -> Outcome {
         Outcome {
             age: vec![NO_AGE; n],

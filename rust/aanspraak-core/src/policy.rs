@@ -314,6 +314,49 @@ pub fn load(name_or_path: &str) -> Result<CompiledPolicy> {
     from_toml_str(&text, name_or_path, path.parent(), false)
 }
 
+/// A stable hash of a text (std's SipHash with fixed keys).
+pub fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// Hashes of the parts of a policy that the scoring passes read, to tell which passes a
+/// what-if scenario must run again (`compare`): the basic outcome (rules, products,
+/// code table, msz lists, eigen bijdrage percentages), the eigen risico, the
+/// supplementary products.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub basic: u64,
+    pub eigen_risico: u64,
+    pub supplementary: u64,
+}
+
+impl CompiledPolicy {
+    pub fn parts(&self) -> Parts {
+        let raw = &self.raw;
+        let codes = fingerprint(&format!("{:?}", self.codes.rows));
+        let without_er: Vec<Statutory> = raw
+            .statutory
+            .iter()
+            .map(|s| Statutory { compulsory_eigen_risico_eur: 0, voluntary_eigen_risico: true, ..s.clone() })
+            .collect();
+        let er: Vec<_> = raw.statutory.iter().map(|s| (s.years, s.compulsory_eigen_risico_eur, s.voluntary_eigen_risico)).collect();
+        Parts {
+            basic: fingerprint(&format!(
+                "{:?}|{:?}|{}|{codes}|{}",
+                raw.basic,
+                without_er,
+                raw.default_basic_product,
+                self.msz.fingerprint()
+            )),
+            eigen_risico: fingerprint(&format!("{er:?}")),
+            supplementary: fingerprint(&format!("{:?}|{codes}", raw.supplementary)),
+        }
+    }
+}
+
 pub(crate) fn perr(file: &str, key: impl Into<String>, expected: impl Into<String>) -> Error {
     Error::Policy { file: file.into(), key: key.into(), expected: expected.into() }
 }

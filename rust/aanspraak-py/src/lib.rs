@@ -173,6 +173,24 @@ impl PyPrepared {
         let schema = out.schema();
         Ok(PyTable::try_new(vec![out], schema)?.into_pyarrow(py)?)
     }
+
+    /// The named output columns under each policy (the first is the baseline whose
+    /// results the others reuse where they agree with it): a list of pyarrow Tables.
+    fn compare<'py>(&self, py: Python<'py>, policies: Vec<PyRef<'py, PyPolicy>>, columns: Vec<String>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let prepared = self.inner.clone();
+        let pols: Vec<Arc<CompiledPolicy>> = policies.iter().map(|p| p.inner.clone()).collect();
+        let outs = py.detach(move || {
+            let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+            let refs: Vec<&CompiledPolicy> = pols.iter().map(|p| p.as_ref()).collect();
+            guarded(|| prepared.compare(&refs, &names))
+        })?;
+        outs.into_iter()
+            .map(|out| {
+                let schema = out.schema();
+                Ok(PyTable::try_new(vec![out], schema)?.into_pyarrow(py)?)
+            })
+            .collect()
+    }
 }
 
 /// The reason catalogue: (code, meaning, legal basis, example).

@@ -1,0 +1,719 @@
+"""The ``aanspraak`` command line: score declaration files, compare policies, run a demo.
+
+Usage
+-----
+::
+
+    aanspraak demo                                  # score the bundled example, print the schadelast
+    aanspraak demo --rows 100000 --seed 7           # ... or synthetic declarations
+    aanspraak policies                              # the bundled policy sets and their products
+    aanspraak score decl.parquet -o scored.parquet --policy defriesland-2022
+    aanspraak score 'claims/2022-*.csv' -o scored.csv --summary-by year,product
+    aanspraak compare decl.parquet --policy vgz-2021 \\
+        --scenario er165=eigen_risico:165 \\
+        --scenario extra300=set:supplementary.av-tand-extra.annual_max_eur=300 \\
+        -o compared.parquet
+
+Inputs are Parquet (``.parquet``, ``.pq``), CSV (``.csv``) or Arrow IPC (``.arrow``,
+``.ipc``, ``.feather``) files, by extension; several files and globs are read and scored
+together as one set of lines, because the eigen risico and the annual maxima run per
+insured over all their lines. Outputs are written by the extension of ``-o``.
+
+A mistake in the command line or its input (a missing file, an unknown policy, a missing
+column, ...) prints one line ``aanspraak: error: ...`` on stderr and exits with 2; an
+unexpected internal error exits with 1 (rerun with ``--debug`` for the traceback).
+``python -m aanspraak`` is the same command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import re
+import sys
+import time
+import tomllib
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import polars as pl
+import polars.selectors as cs
+
+import aanspraak
+from aanspraak.policy import Policy
+
+#: File formats by extension.
+FORMATS: dict[str, str] = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".csv": "csv",
+    ".arrow": "ipc",
+    ".ipc": "ipc",
+    ".feather": "ipc",
+}
+
+#: Above this many input lines the progress bar is shown (when stderr is a terminal).
+LARGE_ROWS = 1_000_000
+
+#: CSV columns read with a fixed type: ids and codes stay strings (leading zeros,
+#: all-digit hospital codes), flags are booleans even when a file has no value in them.
+_CSV_STRINGS = (
+    "insured_id", "code", "basic_product", "supplementary_product", "domain", "jaw", "provider_type",
+    "bt_indication", "missing_tooth_cause", "setting", "specialism",
+)
+_CSV_BOOLEANS = (
+    "contracted", "authorization", "edentulous", "bt_related", "ortho_severe", "severely_resorbed",
+    "need_before_18", "referral",
+)
+#: Money columns are read as text and become Decimal(18, 2) when every value has at most
+#: two decimals (exact); otherwise the engine parses the text and flags bad values.
+_CSV_MONEY = ("amount", "reference_tariff", "material_costs")
+_CENTS_TEXT = r"^\s*[+-]?[0-9]+(\.[0-9]{0,2})?\s*$"
+
+_SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+_SCENARIO_HELP = "NAME=POLICY, NAME=eigen_risico:EUR or NAME=set:PATH=VALUE[,PATH=VALUE...]"
+
+
+class UserError(Exception):
+    """A mistake in the command line or its input: reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line (raised as :class:`UserError`)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UserError(f"{message} (see '{self.prog} --help')")
+
+
+# --------------------------------------------------------------------------- input
+
+
+def expand_inputs(patterns: Sequence[str]) -> list[Path]:
+    """The files named by ``patterns`` (paths or globs, ``~`` expanded), in order, each once.
+
+    A glob's matches are sorted. Raises :class:`UserError` for a pattern that matches no
+    file, a path that does not exist or is a directory, and an unsupported extension.
+    """
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for pattern in patterns:
+        expanded = os.path.expanduser(pattern)
+        if glob.has_magic(expanded):
+            matches = sorted(m for m in glob.glob(expanded, recursive=True) if not os.path.isdir(m))
+            if not matches:
+                raise UserError(f"no file matches {pattern!r}")
+            paths = [Path(m) for m in matches]
+        else:
+            path = Path(expanded)
+            if path.is_dir():
+                raise UserError(f"{pattern} is a directory; name its files, e.g. '{path / '*.parquet'}'")
+            if not path.exists():
+                raise UserError(f"no such file: {pattern}")
+            paths = [path]
+        for path in paths:
+            file_format(path)
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                files.append(path)
+    return files
+
+
+def file_format(path: Path) -> str:
+    """``parquet``, ``csv`` or ``ipc`` by the extension of ``path`` (else :class:`UserError`)."""
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise UserError(
+            f"{path}: unsupported file type {path.suffix or '(no extension)'!r}; use {', '.join(FORMATS)}"
+        )
+    return kind
+
+
+def read_file(path: Path) -> pl.DataFrame:
+    """One declarations file, read through polars (CSV with ISO dates parsed, ids and
+    codes as text, money exact). Raises :class:`UserError` when it cannot be read."""
+    kind = file_format(path)
+    try:
+        if kind == "parquet":
+            return pl.read_parquet(path)
+        if kind == "ipc":
+            return pl.read_ipc(path, memory_map=False)
+        return _read_csv(path)
+    except UserError:
+        raise
+    except (OSError, pl.exceptions.PolarsError, ValueError) as e:
+        raise UserError(f"cannot read {path}: {_one_line(e, first_paragraph=True)}") from e
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    overrides: dict[str, Any] = {c: pl.String for c in (*_CSV_STRINGS, *_CSV_MONEY)}
+    overrides.update({c: pl.Boolean for c in _CSV_BOOLEANS})
+    df = pl.read_csv(
+        path, separator=_csv_separator(path), try_parse_dates=True, schema_overrides=overrides, infer_schema_length=1_000
+    )
+    money = [c for c in _CSV_MONEY if c in df.columns]
+    if money:
+        clean = df.select(pl.col(c).is_null().or_(pl.col(c).str.contains(_CENTS_TEXT)).all() for c in money).row(0)
+        exact = [c for c, ok in zip(money, clean) if ok]
+        df = df.with_columns(pl.col(exact).str.strip_chars().cast(pl.Decimal(18, 2)))
+    return df
+
+
+def _csv_separator(path: Path) -> str:
+    """``,``, or ``;`` / tab when the header line has those and no comma (spreadsheet exports)."""
+    with open(path, "rb") as f:
+        header = f.readline(65_536)
+    if b"," not in header:
+        for sep in (b";", b"\t"):
+            if sep in header:
+                return sep.decode()
+    return ","
+
+
+def _quick_rows(path: Path) -> int | None:
+    """The number of rows from a file's metadata (Parquet, IPC), or an estimate for CSV."""
+    try:
+        kind = file_format(path)
+        if kind == "parquet":
+            return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        if kind == "ipc":
+            return int(pl.scan_ipc(path).select(pl.len()).collect().item())
+        return path.stat().st_size // 80  # ~80 bytes per CSV line
+    except Exception:  # noqa: BLE001 - reading reports the real problem
+        return None
+
+
+#: Columns every declarations file needs (``amount`` or ``amount_cents``).
+REQUIRED: tuple[str, ...] = ("insured_id", "birth_date", "treatment_date", "code", "amount")
+
+
+def _check_required(frame: pl.DataFrame, path: Path) -> None:
+    """Each of several files needs the required columns (concatenation would fill them with nulls)."""
+    missing = [c for c in REQUIRED if c not in frame.columns and not (c == "amount" and "amount_cents" in frame.columns)]
+    if missing:
+        raise UserError(f"{path}: no column {', '.join(map(repr, missing))} (required: {', '.join(REQUIRED)})")
+
+
+def read_declarations(files: Sequence[Path], progress: "_Progress") -> pl.DataFrame:
+    """All ``files`` read and concatenated (columns matched by name, types relaxed to a
+    common supertype), in file order."""
+    frames = []
+    rows = 0
+    for path in files:
+        progress.step(f"read {path.name}")
+        frame = read_file(path)
+        if len(files) > 1:
+            _check_required(frame, path)
+        rows += frame.height
+        progress.done(rows=rows)
+        frames.append(frame)
+    if len(frames) == 1:
+        return frames[0]
+    try:
+        return pl.concat(frames, how="diagonal_relaxed")
+    except pl.exceptions.PolarsError as e:
+        raise UserError(f"cannot combine the input files: {_one_line(e, first_paragraph=True)}") from e
+
+
+# -------------------------------------------------------------------------- output
+
+
+def check_output(output: str, inputs: Sequence[Path]) -> Path:
+    """The output path, checked before any work: a supported extension, an existing
+    directory, and not one of the inputs."""
+    path = Path(os.path.expanduser(output))
+    file_format(path)
+    if path.is_dir():
+        raise UserError(f"output {output} is a directory")
+    if not path.parent.is_dir():
+        raise UserError(f"the directory of output {output} does not exist")
+    if any(path.resolve() == f.resolve() for f in inputs):
+        raise UserError(f"output {output} would overwrite an input file")
+    return path
+
+
+def write_frame(df: pl.DataFrame, path: Path) -> None:
+    """Write ``df`` as Parquet, CSV or Arrow IPC by the extension of ``path``, through a
+    temporary file so that a failed write leaves no partial output.
+
+    CSV gets money (Decimal) and categorical columns as text, so the cents stay exact.
+    """
+    kind = file_format(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if kind == "parquet":
+            df.write_parquet(tmp)
+        elif kind == "ipc":
+            df.write_ipc(tmp)
+        else:
+            df.with_columns((cs.decimal() | cs.categorical() | cs.enum()).cast(pl.String)).write_csv(tmp)
+        os.replace(tmp, path)
+    except (OSError, pl.exceptions.PolarsError) as e:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {_one_line(e, first_paragraph=True)}") from e
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------------ progress
+
+
+class _Progress:
+    """A tqdm bar over steps (files read, score, write) on stderr; silent when disabled."""
+
+    def __init__(self, total: int, enabled: bool | None) -> None:
+        from tqdm import tqdm
+
+        # disable=None: tqdm turns itself off when stderr is not a terminal.
+        disable: bool | None = True if enabled is False else (None if enabled is None else False)
+        self.bar = tqdm(total=total, unit="step", desc="aanspraak", disable=disable, leave=False, file=sys.stderr, dynamic_ncols=True)
+
+    def step(self, what: str) -> None:
+        self.bar.set_description_str(what)
+
+    def done(self, **postfix: Any) -> None:
+        if postfix:
+            self.bar.set_postfix({k: f"{v:,}" if isinstance(v, int) else v for k, v in postfix.items()}, refresh=False)
+        self.bar.update()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+@contextmanager
+def _progress(files: Sequence[Path], steps: int, forced: bool | None) -> Iterator[_Progress]:
+    """A progress bar when forced, or by default when the input is large (several files
+    or more than :data:`LARGE_ROWS` lines) and stderr is a terminal."""
+    if forced is None:
+        rows = [_quick_rows(f) for f in files] if len(files) == 1 else []
+        large = len(files) > 1 or sum(r or 0 for r in rows) > LARGE_ROWS
+        enabled: bool | None = None if large else False
+    else:
+        enabled = forced
+    bar = _Progress(len(files) + steps, enabled)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+# ------------------------------------------------------------------------- display
+
+
+def _show(title: str, df: pl.DataFrame, groups: Sequence[str] = (), rows: int = 40) -> None:
+    """Print a titled, compact table (integer group columns as text, so a year shows no
+    thousands separator)."""
+    ints = [c for c in groups if c in df.columns and df.schema[c].is_integer()]
+    if ints:
+        df = df.with_columns(pl.col(ints).cast(pl.String))
+    utf8 = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") == "utf8"
+    with pl.Config(
+        tbl_rows=rows,
+        tbl_cols=-1,
+        tbl_width_chars=250,
+        fmt_str_lengths=60,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+        thousands_separator=True,
+        tbl_formatting="UTF8_FULL_CONDENSED" if utf8 else "ASCII_FULL_CONDENSED",
+    ):
+        print(f"\n{title}")
+        print(df)
+    if 0 <= rows < df.height:
+        print(f"({df.height:,} rows, {rows} shown)")
+
+
+def _one_line(error: BaseException | str, *, first_paragraph: bool = False) -> str:
+    """An error message on one line (a polars message without its hints)."""
+    text = str(error)
+    if first_paragraph:
+        text = text.strip().split("\n\n", 1)[0]
+    parts = [line.strip() for line in text.splitlines() if line.strip()]
+    return " ".join(parts) or type(error).__name__
+
+
+def _split_list(value: str, option: str) -> list[str]:
+    items = [v.strip() for v in value.split(",")]
+    if not all(items):
+        raise UserError(f"{option} {value!r}: expected names separated by commas")
+    return items
+
+
+def _rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f} lines/s" if seconds > 0 else "-"
+
+
+def load_policy(spec: str | Path) -> Policy:
+    """A bundled policy set by key or a TOML file by path (``~`` expanded)."""
+    spec = str(spec)
+    path = os.path.expanduser(spec)
+    return aanspraak.Policy.load(path if os.path.exists(path) else spec)
+
+
+# ------------------------------------------------------------------------ commands
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """``aanspraak score``: read, score in one call, write, print the summary."""
+    policy = load_policy(args.policy)
+    files = expand_inputs(args.inputs)
+    output = check_output(args.output, files)
+    columns = _split_list(args.columns, "--columns") if args.columns else None
+    by = _split_list(args.summary_by, "--summary-by") if args.summary_by else ["reason"]
+
+    t_start = time.perf_counter()
+    with _progress(files, 2, args.progress) as bar:
+        decl = read_declarations(files, bar)
+        t_read = time.perf_counter()
+        bar.step(f"score {decl.height:,} lines")
+        scored = aanspraak.score(decl, policy)
+        t_score = time.perf_counter()
+        bar.done()
+        totals = aanspraak.schadelast(scored)
+        groups = aanspraak.schadelast(scored, by=by)
+        if columns is not None:
+            unknown = [c for c in columns if c not in scored.columns]
+            if unknown:
+                raise UserError(f"--columns: no column {', '.join(map(repr, unknown))}; have {', '.join(scored.columns)}")
+            scored = scored.select(columns)
+        bar.step(f"write {output.name}")
+        write_frame(scored, output)
+        bar.done()
+    t_end = time.perf_counter()
+
+    n = scored.height
+    print(
+        f"aanspraak {aanspraak.__version__}: scored {n:,} lines from {len(files)} file{'s' * (len(files) != 1)} "
+        f"under {policy.key} in {t_score - t_read:.3f} s ({_rate(n, t_score - t_read)}); "
+        f"total {t_end - t_start:.3f} s"
+    )
+    print(f"wrote {output} ({n:,} rows, {scored.width} columns)")
+    _show("Schadelast, all lines", totals)
+    _show(f"By {', '.join(by)}", groups, by)
+    return 0
+
+
+def parse_scenario(spec: str, base: Policy) -> tuple[str, Policy]:
+    """One ``--scenario``: ``NAME=POLICY`` (bundled key or TOML path),
+    ``NAME=eigen_risico:EUR`` or ``NAME=set:PATH=VALUE[,PATH=VALUE...]`` (values as TOML
+    scalars, e.g. ``300``, ``true``, ``"text"``); the last two derive from ``base``."""
+    name, eq, what = spec.partition("=")
+    name, what = name.strip(), what.strip()
+    if not eq or not name or not what:
+        raise UserError(f"--scenario {spec!r}: expected {_SCENARIO_HELP}")
+    if not _SCENARIO_NAME.match(name):
+        raise UserError(f"--scenario {spec!r}: the name {name!r} may have only letters, digits, '_' and '-'")
+    kind, colon, rest = what.partition(":")
+    if colon and kind == "eigen_risico":
+        try:
+            eur = int(rest)
+        except ValueError:
+            raise UserError(f"--scenario {spec!r}: eigen_risico needs whole euros, e.g. {name}=eigen_risico:165") from None
+        if eur < 0:
+            raise UserError(f"--scenario {spec!r}: the eigen risico cannot be negative")
+        return name, _derive(spec, lambda: base.with_eigen_risico(eur))
+    if colon and kind == "set":
+        changes: dict[str, Any] = {}
+        # Split on commas that start a new PATH=, so array values may contain commas.
+        for item in re.split(r",(?=\s*[A-Za-z0-9_\-.\[\]]+\s*=)", rest):
+            path, eq, value = item.partition("=")
+            path, value = path.strip(), value.strip()
+            if not eq or not path or not value:
+                raise UserError(f"--scenario {spec!r}: expected {name}=set:PATH=VALUE[,PATH=VALUE...]")
+            changes[path] = _toml_value(value, spec)
+        return name, _derive(spec, lambda: base.with_values(changes))
+    if colon and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]+", kind) and not os.path.exists(os.path.expanduser(what)):
+        raise UserError(f"--scenario {spec!r}: unknown derivation {kind!r}; expected {_SCENARIO_HELP}")
+    return name, load_policy(what)
+
+
+def _derive(spec: str, make: Callable[[], Policy]) -> Policy:
+    try:
+        return make()
+    except ValueError as e:  # PolicyError too: name the scenario
+        raise UserError(f"--scenario {spec!r}: {_one_line(e)}") from e
+
+
+def _toml_value(value: str, spec: str) -> Any:
+    try:
+        return tomllib.loads("v = " + value)["v"]
+    except tomllib.TOMLDecodeError:
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_\-]*", value):
+            return value  # a bare word is a string
+        raise UserError(f"--scenario {spec!r}: {value!r} is not a TOML value (quote text: '\"...\"')") from None
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``aanspraak compare``: the baseline and each ``--scenario`` on the same lines."""
+    base = load_policy(args.policy)
+    scenarios: dict[str, Policy] = {args.base_name: base}
+    if not _SCENARIO_NAME.match(args.base_name):
+        raise UserError(f"--base-name {args.base_name!r}: use letters, digits, '_' and '-'")
+    for spec in args.scenario:
+        name, policy = parse_scenario(spec, base)
+        if name in scenarios:
+            raise UserError(f"--scenario {spec!r}: the name {name!r} is taken; names must be distinct")
+        scenarios[name] = policy
+    files = expand_inputs(args.inputs)
+    output = check_output(args.output, files) if args.output else None
+    extra: dict[str, Any] = {}
+    if args.columns:
+        extra["columns"] = _split_list(args.columns, "--columns")
+
+    t_start = time.perf_counter()
+    with _progress(files, 2 if output else 1, args.progress) as bar:
+        decl = read_declarations(files, bar)
+        t_read = time.perf_counter()
+        bar.step(f"compare {len(scenarios)} scenarios on {decl.height:,} lines")
+        cmp = aanspraak.compare(decl, scenarios, **extra)
+        t_cmp = time.perf_counter()
+        bar.done()
+        if output is not None:
+            bar.step(f"write {output.name}")
+            write_frame(cmp.lines, output)
+            bar.done()
+    t_end = time.perf_counter()
+
+    n = cmp.lines.height
+    print(
+        f"aanspraak {aanspraak.__version__}: {n:,} lines from {len(files)} file{'s' * (len(files) != 1)} "
+        f"under {len(scenarios)} scenarios in {t_cmp - t_read:.3f} s; total {t_end - t_start:.3f} s"
+    )
+    if output is not None:
+        print(f"wrote {output} ({n:,} rows, {cmp.lines.width} columns: <column>__<scenario> per scenario)")
+    t = cmp.totals
+    deltas = [c for c in t.columns if c.startswith("delta_")]
+    _show("Scenarios", t.select("scenario", "policy"))
+    _show("Schadelast per scenario", t.drop("policy", *deltas))
+    _show(f"Difference to {args.base_name}", t.select("scenario", *deltas))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``aanspraak demo``: score the bundled example (or synthetic lines) and print the schadelast."""
+    synthetic_only = {"--seed": args.seed, "--supplementary-share": args.supplementary_share, "--hospital-share": args.hospital_share}
+    if args.rows is None and any(v is not None for v in synthetic_only.values()):
+        given = ", ".join(k for k, v in synthetic_only.items() if v is not None)
+        verb = "applies" if "," not in given else "apply"
+        raise UserError(f"{given} {verb} only to synthetic declarations: add --rows N")
+    policy = load_policy(args.policy)
+    if args.rows is None:
+        from aanspraak.demo import example_declarations
+
+        decl = example_declarations()
+        what = "the bundled example (synthetic dental lines of 2022)"
+    else:
+        bundled = policy.key in aanspraak.policies()["policy_set"].to_list()
+        decl = aanspraak.synthetic.declarations(
+            args.rows,
+            seed=args.seed or 0,
+            policy_set=policy.key if bundled else "defriesland-2022",
+            supplementary_share=0.6 if args.supplementary_share is None else args.supplementary_share,
+            hospital_share=0.1 if args.hospital_share is None else args.hospital_share,
+        )
+        what = f"synthetic declarations (seed {args.seed or 0})"
+    t0 = time.perf_counter()
+    scored = aanspraak.score(decl, policy)
+    dt = time.perf_counter() - t0
+    cmp = aanspraak.compare(decl, {"base": policy, "er165": policy.with_eigen_risico(165)})
+
+    money = ["declared", "eigen_risico", "basic_paid", "supplementary_paid", "patient_paid"]
+    print(
+        f"aanspraak {aanspraak.__version__} demo: {scored.height:,} lines of {what}, "
+        f"scored under {policy.key} ({policy.name}) in {dt:.3f} s ({_rate(scored.height, dt)})"
+    )
+    _show("Schadelast, all lines", aanspraak.schadelast(scored))
+    _show("By age band", aanspraak.schadelast(scored, by=["age_band"]).select("age_band", "lines", "insured", *money), ["age_band"])
+    _show("By supplementary product", aanspraak.schadelast(scored, by=["product"]).select("product", "lines", "insured", *money), ["product"])
+    _show(
+        "What if the eigen risico were EUR 165 (er165) instead of the policy's (base)?",
+        cmp.totals.select("scenario", "eigen_risico", "basic_paid", "patient_paid", "delta_basic_paid", "delta_patient_paid"),
+    )
+    print("\nScore your own files: aanspraak score FILE.parquet -o OUT.parquet --policy KEY (see aanspraak score --help)")
+    return 0
+
+
+def cmd_policies(args: argparse.Namespace) -> int:
+    """``aanspraak policies``: the bundled policy sets and their products."""
+    products = aanspraak.policies()
+    keys = products["policy_set"].unique(maintain_order=True).to_list()
+    sets = []
+    for key in keys:
+        pol = aanspraak.Policy.load(key)
+        sets.append({"policy_set": key, "name": pol.name, "default_basic_product": pol.default_basic_product})
+    _show("Bundled policy sets (use the key with --policy, or a TOML file of your own)", pl.DataFrame(sets), rows=-1)
+    _show("Products", products, rows=-1)
+    return 0
+
+
+# -------------------------------------------------------------------------- parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {value!r}")
+    return n
+
+
+def _share(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {value!r}") from None
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got {value!r}")
+    return x
+
+
+_EXAMPLES = """examples:
+  aanspraak demo
+  aanspraak policies
+  aanspraak score decl.parquet -o scored.parquet --policy defriesland-2022
+  aanspraak score 'claims/*.csv' -o scored.csv --summary-by year,product
+  aanspraak compare decl.parquet --scenario er165=eigen_risico:165 -o compared.parquet
+
+'aanspraak COMMAND --help' describes a command."""
+
+_INPUT_HELP = (
+    "declaration files or globs (quote globs): .parquet/.pq, .csv, .arrow/.ipc/.feather. "
+    "All files are read and scored together in one call, because the eigen risico and "
+    "the annual maxima run per insured across all their lines"
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``aanspraak`` (usage errors raise :class:`UserError`)."""
+    common = _Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error")
+
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog="aanspraak",
+        description="Score Dutch health-insurance declarations against the Zvw, Bzv, Rzv, eigen risico and policy rules.",
+        epilog=_EXAMPLES,
+        formatter_class=fmt,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"aanspraak {aanspraak.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def progress_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--progress", action=argparse.BooleanOptionalAction, default=None,
+            help=f"show a progress bar on stderr (default: for several files or more than {LARGE_ROWS:,} lines, on a terminal)",
+        )
+
+    p = sub.add_parser(
+        "score", parents=[common], formatter_class=fmt, help="score declaration files and write the scored lines",
+        description="Score declaration files under a policy set, write the scored lines and print the schadelast.\n\n"
+        "The output has the input columns plus the output columns (reason, legal_basis, basic_paid, ...),\n"
+        "in input order; Parquet, CSV or Arrow IPC by the extension of -o (CSV money as exact text).",
+    )
+    p.add_argument("inputs", nargs="+", metavar="IN", help=_INPUT_HELP)
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.parquet, .csv, .arrow, ...)")
+    p.add_argument("-p", "--policy", default="defriesland-2022", metavar="P", help="bundled policy set key (see 'aanspraak policies') or a TOML file (default: %(default)s)")
+    p.add_argument("--columns", metavar="C1,C2", help="write only these columns, in this order (default: all)")
+    p.add_argument("--summary-by", metavar="C1,C2", help="group the summary by these columns: any column, or year, age_band, domain, code_section, product, basic_product (default: reason)")
+    progress_options(p)
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser(
+        "compare", parents=[common], formatter_class=fmt, help="score the same files under several policies (what-if)",
+        description="Score the same declarations under a baseline policy and what-if scenarios; print the\n"
+        "schadelast per scenario and the differences to the baseline.\n\n"
+        "A scenario is NAME=SPEC, SPEC being one of\n"
+        "  KEY_OR_FILE                       a bundled policy set or a TOML file\n"
+        "  eigen_risico:EUR                  the baseline with the compulsory eigen risico set to EUR\n"
+        "  set:PATH=VALUE[,PATH=VALUE...]    the baseline with TOML keys set (dotted paths, VALUE as TOML)\n\n"
+        "example: aanspraak compare decl.parquet --scenario er165=eigen_risico:165 \\\n"
+        "             --scenario max300=set:supplementary.av-tand-extra.annual_max_eur=300",
+    )
+    p.add_argument("inputs", nargs="+", metavar="IN", help=_INPUT_HELP)
+    p.add_argument("-p", "--policy", default="defriesland-2022", metavar="P", help="the baseline: bundled key or TOML file (default: %(default)s)")
+    p.add_argument("--base-name", default="base", metavar="NAME", help="name of the baseline scenario (default: %(default)s)")
+    p.add_argument("-s", "--scenario", action="append", required=True, metavar="NAME=SPEC", help="a what-if scenario (repeat for more)")
+    p.add_argument("-o", "--output", metavar="OUT", help="write the lines, wide: <column>__<scenario> per scenario")
+    p.add_argument("--columns", metavar="C1,C2", help="output columns per scenario (default: basic_covered, reason, ..., basic_paid, patient_paid)")
+    progress_options(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "demo", parents=[common], formatter_class=fmt, help="score the bundled example (or synthetic lines) and print the schadelast",
+        description="Score the bundled example declarations (20,000 synthetic dental lines of 2022), or with\n"
+        "--rows N that many freshly generated synthetic lines, and print the schadelast: totals, by age\n"
+        "band, by supplementary product, and the effect of an eigen risico of EUR 165. The data is\n"
+        "synthetic: no real person, claim or tariff.",
+    )
+    p.add_argument("-p", "--policy", default="defriesland-2022", metavar="P", help="bundled key or TOML file (default: %(default)s)")
+    p.add_argument("--rows", type=_positive_int, metavar="N", help="generate N synthetic lines instead of using the bundled example")
+    p.add_argument("--seed", type=int, metavar="S", help="seed of the synthetic lines (with --rows; default 0)")
+    p.add_argument("--supplementary-share", type=_share, metavar="X", help="share of insureds with a supplementary product (with --rows; default 0.6)")
+    p.add_argument("--hospital-share", type=_share, metavar="X", help="share of hospital-care lines (with --rows; default 0.1)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("policies", parents=[common], help="list the bundled policy sets and their products", description="List the bundled policy sets and their products.")
+    p.set_defaults(func=cmd_policies)
+    return parser
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def _fail(message: str, code: int, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    print(f"aanspraak: error: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 2 a user mistake, 1 an internal error).
+
+    Examples
+    --------
+    >>> main(["policies"]) == 0  # doctest: +SKIP
+    True
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+        if func is None:
+            raise UserError("no command given; choose from score, compare, demo, policies (see 'aanspraak --help')")
+        return int(func(args) or 0)
+    except SystemExit as e:  # --help, --version
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except UserError as e:
+        return _fail(_one_line(e), 2, debug)
+    except (aanspraak.SchemaError, aanspraak.PolicyError) as e:
+        return _fail(_one_line(e), 2, debug)
+    except FileNotFoundError as e:
+        return _fail(f"no such file: {e.filename}" if e.filename else _one_line(e), 2, debug)
+    except ValueError as e:  # compare, schadelast and policy derivations explain the mistake
+        return _fail(_one_line(e), 2, debug)
+    except BrokenPipeError:  # pragma: no cover - e.g. `aanspraak policies | head`
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        return 1
+    except OSError as e:
+        return _fail(f"{e.strerror or _one_line(e)}{f': {e.filename}' if e.filename else ''}", 2, debug)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130, debug)
+    except Exception as e:  # noqa: BLE001 - one line, the traceback with --debug
+        hint = "" if debug else " (rerun with --debug for the traceback)"
+        return _fail(f"internal error: {type(e).__name__}: {_one_line(e, first_paragraph=True)}{hint}", 1, debug)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

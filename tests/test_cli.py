@@ -1,0 +1,211 @@
+"""The command line: `aanspraak score | compare | demo | policies` (run in-process through
+`aanspraak.cli.main`, and once as `python -m aanspraak` for the exit codes)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+import aanspraak
+from aanspraak.cli import main
+
+MONEY = ["allowed", "eigen_bijdrage", "eigen_risico", "basic_paid", "supplementary_paid", "patient_paid"]
+
+
+@pytest.fixture(scope="module")
+def decl() -> pl.DataFrame:
+    return aanspraak.synthetic.declarations(2000, seed=1, supplementary_share=0.5)
+
+
+@pytest.fixture
+def decl_file(tmp_path, decl):
+    path = tmp_path / "decl.parquet"
+    decl.write_parquet(path)
+    return path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("aanspraak: error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_score_round_trips_a_parquet_file(tmp_path, decl, decl_file, capsys):
+    out_path = tmp_path / "scored.parquet"
+    code, out, err = run(capsys, "score", decl_file, "-o", out_path, "--policy", "defriesland-2022")
+    assert code == 0, err
+    scored = pl.read_parquet(out_path)
+    assert scored.height == decl.height
+    assert scored["line_id"].to_list() == decl["line_id"].to_list()
+    expected = aanspraak.score(decl, "defriesland-2022")
+    assert scored.columns == expected.columns
+    for col in ["basic_paid", "patient_paid", "supplementary_paid", "eigen_risico"]:
+        assert scored[col].dtype == expected[col].dtype
+        assert scored[col].to_list() == expected[col].to_list(), col
+    # The summary: rows, time, rate and the schadelast tables.
+    assert "scored 2,000 lines" in out and "lines/s" in out
+    assert "Schadelast, all lines" in out and "COVERED" in out
+    total = f"{expected['basic_paid'].sum():,}"
+    assert total in out
+
+
+def test_csv_output_keeps_the_cents_exact(tmp_path, decl, decl_file, capsys):
+    out_path = tmp_path / "scored.csv"
+    code, _, err = run(capsys, "score", decl_file, "-o", out_path, "--columns", "line_id,amount,basic_paid,patient_paid,reason")
+    assert code == 0, err
+    text = pl.read_csv(out_path, infer_schema=False)
+    assert text.columns == ["line_id", "amount", "basic_paid", "patient_paid", "reason"]
+    expected = aanspraak.score(decl)
+    for col in ["basic_paid", "patient_paid"]:
+        assert text[col].to_list() == [str(v) for v in expected[col].to_list()], col
+        assert all(Decimal(v) == e for v, e in zip(text[col].to_list(), expected[col].to_list()))
+    assert all(len(v.split(".")[1]) == 2 for v in text["basic_paid"].to_list())
+    # And the CSV scores again to the same cents (ids and codes stay text, money exact).
+    again = tmp_path / "again.arrow"
+    src = tmp_path / "decl.csv"
+    decl.write_csv(src)
+    assert main(["score", str(src), "-o", str(again)]) == 0
+    capsys.readouterr()
+    assert pl.read_ipc(again)["basic_paid"].to_list() == expected["basic_paid"].to_list()
+
+
+def test_a_glob_of_two_files_is_scored_as_one(tmp_path, capsys):
+    # An insured split across both files gets one eigen risico (hospital lines, so that
+    # scoring the files one by one would charge it twice).
+    decl = aanspraak.synthetic.declarations(2000, seed=1, supplementary_share=0.5, hospital_share=0.3)
+    first, second = decl.head(1000), decl.tail(1000)
+    split = set(first["insured_id"]) & set(second["insured_id"])
+    assert split
+    first.write_parquet(tmp_path / "part-1.parquet")
+    second.write_parquet(tmp_path / "part-2.parquet")
+    out_path = tmp_path / "out" / "scored.parquet"
+    out_path.parent.mkdir()
+    code, out, err = run(capsys, "score", tmp_path / "part-*.parquet", "-o", out_path)
+    assert code == 0, err
+    assert "from 2 files" in out
+    scored = pl.read_parquet(out_path)
+    whole = aanspraak.score(pl.concat([first, second]))
+    per_file = pl.concat([aanspraak.score(first), aanspraak.score(second)])
+    assert scored["eigen_risico"].sum() == whole["eigen_risico"].sum()
+    assert scored["eigen_risico"].sum() < per_file["eigen_risico"].sum()
+    assert scored["basic_paid"].to_list() == whole["basic_paid"].to_list()
+
+
+def test_compare_prints_totals_and_writes_the_wide_lines(tmp_path, decl, decl_file, capsys):
+    out_path = tmp_path / "compared.parquet"
+    code, out, err = run(
+        capsys, "compare", decl_file, "--policy", "defriesland-2022", "--scenario", "er165=eigen_risico:165",
+        "--scenario", "max300=set:supplementary.av-tand-standaard.annual_max_eur=300", "-o", out_path,
+    )
+    assert code == 0, err
+    assert "er165" in out and "max300" in out and "delta_basic_paid" in out
+    wide = pl.read_parquet(out_path)
+    assert {"basic_paid__base", "basic_paid__er165", "basic_paid__max300"} <= set(wide.columns)
+    assert wide.height == decl.height
+    base = aanspraak.Policy.load("defriesland-2022")
+    expected = aanspraak.compare(decl, {"base": base, "er165": base.with_eigen_risico(165)})
+    assert wide["basic_paid__er165"].to_list() == expected.lines["basic_paid__er165"].to_list()
+    delta = expected.totals.filter(scenario="er165")["delta_basic_paid"].item()
+    assert delta > 0 and f"{delta:,}" in out
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["score", "{dir}/missing.parquet", "-o", "{dir}/o.parquet"], "no such file"),
+        (["score", "{dir}/nothing-*.parquet", "-o", "{dir}/o.parquet"], "no file matches"),
+        (["score", "{decl}", "-o", "{dir}/o.parquet", "--policy", "no-such-policy"], "no-such-policy"),
+        (["score", "{nocode}", "-o", "{dir}/o.parquet"], "code"),
+        (["score", "{decl}", "-o", "{dir}/o.xlsx"], "unsupported file type"),
+        (["score", "{decl}", "-o", "{decl}"], "overwrite"),
+        (["score", "{garbage}", "-o", "{dir}/o.parquet"], "cannot read"),
+        (["score", "{decl}", "-o", "{dir}/o.parquet", "--summary-by", "nope"], "cannot group by"),
+        (["score", "{decl}"], "required: -o/--output"),
+        (["compare", "{decl}", "--scenario", "er165"], "--scenario 'er165'"),
+        (["compare", "{decl}", "--scenario", "x=eigen_risico:lots"], "whole euros"),
+        (["compare", "{decl}", "--scenario", "x=set:supplementary.nope.x=1"], "supplementary.nope"),
+        (["compare", "{decl}", "--scenario", "x=no-such-policy"], "no-such-policy"),
+        (["scor", "{decl}"], "invalid choice"),
+        (["score", "{decl}", "-o", "{dir}/o.parquet", "--bogus"], "unrecognized arguments"),
+        (["demo", "--rows", "-3"], "--rows"),
+        ([], "no command"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_code_2(tmp_path, decl, decl_file, capsys, argv, needle):
+    nocode = tmp_path / "nocode.parquet"
+    decl.drop("code").write_parquet(nocode)
+    garbage = tmp_path / "garbage.parquet"
+    garbage.write_text("not parquet")
+    subst = {"dir": tmp_path, "decl": decl_file, "nocode": nocode, "garbage": garbage}
+    code, out, err = run(capsys, *[a.format(**subst) for a in argv])
+    assert code == 2, (out, err)
+    assert needle in one_error_line(err)
+    assert not (tmp_path / "o.parquet").exists()
+
+
+def test_schema_error_as_a_process_exits_2_with_one_line(tmp_path, decl):
+    nocode = tmp_path / "nocode.parquet"
+    decl.drop("code").write_parquet(nocode)
+    cases = [
+        ["score", str(nocode), "-o", str(tmp_path / "o.parquet")],
+        ["score", str(tmp_path / "missing.parquet"), "-o", str(tmp_path / "o.parquet")],
+        ["compare", str(nocode), "--scenario", "bad-spec"],
+        ["frobnicate"],
+    ]
+    for argv in cases:
+        proc = subprocess.run([sys.executable, "-m", "aanspraak", *argv], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2, (argv, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert proc.stderr.startswith("aanspraak: error: ")
+        assert proc.stdout == ""
+    assert "column `code`" in subprocess.run(
+        [sys.executable, "-m", "aanspraak", *cases[0]], capture_output=True, text=True, timeout=60
+    ).stderr
+
+
+def test_an_internal_error_is_one_line_and_exit_code_1(decl_file, tmp_path, capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine on fire")
+
+    monkeypatch.setattr(aanspraak, "score", broken)
+    code, _, err = run(capsys, "score", decl_file, "-o", tmp_path / "o.parquet")
+    assert code == 1
+    line = one_error_line(err)
+    assert "internal error" in line and "engine on fire" in line and "--debug" in line
+    code, _, err = run(capsys, "score", decl_file, "-o", tmp_path / "o.parquet", "--debug")
+    assert code == 1 and "Traceback" in err and "engine on fire" in err
+
+
+def test_demo_scores_synthetic_declarations(capsys):
+    code, out, err = run(capsys, "demo", "--rows", "3000", "--seed", "2")
+    assert code == 0, err
+    assert "3,000 lines" in out
+    assert "By age band" in out and "er165" in out and "delta_basic_paid" in out
+    assert "age_band" in out and "95+" in out
+
+
+def test_policies_lists_the_bundled_sets(capsys):
+    code, out, _ = run(capsys, "policies")
+    assert code == 0
+    for key in ["defriesland-2022", "vgz-2021", "iptiq-2019", "av-tand-standaard"]:
+        assert key in out
+
+
+def test_version_and_help(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"aanspraak {aanspraak.__version__}"
+    code, out, _ = run(capsys, "score", "--help")
+    assert code == 0 and "in one call" in out

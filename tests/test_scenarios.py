@@ -121,6 +121,8 @@ def test_derived_policies_are_validated_like_files():
         BASE.with_values({"supplementary.nope.annual_max_eur": 5})
     with pytest.raises(ValueError, match="rules\\[99\\]"):
         BASE.with_supplementary("av-tand-opstap", rule=99, share_pct=5)
+    with pytest.raises(ValueError, match="extends 'av-tand-standaard'"):
+        BASE.with_supplementary("av-tand-extra", rule=0, share_pct=90)  # its rules are inherited
     with pytest.raises(ValueError, match="not a policy path"):
         BASE.with_values({"basic..x": 1})
     with pytest.raises(ValueError, match="no codes list"):
@@ -165,6 +167,8 @@ def test_schadelast_on_a_comparison_is_per_scenario(portfolio):
         assert part["eigen_risico"].sum() == cmp.lines[column_name("eigen_risico", name)].sum()
         assert part["lines"].sum() == portfolio.height
     assert cmp.long().height == 2 * portfolio.height
+    # The totals of compare are schadelast without groups.
+    assert cmp.totals.select(aanspraak.schadelast(cmp).columns).equals(aanspraak.schadelast(cmp))
 
 
 def test_schadelast_names_unknown_groups():

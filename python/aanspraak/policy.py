@@ -279,7 +279,10 @@ def _get_path(doc: Any, path: str) -> Any:
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
-            raise ValueError(f"the policy has no {_show(parts[: i + 1])!r}") from None
+            hint = ""
+            if isinstance(node, dict) and isinstance(node.get("extends"), str):
+                hint = f" ({_show(parts[:i])} extends {node['extends']!r}: change the key there, or set it here whole)"
+            raise ValueError(f"the policy has no {_show(parts[: i + 1])!r}{hint}") from None
     return node
 
 

@@ -9,9 +9,9 @@ Usage
     aanspraak policies                              # the bundled policy sets and their products
     aanspraak score decl.parquet -o scored.parquet --policy defriesland-2022
     aanspraak score 'claims/2022-*.csv' -o scored.csv --summary-by year,product
-    aanspraak compare decl.parquet --policy vgz-2021 \\
+    aanspraak compare decl.parquet --policy defriesland-2022 \\
         --scenario er165=eigen_risico:165 \\
-        --scenario extra300=set:supplementary.av-tand-extra.annual_max_eur=300 \\
+        --scenario max300=set:supplementary.av-tand-standaard.annual_max_eur=300 \\
         -o compared.parquet
 
 Inputs are Parquet (``.parquet``, ``.pq``), CSV (``.csv``) or Arrow IPC (``.arrow``,

@@ -1,7 +1,7 @@
 //! An allocator for binaries that embed the engine (the Python extension and the
 //! benches register it with `#[global_allocator]`): the system allocator, plus a hint to
 //! the kernel to back large blocks (column buffers of millions of rows) with transparent
-//! huge //! On this kind of machine THP is in `madvise` mode, and a 4 KiB page fault (several
+//! huge pages. On this kind of machine THP is in `madvise` mode, and a 4 KiB page fault (several
 //! microseconds here) per 4 KiB of fresh column memory was the largest single cost of
 //! scoring (DESIGN.md: every
 //! stage ran 1.4-2x faster with huge pages).

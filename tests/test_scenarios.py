@@ -171,6 +171,19 @@ def test_schadelast_on_a_comparison_is_per_scenario(portfolio):
     assert cmp.totals.select(aanspraak.schadelast(cmp).columns).equals(aanspraak.schadelast(cmp))
 
 
+def test_compare_totals_leave_out_unreadable_amounts_like_schadelast():
+    decl = lines(
+        {"insured_id": "A", "amount": Decimal("100.00")},
+        {"insured_id": "B", "amount": Decimal("-5.00")},  # INVALID_INPUT: patient_paid null
+        {"insured_id": "B", "code": "NOPE", "amount": Decimal("12.34")},
+    )
+    cmp = aanspraak.compare(decl, {"2022": BASE, "er0": BASE.with_eigen_risico(0)})
+    assert cmp.lines["reason__2022"].to_list()[1] == "INVALID_INPUT"
+    assert cmp.totals.select(aanspraak.schadelast(cmp).columns).equals(aanspraak.schadelast(cmp))
+    assert cmp.totals["declared"].to_list() == [Decimal("112.34")] * 2
+    assert cmp.totals["insured"].to_list() == [2, 2]
+
+
 def test_schadelast_names_unknown_groups():
     out = aanspraak.score(aanspraak.synthetic.declarations(100, seed=1))
     with pytest.raises(ValueError, match="cannot group by \\['colour'\\]"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,7 @@ def compare(
         df = df.with_row_index("line_id").with_columns(pl.col("line_id").cast(pl.Int64))
     df = df.drop([c for c in OUTPUT_COLUMNS if c in df.columns])
     # The shared columns come with the first scenario.
-    tables = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS) + cols)
+    tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS) + cols)
     parts: list[pl.DataFrame] = [df]
     for i, (name, table) in enumerate(zip(names, tables)):
         out = pl.from_arrow(table)
@@ -162,39 +163,31 @@ def compare(
         out = out.rename({c: column_name(c, name) for c in cols})
         parts.append(out if i == 0 else out.drop(SHARED_COLUMNS))
     lines = pl.concat(parts, how="horizontal")
-    partial = Comparison(tuple(names), tuple(policies), tuple(cols), lines, pl.DataFrame())
-    return Comparison(partial.scenarios, partial.policies, partial.columns, lines, _totals(partial))
+    totals = _totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured())
+    return Comparison(tuple(names), tuple(policies), tuple(cols), lines, totals)
 
 
-def _totals(cmp: Comparison) -> pl.DataFrame:
-    """`schadelast(cmp)` without groups, in one pass over the wide lines (the insured
-    count once, not per scenario), plus the deltas against the first scenario."""
+def _totals(
+    names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str], cents: Sequence[dict[str, int]], lines: int, insured: int
+) -> pl.DataFrame:
+    """The columns of `schadelast` without groups, one row per scenario, from the engine's
+    exact sums in cents, plus the deltas against the first scenario."""
     from aanspraak.reports import MONEY
 
-    money = [m for m in MONEY[1:] if m in cmp.columns]
-    wide = {(s, m): column_name(m, s) for s in cmp.scenarios for m in money}
-    declared = {s: pl.col(column_name("basic_paid", s)) + pl.col(column_name("supplementary_paid", s)) + pl.col(column_name("patient_paid", s))
-                for s in cmp.scenarios}
-    insured = cmp.lines.lazy().group_by("insured_id").agg().select(pl.len()).collect().item()  # faster than n_unique
-    row = cmp.lines.select(
-        pl.len().cast(pl.Int64).alias("lines"),
-        pl.lit(insured, pl.Int64).alias("insured"),
-        *[declared[s].sum().alias(f"declared__{s}") for s in cmp.scenarios],
-        *[pl.col(c).sum() for c in wide.values()],
-    ).row(0, named=True)
+    money = [m for m in MONEY[1:] if m in columns]
+    euros = lambda c: Decimal(c).scaleb(-2)  # noqa: E731 - cents are exact integers
     kind = pl.Decimal(38, 2)
     totals = pl.DataFrame(
         {
-            "scenario": pl.Series(cmp.scenarios, dtype=pl.Enum(list(cmp.scenarios))),
-            "lines": [row["lines"]] * len(cmp.scenarios),
-            "insured": [row["insured"]] * len(cmp.scenarios),
-            "declared": pl.Series([row[f"declared__{s}"] for s in cmp.scenarios], dtype=kind),
-            **{m: pl.Series([row[wide[s, m]] for s in cmp.scenarios], dtype=kind) for m in money},
-        },
-        schema_overrides={"lines": pl.Int64, "insured": pl.Int64},
+            "scenario": pl.Series(names, dtype=pl.Enum(list(names))),
+            "lines": pl.Series([lines] * len(names), dtype=pl.Int64),
+            "insured": pl.Series([insured] * len(names), dtype=pl.Int64),
+            # declared = basic_paid + supplementary_paid + patient_paid (nulls left out).
+            "declared": pl.Series([euros(t["basic_paid"] + t["supplementary_paid"] + t["patient_paid"]) for t in cents], dtype=kind),
+            **{m: pl.Series([euros(t[m]) for t in cents], dtype=kind) for m in money},
+        }
     )
-    cols = ["declared", *money]
     return totals.with_columns(
-        pl.Series("policy", [p.origin for p in cmp.policies]),
-        *[(pl.col(m) - pl.col(m).first()).alias(f"delta_{m}") for m in cols],
+        pl.Series("policy", [p.origin for p in policies]),
+        *[(pl.col(m) - pl.col(m).first()).alias(f"delta_{m}") for m in ("declared", *money)],
     )

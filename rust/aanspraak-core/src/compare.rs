@@ -10,12 +10,13 @@
 //!
 //! Columns a scenario does not change are the baseline's Arrow arrays, shared.
 
-use crate::engine::{self, score_lines, KeySet, Timer};
+use crate::engine::{self, score_lines_with, KeySet, Timer};
 use crate::error::{Error, Result};
 use crate::input::{self, Invalid, Lines};
 use crate::output::{self, Outcome, COLUMNS, NO_BASIS};
 use crate::policy::CompiledPolicy;
-use crate::supplementary;
+use crate::strings::RowStrings;
+use crate::supplementary::{self, Scratch};
 use arrow_array::{Array, ArrayRef, Decimal128Array, RecordBatch};
 use arrow_schema::{Schema, SchemaRef};
 use rayon::prelude::*;
@@ -27,6 +28,25 @@ pub struct Prepared {
     batches: Vec<RecordBatch>,
     keys: KeySet,
     lines: Lines,
+}
+
+/// The sums of the money columns of an output batch, in cents (nulls left out), in the
+/// batch's column order.
+pub fn money_totals(batch: &RecordBatch) -> Vec<(String, i128)> {
+    let schema = batch.schema();
+    schema
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .filter_map(|(f, c)| {
+            let a = c.as_any().downcast_ref::<Decimal128Array>()?;
+            let sum = match a.nulls() {
+                None => a.values().par_iter().sum(),
+                Some(n) => a.values().par_iter().enumerate().filter(|(i, _)| n.is_valid(*i)).map(|(_, v)| *v).sum(),
+            };
+            Some((f.name().clone(), sum))
+        })
+        .collect()
 }
 
 impl Prepared {
@@ -47,6 +67,19 @@ impl Prepared {
         self.lines.n == 0
     }
 
+    /// The number of distinct insured ids (a null id counts as one). Long ids are
+    /// compared by their 128-bit hash and, where two hashes are equal, by their text.
+    pub fn distinct_insured(&self) -> usize {
+        let ids = &self.lines.insured;
+        let mut keys: Vec<(u128, u32)> = (0..self.lines.n).into_par_iter().map(|i| (ids.key(i), i as u32)).collect();
+        keys.par_sort_unstable_by_key(|k| k.0);
+        let strings = ids.strings();
+        let differ = |a: &(u128, u32), b: &(u128, u32)| {
+            a.0 != b.0 || (RowStrings::is_hashed(a.0) && strings.is_some_and(|s| s.get(a.1 as usize) != s.get(b.1 as usize)))
+        };
+        keys.par_windows(2).filter(|w| differ(&w[0], &w[1])).count() + usize::from(!keys.is_empty())
+    }
+
     /// Whether `policy` scores the prepared lines without reading the input again
     /// (same years and product keys as the policy the input was prepared for).
     pub fn shares_input(&self, policy: &CompiledPolicy) -> bool {
@@ -57,6 +90,10 @@ impl Prepared {
     /// A policy with other years or product keys reads the input again (same result as
     /// `engine::score`, without the saving).
     pub fn score(&self, policy: &CompiledPolicy, columns: &[&str]) -> Result<RecordBatch> {
+        self.score_with(policy, columns, &mut Scratch::default())
+    }
+
+    fn score_with(&self, policy: &CompiledPolicy, columns: &[&str], scratch: &mut Scratch) -> Result<RecordBatch> {
         let t = Timer::new();
         let reread;
         let lines = if self.shares_input(policy) {
@@ -66,7 +103,7 @@ impl Prepared {
             t.lap("read input (other keys)");
             &reread
         };
-        let outcome = score_lines(lines, policy);
+        let outcome = score_lines_with(lines, policy, scratch);
         t.lap("rules + ledger + money");
         let out = output::build_columns(lines, outcome, policy, columns);
         t.lap("build output");
@@ -84,7 +121,9 @@ impl Prepared {
         }
         let t = Timer::new();
         let l = &self.lines;
-        let outcome = score_lines(l, base);
+        // One buffer for every scenario's supplementary walk: fresh pages are expensive.
+        let mut scratch = Scratch::default();
+        let outcome = score_lines_with(l, base, &mut scratch);
         let kept = Kept { flags: outcome.flags.clone(), reason: outcome.reason.clone(), age: outcome.age.clone() };
         // Every column of the baseline, so that any scenario can share any of them.
         let all = output::build_columns(l, outcome, base, COLUMNS)?;
@@ -94,7 +133,7 @@ impl Prepared {
         for &p in others {
             let pp = p.parts();
             if !self.shares_input(p) || pp.basic != parts.basic {
-                results.push(self.score(p, columns)?);
+                results.push(self.score_with(p, columns, &mut scratch)?);
                 continue;
             }
             let (er_changed, supp_changed) = (pp.eigen_risico != parts.eigen_risico, pp.supplementary != parts.supplementary);
@@ -130,7 +169,7 @@ impl Prepared {
                     ..Outcome::empty()
                 };
                 let cands = engine::code_candidates(l, p);
-                supplementary::score(l, &mut w, p, |i| p.codes.pick(cands[l.code[i] as usize], l.treat[i]));
+                supplementary::score_with(l, &mut w, p, |i| p.codes.pick(cands[l.code[i] as usize], l.treat[i]), &mut scratch);
                 fresh.supplementary_paid = w.supplementary_paid;
                 fresh.supplementary_reason = w.supplementary_reason;
                 fresh.supplementary_basis = w.supplementary_basis;
@@ -275,6 +314,21 @@ mod tests {
         assert_eq!((er_of(&got[0]), er_of(&got[1])), (30_000, 16_500));
         // The reason column is the baseline's array, shared.
         assert!(Arc::ptr_eq(got[0].column(3), got[1].column(3)));
+    }
+
+    #[test]
+    fn totals_and_distinct_insured() {
+        let pol = policy::load("defriesland-2022").unwrap();
+        let (schema, batches) = table();
+        let prepared = Prepared::new(schema, batches, &pol).unwrap();
+        assert_eq!(prepared.distinct_insured(), 2);
+        let out = prepared.score(&pol, &["reason", "eigen_risico", "basic_paid"]).unwrap();
+        let totals = money_totals(&out);
+        let names: Vec<&str> = totals.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(names, ["eigen_risico", "basic_paid"]);
+        // EUR 300 of eigen risico on the adult's extraction; the child's check-up is paid.
+        assert_eq!(totals[0].1, 30_000);
+        assert_eq!(totals[1].1, decimals(&out, "basic_paid").iter().sum::<i128>());
     }
 
     #[test]

@@ -200,6 +200,11 @@ pub const CHUNK: usize = 1 << 14;
 
 /// The per-line outcome, from lines already read.
 pub fn score_lines(lines: &Lines, policy: &CompiledPolicy) -> Outcome {
+    score_lines_with(lines, policy, &mut supplementary::Scratch::default())
+}
+
+/// `score_lines`, reusing `scratch`'s memory for the supplementary walk.
+pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut supplementary::Scratch) -> Outcome {
     let n = lines.n;
     let t = Timer::new();
     let cands = code_candidates(lines, policy);
@@ -210,7 +215,7 @@ pub fn score_lines(lines: &Lines, policy: &CompiledPolicy) -> Outcome {
 
 
     let mut out = Outcome::new(n);
-    let l = &*lines;
+    let l = lines;
     let year_params = policy.years_dense();
     let adult_may_cover: Vec<bool> = policy.codes.rows.iter().map(rules::adult_may_cover).collect();
     // Stateless pass (SPEC 3.2, 5.1-5.2): in parallel chunks, no allocation per row.
@@ -333,7 +338,7 @@ pub fn score_lines(lines: &Lines, policy: &CompiledPolicy) -> Outcome {
     t.lap("apply ledger");
 
     // Money of the basic insurance (SPEC 5.1-5.4); patient_paid before the supplementary.
-    let l = &*lines;
+    let l = lines;
     let by_row = &by_row;
     (
         out.allowed.par_chunks_mut(CHUNK),
@@ -373,7 +378,7 @@ pub fn score_lines(lines: &Lines, policy: &CompiledPolicy) -> Outcome {
     t.lap("money");
     // Supplementary products (SPEC 5.5-5.6, 6) on what the basic insurance left.
     let code_row = |i: usize| policy.codes.pick(cands[l.code[i] as usize], l.treat[i]);
-    supplementary::score(l, &mut out, policy, code_row);
+    supplementary::score_with(l, &mut out, policy, code_row, scratch);
     t.lap("supplementary");
     out
 }

@@ -175,21 +175,38 @@ impl PyPrepared {
     }
 
     /// The named output columns under each policy (the first is the baseline whose
-    /// results the others reuse where they agree with it): a list of pyarrow Tables.
-    fn compare<'py>(&self, py: Python<'py>, policies: Vec<PyRef<'py, PyPolicy>>, columns: Vec<String>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    /// results the others reuse where they agree with it): a list of pyarrow Tables, and
+    /// per policy the sums in cents of its money columns, (name, cents).
+    #[allow(clippy::type_complexity)]
+    fn compare<'py>(
+        &self,
+        py: Python<'py>,
+        policies: Vec<PyRef<'py, PyPolicy>>,
+        columns: Vec<String>,
+    ) -> PyResult<(Vec<Bound<'py, PyAny>>, Vec<Vec<(String, i128)>>)> {
         let prepared = self.inner.clone();
         let pols: Vec<Arc<CompiledPolicy>> = policies.iter().map(|p| p.inner.clone()).collect();
-        let outs = py.detach(move || {
+        let (outs, totals) = py.detach(move || {
             let names: Vec<&str> = columns.iter().map(String::as_str).collect();
             let refs: Vec<&CompiledPolicy> = pols.iter().map(|p| p.as_ref()).collect();
-            guarded(|| prepared.compare(&refs, &names))
+            let outs = guarded(|| prepared.compare(&refs, &names))?;
+            let totals = outs.iter().map(aanspraak_core::compare::money_totals).collect::<Vec<_>>();
+            Ok::<_, PyErr>((outs, totals))
         })?;
-        outs.into_iter()
+        let tables = outs
+            .into_iter()
             .map(|out| {
                 let schema = out.schema();
                 Ok(PyTable::try_new(vec![out], schema)?.into_pyarrow(py)?)
             })
-            .collect()
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok((tables, totals))
+    }
+
+    /// The number of distinct insured ids.
+    fn distinct_insured(&self, py: Python<'_>) -> usize {
+        let prepared = self.inner.clone();
+        py.detach(move || prepared.distinct_insured())
     }
 }
 

@@ -63,10 +63,23 @@ fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
     None
 }
 
+/// Memory the supplementary walk reuses between calls: its item buffer (about 110 bytes
+/// per line with a product) stays allocated, so that scoring several scenarios does not
+/// pay for fresh pages each time (page faults dominated those passes; see `compare`).
+#[derive(Default)]
+pub struct Scratch {
+    items: Vec<SuppItem>,
+}
+
 /// Score the supplementary products: fills `supplementary_paid`, `supplementary_reason`
 /// and `supplementary_basis`, and takes the payment off `patient_paid`. `code_row` gives
 /// a dental line's code-table row.
 pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row: impl Fn(usize) -> Option<u32> + Sync) {
+    score_with(lines, out, policy, code_row, &mut Scratch::default())
+}
+
+/// `score`, reusing `scratch`'s memory.
+pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row: impl Fn(usize) -> Option<u32> + Sync, scratch: &mut Scratch) {
     let n = lines.n;
     if matches!(lines.supplementary, Col::Const(NO_SUPP)) {
         // No supplementary product anywhere: only the invalid rows need a reason.
@@ -175,12 +188,14 @@ pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row
         })
         .collect();
     timer.lap("  supplementary judge");
-    let mut items: Vec<SuppItem> = Vec::with_capacity(per_chunk.iter().map(Vec::len).sum());
+    let items = &mut scratch.items;
+    items.clear();
+    items.reserve(per_chunk.iter().map(Vec::len).sum());
     for v in per_chunk {
         items.extend_from_slice(&v);
     }
     timer.lap("  supplementary items");
-    let effects: Vec<SuppEffect> = grouped::walk(&mut items, l.insured.strings(), |its, effs| limits::walk(its, effs, policy));
+    let effects: Vec<SuppEffect> = grouped::walk(items, l.insured.strings(), |its, effs| limits::walk(its, effs, policy));
     timer.lap("  supplementary limits");
     let mut by_row: Vec<(u32, SuppEffect)> = items.par_iter().zip(effects).map(|(it, e)| (it.row, e)).collect();
     by_row.par_sort_unstable_by_key(|x| x.0);

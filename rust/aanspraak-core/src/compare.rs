@@ -150,10 +150,12 @@ impl Prepared {
             let basic_paid = if er_changed { &fresh.basic_paid[..] } else { money("basic_paid") };
             // patient_paid before the supplementary insurance; invalid rows as scored.
             let base_patient = money("patient_paid");
-            let before_supp: Vec<i128> = (0..l.n)
-                .into_par_iter()
-                .map(|i| if l.invalid[i] != Invalid::Ok { base_patient[i] } else { l.amount[i] as i128 - basic_paid[i] })
-                .collect();
+            let before_supp = || -> Vec<i128> {
+                (0..l.n)
+                    .into_par_iter()
+                    .map(|i| if l.invalid[i] != Invalid::Ok { base_patient[i] } else { l.amount[i] as i128 - basic_paid[i] })
+                    .collect()
+            };
             if supp_changed {
                 let mut w = Outcome {
                     flags: kept.flags.clone(),
@@ -162,7 +164,7 @@ impl Prepared {
                     allowed: allowed.to_vec(),
                     eigen_bijdrage: eb.to_vec(),
                     eigen_risico: er.to_vec(),
-                    patient_paid: before_supp,
+                    patient_paid: before_supp(),
                     supplementary_paid: vec![0; l.n],
                     supplementary_reason: vec![0; l.n],
                     supplementary_basis: vec![NO_BASIS; l.n],
@@ -177,7 +179,7 @@ impl Prepared {
                 names.extend(["supplementary_paid", "supplementary_reason", "supplementary_basis", "patient_paid"]);
             } else if er_changed {
                 let supp_paid = money("supplementary_paid");
-                fresh.patient_paid = (before_supp, supp_paid, &l.invalid[..])
+                fresh.patient_paid = (before_supp(), supp_paid, &l.invalid[..])
                     .into_par_iter()
                     .map(|(b, s, inv)| if *inv != Invalid::Ok { b } else { b - s })
                     .collect();

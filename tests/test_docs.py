@@ -10,9 +10,10 @@ import aanspraak.policy
 import aanspraak.reports
 import aanspraak.scenarios
 import aanspraak.scoring
+import aanspraak.streaming
 import aanspraak.synthetic
 
-MODULES = [aanspraak, aanspraak.codes, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.synthetic]
+MODULES = [aanspraak, aanspraak.codes, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

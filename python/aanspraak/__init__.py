@@ -21,6 +21,7 @@ from aanspraak.codes import CodeTable
 from aanspraak.policy import Policy, policies
 from aanspraak.scenarios import Comparison, compare
 from aanspraak.reports import schadelast
+from aanspraak.streaming import score_parquet
 from aanspraak.scoring import OUTPUT_COLUMNS, reasons, score, supplementary_reasons
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "reasons",
     "schadelast",
     "score",
+    "score_parquet",
     "supplementary_reasons",
     "synthetic",
 ]

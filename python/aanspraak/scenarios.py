@@ -18,7 +18,7 @@ import polars as pl
 
 from aanspraak import _core
 from aanspraak.policy import Policy, resolve
-from aanspraak.scoring import OUTPUT_COLUMNS, _to_polars
+from aanspraak.scoring import OUTPUT_COLUMNS, _input_part, _to_polars
 
 #: Output columns returned per scenario by default.
 SCENARIO_COLUMNS: tuple[str, ...] = (
@@ -151,17 +151,14 @@ def compare(
     policies = [resolve(scenarios[n]) for n in names]
     df = _to_polars(declarations)
     prepared = _core.Prepared(df, policies[0]._compiled)
-    if "line_id" not in df.columns:
-        df = df.with_row_index("line_id").with_columns(pl.col("line_id").cast(pl.Int64))
-    df = df.drop([c for c in OUTPUT_COLUMNS if c in df.columns])
-    # The shared columns come with the first scenario.
-    tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS) + cols)
+    df = _input_part(df)
+    # The shared columns come once, with the first scenario.
+    tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
     parts: list[pl.DataFrame] = [df]
-    for i, (name, table) in enumerate(zip(names, tables)):
+    for name, table in zip(names, tables):
         out = pl.from_arrow(table)
         assert isinstance(out, pl.DataFrame)
-        out = out.rename({c: column_name(c, name) for c in cols})
-        parts.append(out if i == 0 else out.drop(SHARED_COLUMNS))
+        parts.append(out.rename({c: column_name(c, name) for c in cols}))
     lines = pl.concat(parts, how="horizontal")
     totals = _totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured())
     return Comparison(tuple(names), tuple(policies), tuple(cols), lines, totals)

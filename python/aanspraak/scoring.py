@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
 from aanspraak import _core
 from aanspraak.policy import Policy, resolve
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 #: Columns `score` adds to the input, in order.
 OUTPUT_COLUMNS: tuple[str, ...] = tuple(_core.output_columns())
@@ -78,12 +80,21 @@ def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022")
     df = _to_polars(declarations)
     result = pl.from_arrow(pol._compiled.score(df))
     assert isinstance(result, pl.DataFrame)
-    if "line_id" not in df.columns:
-        df = df.with_row_index("line_id").with_columns(pl.col("line_id").cast(pl.Int64))
-    clash = [c for c in OUTPUT_COLUMNS if c in df.columns]
-    if clash:
-        df = df.drop(clash)
-    return pl.concat([df, result], how="horizontal")
+    return pl.concat([_input_part(df), result], how="horizontal")
+
+
+def _with_line_id(frame: "FrameT") -> "FrameT":
+    """`frame` with ``line_id`` = the row number (Int64) when it has none, as the engine
+    numbers the lines."""
+    if "line_id" in frame.collect_schema().names():
+        return frame
+    return frame.with_row_index("line_id").with_columns(pl.col("line_id").cast(pl.Int64))
+
+
+def _input_part(df: pl.DataFrame) -> pl.DataFrame:
+    """The input columns of the result: with ``line_id``, without columns the output replaces."""
+    df = _with_line_id(df)
+    return df.drop([c for c in OUTPUT_COLUMNS if c in df.columns])
 
 
 def supplementary_reasons() -> pl.DataFrame:

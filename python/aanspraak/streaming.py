@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from aanspraak.policy import Policy, resolve
-from aanspraak.scoring import score
+from aanspraak.scoring import _with_line_id, score
 
 #: Seed of the insured-id hash that assigns buckets (fixed, so reruns give the same files).
 BUCKET_SEED = 20_26
@@ -105,8 +105,7 @@ def score_parquet(
         raise _missing_column("insured_id")
     total = lf.select(pl.len()).collect().item()
     n_buckets = buckets or max(1, math.ceil(total / lines_per_bucket))
-    if "line_id" not in names:
-        lf = lf.with_row_index("line_id").with_columns(pl.col("line_id").cast(pl.Int64))
+    lf = _with_line_id(lf)
     bucket = (pl.col("insured_id").cast(pl.String).hash(BUCKET_SEED) % n_buckets).alias("_bucket")
 
     staging = out / ".buckets"

@@ -112,7 +112,9 @@ impl Prepared {
 
     /// The named output columns under each policy, in input order; the first policy is
     /// the baseline whose results the others reuse where their policy agrees with it.
-    pub fn compare(&self, policies: &[&CompiledPolicy], columns: &[&str]) -> Result<Vec<RecordBatch>> {
+    /// Its batch starts with the `shared` columns (those no policy changes, such as
+    /// `age`), which the other batches leave out.
+    pub fn compare(&self, policies: &[&CompiledPolicy], shared: &[&str], columns: &[&str]) -> Result<Vec<RecordBatch>> {
         let Some((&base, others)) = policies.split_first() else {
             return Ok(vec![]);
         };
@@ -128,7 +130,8 @@ impl Prepared {
         // Every column of the baseline, so that any scenario can share any of them.
         let all = output::build_columns(l, outcome, base, COLUMNS)?;
         t.lap("baseline scenario");
-        let mut results = vec![project(&all, columns)?];
+        let mut results = vec![project(&all, &[shared, columns].concat())?];
+        let schema = project(&all, columns)?.schema();
         let parts = base.parts();
         for &p in others {
             let pp = p.parts();
@@ -189,7 +192,7 @@ impl Prepared {
             let built = if names.is_empty() { None } else { Some(output::build_columns(l, fresh, p, &names)?) };
             let cols = columns.iter().map(|c| built.as_ref().and_then(|b| b.column_by_name(c)).or_else(|| all.column_by_name(c)).cloned());
             let cols: Vec<ArrayRef> = cols.map(|c| c.ok_or_else(|| unknown(columns))).collect::<Result<_>>()?;
-            results.push(RecordBatch::try_new(project(&all, columns)?.schema(), cols).map_err(|e| Error::Other(e.to_string()))?);
+            results.push(RecordBatch::try_new(schema.clone(), cols).map_err(|e| Error::Other(e.to_string()))?);
             t.lap("scenario (reusing the baseline)");
         }
         Ok(results)
@@ -228,30 +231,13 @@ fn project(batch: &RecordBatch, columns: &[&str]) -> Result<RecordBatch> {
 mod tests {
     use super::*;
     use crate::policy;
-    use arrow_array::{ArrayRef, Date32Array, Decimal128Array, StringArray};
-    use arrow_schema::{DataType, Field, Schema};
-    use std::sync::Arc;
 
     /// An adult's extraction by a kaakchirurg and a child's check-up, in 2022.
     fn table() -> (SchemaRef, Vec<RecordBatch>) {
-        let schema = Arc::new(Schema::new(vec![
-            Field::new("insured_id", DataType::Utf8, false),
-            Field::new("birth_date", DataType::Date32, false),
-            Field::new("treatment_date", DataType::Date32, false),
-            Field::new("code", DataType::Utf8, false),
-            Field::new("amount", DataType::Decimal128(12, 2), false),
-            Field::new("provider_type", DataType::Utf8, false),
-        ]));
-        let d = |s| crate::dates::parse_iso(s).unwrap();
-        let cols: Vec<ArrayRef> = vec![
-            Arc::new(StringArray::from(vec!["A", "B"])),
-            Arc::new(Date32Array::from(vec![d("1970-01-01"), d("2012-06-01")])),
-            Arc::new(Date32Array::from(vec![d("2022-03-01"), d("2022-03-02")])),
-            Arc::new(StringArray::from(vec!["H35", "C11"])),
-            Arc::new(Decimal128Array::from(vec![30_000i128, 2_500]).with_precision_and_scale(12, 2).unwrap()),
-            Arc::new(StringArray::from(vec!["kaakchirurg", "tandarts"])),
-        ];
-        (schema.clone(), vec![RecordBatch::try_new(schema, cols).unwrap()])
+        crate::engine::tests::lines_table(&[
+            ("A", "1970-01-01", "2022-03-01", "H35", 30_000, "kaakchirurg"),
+            ("B", "2012-06-01", "2022-03-02", "C11", 2_500, "tandarts"),
+        ])
     }
 
     #[test]
@@ -304,7 +290,7 @@ mod tests {
         let (schema, batches) = table();
         let prepared = Prepared::new(schema.clone(), batches.clone(), &base).unwrap();
         let cols = ["eigen_risico", "basic_paid", "patient_paid", "reason"];
-        let got = prepared.compare(&[&base, &er], &cols).unwrap();
+        let got = prepared.compare(&[&base, &er], &[], &cols).unwrap();
         for (batch, pol) in got.iter().zip([&base, &er]) {
             let want = crate::score(schema.clone(), &batches, pol).unwrap();
             for (i, c) in cols.iter().enumerate() {

@@ -384,13 +384,15 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use arrow_array::{ArrayRef, Date32Array, Decimal128Array, StringArray};
     use arrow_schema::{DataType, Field, Schema};
     use std::sync::Arc;
 
-    fn two_insureds() -> (SchemaRef, Vec<RecordBatch>) {
+    /// One line per row: (insured_id, birth date, treatment date, code, cents, provider),
+    /// dates as ISO text; the required columns plus provider_type.
+    pub(crate) fn lines_table(rows: &[(&str, &str, &str, &str, i128, &str)]) -> (SchemaRef, Vec<RecordBatch>) {
         let schema = Arc::new(Schema::new(vec![
             Field::new("insured_id", DataType::Utf8, false),
             Field::new("birth_date", DataType::Date32, false),
@@ -399,16 +401,23 @@ mod tests {
             Field::new("amount", DataType::Decimal128(12, 2), false),
             Field::new("provider_type", DataType::Utf8, false),
         ]));
-        let d2022 = dates::parse_iso("2022-03-01").unwrap();
+        let d = |s: &str| dates::parse_iso(s).unwrap();
         let cols: Vec<ArrayRef> = vec![
-            Arc::new(StringArray::from(vec!["insured-number-A", "insured-number-B"])),
-            Arc::new(Date32Array::from(vec![0, 0])),
-            Arc::new(Date32Array::from(vec![d2022, d2022 + 1])),
-            Arc::new(StringArray::from(vec!["H35", "H35"])),
-            Arc::new(Decimal128Array::from(vec![30_000i128, 30_000]).with_precision_and_scale(12, 2).unwrap()),
-            Arc::new(StringArray::from(vec!["kaakchirurg", "kaakchirurg"])),
+            Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.0))),
+            Arc::new(Date32Array::from_iter_values(rows.iter().map(|r| d(r.1)))),
+            Arc::new(Date32Array::from_iter_values(rows.iter().map(|r| d(r.2)))),
+            Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.3))),
+            Arc::new(Decimal128Array::from_iter_values(rows.iter().map(|r| r.4)).with_precision_and_scale(12, 2).unwrap()),
+            Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.5))),
         ];
         (schema.clone(), vec![RecordBatch::try_new(schema, cols).unwrap()])
+    }
+
+    fn two_insureds() -> (SchemaRef, Vec<RecordBatch>) {
+        lines_table(&[
+            ("insured-number-A", "1970-01-01", "2022-03-01", "H35", 30_000, "kaakchirurg"),
+            ("insured-number-B", "1970-01-01", "2022-03-02", "H35", 30_000, "kaakchirurg"),
+        ])
     }
 
     #[test]

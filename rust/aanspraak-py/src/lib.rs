@@ -175,21 +175,24 @@ impl PyPrepared {
     }
 
     /// The named output columns under each policy (the first is the baseline whose
-    /// results the others reuse where they agree with it): a list of pyarrow Tables, and
-    /// per policy the sums in cents of its money columns, (name, cents).
+    /// results the others reuse where they agree with it; its table starts with the
+    /// `shared` columns): a list of pyarrow Tables, and per policy the sums in cents of
+    /// its money columns, (name, cents).
     #[allow(clippy::type_complexity)]
     fn compare<'py>(
         &self,
         py: Python<'py>,
         policies: Vec<PyRef<'py, PyPolicy>>,
+        shared: Vec<String>,
         columns: Vec<String>,
     ) -> PyResult<(Vec<Bound<'py, PyAny>>, Vec<Vec<(String, i128)>>)> {
         let prepared = self.inner.clone();
         let pols: Vec<Arc<CompiledPolicy>> = policies.iter().map(|p| p.inner.clone()).collect();
         let (outs, totals) = py.detach(move || {
+            let shared: Vec<&str> = shared.iter().map(String::as_str).collect();
             let names: Vec<&str> = columns.iter().map(String::as_str).collect();
             let refs: Vec<&CompiledPolicy> = pols.iter().map(|p| p.as_ref()).collect();
-            let outs = guarded(|| prepared.compare(&refs, &names))?;
+            let outs = guarded(|| prepared.compare(&refs, &shared, &names))?;
             let totals = outs.iter().map(aanspraak_core::compare::money_totals).collect::<Vec<_>>();
             Ok::<_, PyErr>((outs, totals))
         })?;

@@ -3,6 +3,7 @@
 use crate::codes::{code_is_msz, Jaw};
 use crate::msz::JawState;
 use crate::dates;
+use crate::grouped;
 use crate::error::Result;
 use crate::input::{self, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS};
 use crate::supplementary;
@@ -82,7 +83,10 @@ impl Timer {
     pub fn lap(&self, what: &str) {
         if self.on {
             let now = std::time::Instant::now();
-            eprintln!("aanspraak timing: {what:<28} {:>8.1} ms", (now - self.last.get()).as_secs_f64() * 1e3);
+            // Resident memory and the allocator's cache, in MiB, after the stage.
+            let rss = std::fs::read_to_string("/proc/self/statm").ok().and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok()).map_or(0, |p| (p * 4096) >> 20);
+            let cached = crate::alloc::cached_bytes() >> 20;
+            eprintln!("aanspraak timing: {what:<28} {:>8.1} ms  rss {rss:>6} MiB  cached {cached:>5} MiB", (now - self.last.get()).as_secs_f64() * 1e3);
             self.last.set(now);
         }
     }
@@ -140,18 +144,21 @@ fn msz_facts(l: &Lines, i: usize, code: u32) -> rules::msz::MszFacts {
 
 /// The ledger items: covered lines with a frequency rule or subject to the eigen risico.
 fn ledger_items(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Vec<Item> {
-    (0..lines.n)
-        .into_par_iter()
-        .filter_map(|i| {
+    let mut items = Vec::new();
+    grouped::collect_by_chunk(&mut items, &mut vec![(); lines.n], |c, rows, push| {
+        for i in c * CHUNK..c * CHUNK + rows.len() {
             let f = out.flags[i];
             if f & flag::COVERED == 0 || (out.freq_rule[i] == 0 && f & flag::EIGEN_RISICO == 0) {
-                return None;
+                continue;
             }
             let (allowed, bijdrage) = allowed_and_bijdrage(lines, i, policy, out.bijdrage_bp[i]);
             let net = allowed - bijdrage;
-            (out.freq_rule[i] != 0 || net > 0).then(|| ledger_item(lines, i, net, out.freq_rule[i], f))
-        })
-        .collect()
+            if out.freq_rule[i] != 0 || net > 0 {
+                push(ledger_item(lines, i, net, out.freq_rule[i], f));
+            }
+        }
+    });
+    items
 }
 
 /// What the ledger reads of row `i`.
@@ -179,14 +186,16 @@ fn ledger_item(lines: &Lines, i: usize, net: i64, freq_rule: u8, flags: u8) -> I
 /// scenario whose policy differs from the scored one only in its eigen risico.
 pub fn eigen_risico_only(lines: &Lines, flags: &[u8], allowed: &[i128], eigen_bijdrage: &[i128], policy: &CompiledPolicy) -> Vec<i128> {
     let want = flag::COVERED | flag::EIGEN_RISICO;
-    let mut items: Vec<Item> = (0..lines.n)
-        .into_par_iter()
-        .filter_map(|i| {
+    let mut items = Vec::new();
+    grouped::collect_by_chunk(&mut items, &mut vec![(); lines.n], |c, rows, push| {
+        for i in c * CHUNK..c * CHUNK + rows.len() {
             let net = (allowed[i] - eigen_bijdrage[i]) as i64;
             // Frequency limits were charged already: refused lines are no longer covered.
-            (flags[i] & want == want && net > 0).then(|| ledger_item(lines, i, net, 0, flags[i]))
-        })
-        .collect();
+            if flags[i] & want == want && net > 0 {
+                push(ledger_item(lines, i, net, 0, flags[i]));
+            }
+        }
+    });
     let effects = ledger::run(&mut items, lines.insured.strings(), policy);
     let mut er = vec![0i128; lines.n];
     for (it, e) in items.iter().zip(effects) {

@@ -3,6 +3,7 @@
 //! rayon. Insured ids longer than 12 bytes are keyed by a 128-bit hash; the walk checks
 //! that items grouped under one key share the id, and regroups by exact ids if not.
 
+use crate::engine::CHUNK;
 use crate::strings::RowStrings;
 use rayon::prelude::*;
 
@@ -90,4 +91,72 @@ fn bounds<T: Grouped>(items: &[T]) -> Vec<usize> {
     }
     bounds.push(items.len());
     bounds
+}
+
+/// Collects the items of `n` rows into `out` in row order, in parallel chunks of
+/// `CHUNK` rows, without holding them twice: chunk c calls `produce(c, side_c, push)`,
+/// which writes its items at the start of the chunk's own region of `out` (one slot per
+/// row), and the regions are then moved together. `side` (n entries; a `Vec<()>` costs
+/// nothing) is handed out per chunk for per-row results written in the same pass.
+/// The buffer gets small pages, so that only the slots written become resident.
+pub fn collect_by_chunk<T, U>(out: &mut Vec<T>, side: &mut [U], produce: impl Fn(usize, &mut [U], &mut dyn FnMut(T)) + Sync)
+where
+    T: Copy + Send,
+    U: Send,
+{
+    let n = side.len();
+    out.clear();
+    out.reserve(n);
+    crate::alloc::small_pages(out.spare_capacity_mut());
+    let counts: Vec<usize> = out.spare_capacity_mut()[..n]
+        .par_chunks_mut(CHUNK)
+        .zip(side.par_chunks_mut(CHUNK))
+        .enumerate()
+        .map(|(c, (region, side))| {
+            let mut count = 0;
+            produce(c, side, &mut |item| {
+                region[count].write(item);
+                count += 1;
+            });
+            count
+        })
+        .collect();
+    let mut len = 0;
+    for (c, &count) in counts.iter().enumerate() {
+        // SAFETY: region c starts at slot c * CHUNK and its first `count` slots were
+        // written; the destination [len, len + count) starts at or before it (len ≤
+        // c * CHUNK), and `copy` allows the overlap.
+        unsafe {
+            let base = out.as_mut_ptr();
+            std::ptr::copy(base.add(c * CHUNK), base.add(len), count);
+        }
+        len += count;
+    }
+    // SAFETY: the first `len` slots now hold initialised items (T is Copy).
+    unsafe { out.set_len(len) };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn collect_by_chunk_keeps_row_order_and_fills_the_side() {
+        let n = 3 * super::CHUNK + 17;
+        let mut side = vec![0u8; n];
+        let mut out: Vec<u32> = Vec::new();
+        super::collect_by_chunk(&mut out, &mut side, |c, side, push| {
+            for (k, s) in side.iter_mut().enumerate() {
+                let row = (c * super::CHUNK + k) as u32;
+                *s = 1;
+                if row % 3 == 0 || c == 2 {
+                    push(row);
+                }
+            }
+        });
+        let want: Vec<u32> = (0..n as u32).filter(|&r| r % 3 == 0 || r as usize / super::CHUNK == 2).collect();
+        assert_eq!(out, want);
+        assert!(side.iter().all(|&s| s == 1));
+        let mut none: Vec<u32> = Vec::new();
+        super::collect_by_chunk(&mut none, &mut vec![(); 10], |_, _, _| {});
+        assert!(none.is_empty());
+    }
 }

@@ -267,6 +267,18 @@ fn output_columns() -> Vec<&'static str> {
     aanspraak_core::output::COLUMNS.to_vec()
 }
 
+/// Returns the engine's cached large blocks to the operating system; the bytes released.
+#[pyfunction]
+fn release_memory() -> usize {
+    aanspraak_core::alloc::release_cached()
+}
+
+/// Bytes of freed large blocks the engine keeps for reuse.
+#[pyfunction]
+fn cached_memory() -> usize {
+    aanspraak_core::alloc::cached_bytes()
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", aanspraak_core::version())?;
@@ -283,5 +295,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bundled_msz_lists, m)?)?;
     m.add_function(wrap_pyfunction!(tag_names, m)?)?;
     m.add_function(wrap_pyfunction!(output_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(release_memory, m)?)?;
+    m.add_function(wrap_pyfunction!(cached_memory, m)?)?;
     Ok(())
 }

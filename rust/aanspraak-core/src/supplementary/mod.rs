@@ -101,100 +101,88 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
     let o = &*out;
     // Stateless pass: a final outcome per line, or an item for the walk.
     let mut finals = vec![(SuppReason::NoSupplementary as u8, NO_BASIS); n];
-    let per_chunk: Vec<Vec<SuppItem>> = finals
-        .par_chunks_mut(CHUNK)
-        .enumerate()
-        .map(|(c, fin)| {
-            let mut items = Vec::with_capacity(fin.len());
-            for (k, f) in fin.iter_mut().enumerate() {
-                let i = c * CHUNK + k;
-                if l.invalid[i] != Invalid::Ok {
-                    *f = (SuppReason::InvalidInput as u8, Basis::InvalidInput as u16);
-                    continue;
-                }
-                let combo = l.supplementary.get(i);
-                let is_msz = o.flags[i] & flag::MSZ != 0;
-                let row = if is_msz { None } else { code_row(i) };
-                let marks = if any_marks { row.map_or(0, |r| marks_of_row[r as usize]) } else { 0 };
-                if combo == 0 && marks == 0 {
-                    continue;
-                }
-                let base = (o.patient_paid[i] - o.eigen_risico[i]) as i64;
-                let mut item = SuppItem {
-                    insured: l.insured.key(i),
+    let items = &mut scratch.items;
+    grouped::collect_by_chunk(items, &mut finals, |c, fin, push| {
+        for (k, f) in fin.iter_mut().enumerate() {
+            let i = c * CHUNK + k;
+            if l.invalid[i] != Invalid::Ok {
+                *f = (SuppReason::InvalidInput as u8, Basis::InvalidInput as u16);
+                continue;
+            }
+            let combo = l.supplementary.get(i);
+            let is_msz = o.flags[i] & flag::MSZ != 0;
+            let row = if is_msz { None } else { code_row(i) };
+            let marks = if any_marks { row.map_or(0, |r| marks_of_row[r as usize]) } else { 0 };
+            if combo == 0 && marks == 0 {
+                continue;
+            }
+            let base = (o.patient_paid[i] - o.eigen_risico[i]) as i64;
+            let mut item = SuppItem {
+                insured: l.insured.key(i),
+                treat: l.treat[i],
+                order: l.order_key.get(i),
+                row: i as u32,
+                start: l.supp_start.get(i),
+                base,
+                eigen_bijdrage: o.eigen_bijdrage[i] as i64,
+                amount: l.amount[i],
+                material: l.material.get(i),
+                marks,
+                n: 0,
+                claims: [Claim::default(); MAX_COMBINED],
+            };
+            let refusal = if combo == 0 {
+                None
+            } else if let Some(r) = line_refusal(o, i) {
+                Some(r)
+            } else if base == 0 {
+                Some((SuppReason::NothingToPay, NO_BASIS))
+            } else {
+                let row = row.expect("a dental line with a known code");
+                let covered = o.flags[i] & flag::COVERED != 0;
+                let v = LineView {
+                    age: o.age[i] as i32,
+                    year: crate::dates::civil_from_days(l.treat[i]).year,
                     treat: l.treat[i],
-                    order: l.order_key.get(i),
-                    row: i as u32,
+                    code_row: row,
+                    code_tags: policy.codes.rows[row as usize].tags,
+                    covered,
                     start: l.supp_start.get(i),
-                    base,
+                    end: l.supp_end.get(i),
+                    accident_date: l.accident_date.get(i),
+                    authorization: l.authorization.get(i),
                     eigen_bijdrage: o.eigen_bijdrage[i] as i64,
-                    amount: l.amount[i],
-                    material: l.material.get(i),
-                    marks,
-                    n: 0,
-                    claims: [Claim::default(); MAX_COMBINED],
+                    gap: (l.amount[i] as i128 - if covered { o.allowed[i] } else { 0 }) as i64,
                 };
-                let refusal = if combo == 0 {
-                    None
-                } else if let Some(r) = line_refusal(o, i) {
-                    Some(r)
-                } else if base == 0 {
-                    Some((SuppReason::NothingToPay, NO_BASIS))
-                } else {
-                    let row = row.expect("a dental line with a known code");
-                    let covered = o.flags[i] & flag::COVERED != 0;
-                    let v = LineView {
-                        age: o.age[i] as i32,
-                        year: crate::dates::civil_from_days(l.treat[i]).year,
-                        treat: l.treat[i],
-                        code_row: row,
-                        code_tags: policy.codes.rows[row as usize].tags,
-                        covered,
-                        start: l.supp_start.get(i),
-                        end: l.supp_end.get(i),
-                        accident_date: l.accident_date.get(i),
-                        authorization: l.authorization.get(i),
-                        eigen_bijdrage: o.eigen_bijdrage[i] as i64,
-                        gap: (l.amount[i] as i128 - if covered { o.allowed[i] } else { 0 }) as i64,
-                    };
-                    for p in unpack(combo) {
-                        item.claims[item.n as usize] = judge::judge(p, &policy.supp[p as usize], &v);
-                        item.n += 1;
+                for p in unpack(combo) {
+                    item.claims[item.n as usize] = judge::judge(p, &policy.supp[p as usize], &v);
+                    item.n += 1;
+                }
+                let claims = &item.claims[..item.n as usize];
+                match claims.iter().all(|c| c.refusal != 0) {
+                    true => claims.last().map(|c| (SuppReason::from_u8(c.refusal), c.basis)),
+                    false => None,
+                }
+            };
+            match refusal {
+                Some((reason, basis)) => {
+                    *f = (reason as u8, basis);
+                    if marks != 0 {
+                        item.n = 1;
+                        item.claims[0] = Claim { refusal: reason as u8, basis, rule: NO_RULE, ..Claim::default() };
+                        push(item);
                     }
-                    let claims = &item.claims[..item.n as usize];
-                    match claims.iter().all(|c| c.refusal != 0) {
-                        true => claims.last().map(|c| (SuppReason::from_u8(c.refusal), c.basis)),
-                        false => None,
+                }
+                None => {
+                    if combo == 0 {
+                        item.n = 0;
                     }
-                };
-                match refusal {
-                    Some((reason, basis)) => {
-                        *f = (reason as u8, basis);
-                        if marks != 0 {
-                            item.n = 1;
-                            item.claims[0] = Claim { refusal: reason as u8, basis, rule: NO_RULE, ..Claim::default() };
-                            items.push(item);
-                        }
-                    }
-                    None => {
-                        if combo == 0 {
-                            item.n = 0;
-                        }
-                        items.push(item);
-                    }
+                    push(item);
                 }
             }
-            items
-        })
-        .collect();
+        }
+    });
     timer.lap("  supplementary judge");
-    let items = &mut scratch.items;
-    items.clear();
-    items.reserve(per_chunk.iter().map(Vec::len).sum());
-    for v in per_chunk {
-        items.extend_from_slice(&v);
-    }
-    timer.lap("  supplementary items");
     let effects: Vec<SuppEffect> = grouped::walk(items, l.insured.strings(), |its, effs| limits::walk(its, effs, policy));
     timer.lap("  supplementary limits");
     let mut by_row: Vec<(u32, SuppEffect)> = items.par_iter().zip(effects).map(|(it, e)| (it.row, e)).collect();

@@ -103,6 +103,77 @@ def test_a_glob_of_two_files_is_scored_as_one(tmp_path, capsys):
     assert scored["basic_paid"].to_list() == whole["basic_paid"].to_list()
 
 
+@pytest.fixture(scope="module")
+def shuffled() -> pl.DataFrame:
+    """Lines without line_id, shuffled so that an insured's lines are spread over files."""
+    decl = aanspraak.synthetic.declarations(4_500, seed=3, supplementary_share=0.6, hospital_share=0.3)
+    return decl.drop("line_id").sample(fraction=1.0, shuffle=True, seed=0)
+
+
+def test_a_glob_scored_to_a_directory_is_one_score_in_part_files(tmp_path, shuffled, capsys):
+    (tmp_path / "in").mkdir()
+    for i in range(3):
+        shuffled.slice(i * 1_500, 1_500).write_parquet(tmp_path / "in" / f"decl-{i}.parquet")
+    code, out, err = run(
+        capsys, "score", tmp_path / "in" / "decl-*.parquet", "-o", f"{tmp_path / 'out'}/",
+        "--lines-per-bucket", "1500", "--summary-by", "year",
+    )
+    assert code == 0, err
+    parts = sorted((tmp_path / "out").glob("part-*.parquet"))
+    assert [p.name for p in parts] == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [p.name for p in parts], "no staging left"
+    # The part files, sorted by line_id, are one score of the concatenated input.
+    want = aanspraak.score(pl.concat([pl.read_parquet(tmp_path / "in" / f"decl-{i}.parquet") for i in range(3)]))
+    got = pl.read_parquet(parts).sort("line_id")
+    assert got.columns == want.columns
+    assert got["line_id"].to_list() == list(range(4_500))
+    for col in [*MONEY, "reason"]:
+        assert got[col].dtype == want[col].dtype, col
+        assert got[col].to_list() == want[col].to_list(), col
+    assert want["eigen_risico"].sum() > 0 and want["supplementary_paid"].sum() > 0
+    # Every insured in exactly one part file, in input order within it.
+    files = [pl.read_parquet(p) for p in parts]
+    assert sum(f["insured_id"].n_unique() for f in files) == shuffled["insured_id"].n_unique()
+    assert all(f["line_id"].is_sorted() for f in files)
+    # The summary: lines, part files and the exact money totals of the whole.
+    assert "scored 4,500 lines from 3 files" in out and "wrote 3 part files" in out
+    assert "Schadelast, all lines" in out and "By year" in out
+    for col in ["basic_paid", "eigen_risico", "supplementary_paid", "patient_paid"]:
+        assert f"{want[col].sum():,}" in out, col
+    assert f"{shuffled['insured_id'].n_unique():,}" in out
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["score", "{csv}", "-o", "{dir}/out/"], "streams Parquet inputs only"),
+        (["score", "{decl}", "-o", "{dir}/taken"], "already has part-*.parquet"),
+        (["score", "{decl}", "-o", "{dir}/out/", "--columns", "line_id,basic_paid"], "--columns applies"),
+        (["score", "{decl}", "{nojaw}", "-o", "{dir}/out"], "differs from"),
+        (["score", "{nocode}", "-o", "{dir}/out/"], "'code'"),
+        (["score", "{decl}", "-o", "{dir}/out/", "--summary-by", "nope"], "cannot group by 'nope'"),
+        (["score", "{decl}", "-o", "{dir}/no/such/out/"], "parent directory"),
+        (["score", "{decl}", "-o", "{dir}/o.parquet", "--lines-per-bucket", "10"], "--lines-per-bucket applies"),
+        (["score", "{decl}", "-o", "{dir}/out/", "--lines-per-bucket", "0"], "--lines-per-bucket"),
+    ],
+)
+def test_bad_directory_output_gives_one_line_and_exit_code_2(tmp_path, decl, decl_file, capsys, argv, needle):
+    csv = tmp_path / "decl.csv"
+    decl.head(10).write_csv(csv)
+    nocode = tmp_path / "nocode.parquet"
+    decl.drop("code").write_parquet(nocode)
+    nojaw = tmp_path / "nojaw.parquet"
+    decl.drop("jaw").write_parquet(nojaw)
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "part-00000.parquet").write_bytes(b"earlier run")
+    subst = {"dir": tmp_path, "decl": decl_file, "csv": csv, "nocode": nocode, "nojaw": nojaw}
+    code, out, err = run(capsys, *[a.format(**subst) for a in argv])
+    assert code == 2, (out, err)
+    assert needle in one_error_line(err)
+    assert not (tmp_path / "out").exists() and not (tmp_path / "o.parquet").exists()
+    assert [p.name for p in (tmp_path / "taken").iterdir()] == ["part-00000.parquet"]
+
+
 def test_compare_prints_totals_and_writes_the_wide_lines(tmp_path, decl, decl_file, capsys):
     out_path = tmp_path / "compared.parquet"
     code, out, err = run(

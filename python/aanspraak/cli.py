@@ -9,6 +9,7 @@ Usage
     aanspraak policies                              # the bundled policy sets and their products
     aanspraak score decl.parquet -o scored.parquet --policy defriesland-2022
     aanspraak score 'claims/2022-*.csv' -o scored.csv --summary-by year,product
+    aanspraak score 'claims/*.parquet' -o scored/     # larger than memory: part files
     aanspraak compare decl.parquet --policy defriesland-2022 \\
         --scenario er165=eigen_risico:165 \\
         --scenario max300=set:supplementary.av-tand-standaard.annual_max_eur=300 \\
@@ -18,6 +19,12 @@ Inputs are Parquet (``.parquet``, ``.pq``), CSV (``.csv``) or Arrow IPC (``.arro
 ``.ipc``, ``.feather``) files, by extension; several files and globs are read and scored
 together as one set of lines, because the eigen risico and the annual maxima run per
 insured over all their lines. Outputs are written by the extension of ``-o``.
+
+``score`` with a directory as ``-o`` (an existing directory, a path ending in ``/``, or a
+path without an extension) streams Parquet inputs of any size through
+:func:`aanspraak.score_parquet`: the lines are bucketed by insured and scored bucket by
+bucket into ``part-NNNNN.parquet`` files in that directory, every insured's lines in
+exactly one file, in input order within a file, ``line_id`` numbering the input lines.
 
 A mistake in the command line or its input (a missing file, an unknown policy, a missing
 column, ...) prints one line ``aanspraak: error: ...`` on stderr and exits with 2; an
@@ -190,9 +197,10 @@ def _quick_rows(path: Path) -> int | None:
 REQUIRED: tuple[str, ...] = ("insured_id", "birth_date", "treatment_date", "code", "amount")
 
 
-def _check_required(frame: pl.DataFrame, path: Path) -> None:
+def _check_required(frame: "pl.DataFrame | dict[str, pl.DataType]", path: Path) -> None:
     """Each of several files needs the required columns (concatenation would fill them with nulls)."""
-    missing = [c for c in REQUIRED if c not in frame.columns and not (c == "amount" and "amount_cents" in frame.columns)]
+    columns = frame.columns if isinstance(frame, pl.DataFrame) else list(frame)
+    missing = [c for c in REQUIRED if c not in columns and not (c == "amount" and "amount_cents" in columns)]
     if missing:
         raise UserError(f"{path}: no column {', '.join(map(repr, missing))} (required: {', '.join(REQUIRED)})")
 
@@ -233,6 +241,69 @@ def check_output(output: str, inputs: Sequence[Path]) -> Path:
     if any(path.resolve() == f.resolve() for f in inputs):
         raise UserError(f"output {output} would overwrite an input file")
     return path
+
+
+def is_directory_output(output: str) -> bool:
+    """Whether ``-o`` names a directory of part files rather than a file: an existing
+    directory, a path ending in ``/``, or a path without an extension (``scored``)."""
+    expanded = os.path.expanduser(output)
+    if expanded.endswith(("/", os.sep)) or os.path.isdir(expanded):
+        return True
+    return Path(expanded).suffix == ""
+
+
+def check_output_dir(output: str, inputs: Sequence[Path]) -> Path:
+    """The output directory of part files, checked before any work: Parquet inputs only,
+    its parent exists, no ``part-*.parquet`` there yet, and no input file inside it."""
+    path = Path(os.path.expanduser(output))
+    not_parquet = [f for f in inputs if file_format(f) != "parquet"]
+    if not_parquet:
+        raise UserError(
+            f"a directory output ({output}) streams Parquet inputs only, and {not_parquet[0]} is "
+            f"{file_format(not_parquet[0]).upper()}; convert it to Parquet or name an output file (e.g. -o scored.parquet)"
+        )
+    if path.exists() and not path.is_dir():
+        raise UserError(f"output {output} is a file, not a directory; give it an extension (.parquet, .csv, ...) or choose a directory")
+    if not path.exists() and not path.parent.is_dir():
+        raise UserError(f"the parent directory of output {output} does not exist")
+    if path.is_dir():
+        if any(path.glob("part-*.parquet")):
+            raise UserError(f"output directory {output} already has part-*.parquet files; remove them or choose another directory")
+        inside = [f for f in inputs if f.resolve().is_relative_to(path.resolve())]
+        if inside:
+            raise UserError(f"output directory {output} holds the input file {inside[0]}; choose another directory")
+    return path
+
+
+def check_parquet_schemas(files: Sequence[Path]) -> dict[str, pl.DataType]:
+    """The common schema of Parquet ``files`` (read from their footers): every file needs
+    the required columns, and the same columns with the same types as the first."""
+    first: dict[str, pl.DataType] | None = None
+    for path in files:
+        try:
+            schema = dict(pl.read_parquet_schema(path))
+        except (OSError, pl.exceptions.PolarsError, ValueError) as e:
+            raise UserError(f"cannot read {path}: {_one_line(e, first_paragraph=True)}") from e
+        _check_required(schema, path)
+        if first is None:
+            first = schema
+            continue
+        missing = [c for c in first if c not in schema]
+        extra = [c for c in schema if c not in first]
+        changed = [f"{c} ({schema[c]}, not {first[c]})" for c in first if c in schema and schema[c] != first[c]]
+        if missing or extra or changed:
+            what = "; ".join(
+                x for x in (
+                    f"no column {', '.join(map(repr, missing))}" if missing else "",
+                    f"extra column {', '.join(map(repr, extra))}" if extra else "",
+                    f"other type: {', '.join(changed)}" if changed else "",
+                ) if x
+            )
+            raise UserError(
+                f"cannot stream the input files together: {path} differs from {files[0]} ({what}); "
+                "a directory output needs the same columns and types in every file"
+            )
+    return first or {}
 
 
 def write_frame(df: pl.DataFrame, path: Path) -> None:
@@ -284,17 +355,21 @@ class _Progress:
         self.bar.close()
 
 
+def _progress_enabled(files: Sequence[Path], forced: bool | None) -> bool | None:
+    """``--progress``/``--no-progress`` as given; by default ``None`` (on a terminal) when
+    the input is large (several files or more than :data:`LARGE_ROWS` lines), else off."""
+    if forced is not None:
+        return forced
+    rows = [_quick_rows(f) for f in files] if len(files) == 1 else []
+    large = len(files) > 1 or sum(r or 0 for r in rows) > LARGE_ROWS
+    return None if large else False
+
+
 @contextmanager
 def _progress(files: Sequence[Path], steps: int, forced: bool | None) -> Iterator[_Progress]:
     """A progress bar when forced, or by default when the input is large (several files
     or more than :data:`LARGE_ROWS` lines) and stderr is a terminal."""
-    if forced is None:
-        rows = [_quick_rows(f) for f in files] if len(files) == 1 else []
-        large = len(files) > 1 or sum(r or 0 for r in rows) > LARGE_ROWS
-        enabled: bool | None = None if large else False
-    else:
-        enabled = forced
-    bar = _Progress(len(files) + steps, enabled)
+    bar = _Progress(len(files) + steps, _progress_enabled(files, forced))
     try:
         yield bar
     finally:
@@ -358,12 +433,17 @@ def load_policy(spec: str | Path) -> Policy:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    """``aanspraak score``: read, score in one call, write, print the summary."""
+    """``aanspraak score``: read, score in one call, write, print the summary (or, for a
+    directory output, stream the Parquet inputs bucket by bucket into part files)."""
     policy = load_policy(args.policy)
     files = expand_inputs(args.inputs)
-    output = check_output(args.output, files)
     columns = _split_list(args.columns, "--columns") if args.columns else None
     by = _split_list(args.summary_by, "--summary-by") if args.summary_by else ["reason"]
+    if is_directory_output(args.output):
+        return _score_to_directory(args, policy, files, by, columns)
+    if args.lines_per_bucket is not None:
+        raise UserError(f"--lines-per-bucket applies to a directory output (e.g. -o {Path(args.output).stem or 'scored'}/), not to {args.output}")
+    output = check_output(args.output, files)
 
     t_start = time.perf_counter()
     with _progress(files, 2, args.progress) as bar:
@@ -395,6 +475,87 @@ def cmd_score(args: argparse.Namespace) -> int:
     _show("Schadelast, all lines", totals)
     _show(f"By {', '.join(by)}", groups, by)
     return 0
+
+
+def _score_to_directory(
+    args: argparse.Namespace, policy: Policy, files: Sequence[Path], by: Sequence[str], columns: Sequence[str] | None
+) -> int:
+    """``aanspraak score IN... -o DIR/``: :func:`aanspraak.score_parquet` into part files,
+    then the schadelast of the part files (one at a time)."""
+    from aanspraak.reports import DERIVED
+    from aanspraak.streaming import score_parquet
+
+    output = check_output_dir(args.output, files)
+    if columns is not None:
+        raise UserError("--columns applies to an output file; the part files of a directory output have all columns")
+    schema = check_parquet_schemas(files)
+    if len(set(by)) != len(by):
+        raise UserError(f"--summary-by {args.summary_by!r}: a column is named twice")
+    known = {*schema, "line_id", *aanspraak.OUTPUT_COLUMNS}
+    unknown = [c for c in by if c not in known and c not in DERIVED]
+    if unknown:  # before hours of scoring, not after
+        raise UserError(
+            f"--summary-by: cannot group by {', '.join(map(repr, unknown))}: not a column of the scored lines "
+            f"nor one of {', '.join(sorted(DERIVED))}"
+        )
+    lines_per_bucket = args.lines_per_bucket or _default_lines_per_bucket()
+
+    t_start = time.perf_counter()
+    try:
+        parts = score_parquet(
+            [str(f) for f in files], output, policy,
+            lines_per_bucket=lines_per_bucket, progress=_progress_enabled(files, args.progress),
+        )
+    except pl.exceptions.PolarsError as e:
+        raise UserError(f"cannot stream the input files: {_one_line(e, first_paragraph=True)}") from e
+    t_score = time.perf_counter()
+    paths = [Path(f) for f in parts["file"]]
+    totals, groups = _schadelast_of_parts(paths, by)
+    t_end = time.perf_counter()
+
+    n = int(parts["lines"].sum())
+    width = len(pl.read_parquet_schema(paths[0])) if paths else 0
+    print(
+        f"aanspraak {aanspraak.__version__}: scored {n:,} lines from {len(files)} file{'s' * (len(files) != 1)} "
+        f"under {policy.key} in {t_score - t_start:.3f} s ({_rate(n, t_score - t_start)}), "
+        f"streamed in buckets of about {lines_per_bucket:,} lines; total {t_end - t_start:.3f} s"
+    )
+    names = f"{paths[0].name} .. {paths[-1].name}" if len(paths) > 1 else (paths[0].name if paths else "none")
+    print(
+        f"wrote {len(paths)} part file{'s' * (len(paths) != 1)} to {output} ({names}; {n:,} rows, {width} columns; "
+        "each insured's lines in one file, in input order)"
+    )
+    if totals is not None:
+        _show("Schadelast, all lines", totals)
+        _show(f"By {', '.join(by)}", groups, by)
+    return 0
+
+
+def _default_lines_per_bucket() -> int:
+    from aanspraak.streaming import LINES_PER_BUCKET
+
+    return LINES_PER_BUCKET
+
+
+def _schadelast_of_parts(paths: Sequence[Path], by: Sequence[str]) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """The schadelast of part files, all lines and grouped ``by``: each file read on its
+    own (only the columns the sums and groups need) and the per-file tables added up. The
+    insured counts add up too, because every insured is in exactly one part file."""
+    if not paths:
+        return None, None
+    from aanspraak.reports import MONEY
+
+    # The sums, and what the derived groups (year, age_band, product, ...) are made of.
+    wanted = {"insured_id", *MONEY, *by, "treatment_date", "age", "code_normalized", "domain", "supplementary_product", "basic_product"}
+    totals, groups = [], []
+    for path in paths:
+        part = pl.read_parquet(path, columns=[c for c in pl.read_parquet_schema(path) if c in wanted])
+        totals.append(aanspraak.schadelast(part))
+        groups.append(aanspraak.schadelast(part, by=by))
+        del part
+    total = pl.concat(totals).select(pl.all().sum())
+    group = pl.concat(groups).group_by(list(by)).agg(pl.all().sum()).sort(list(by), nulls_last=True)
+    return total, group
 
 
 def parse_scenario(spec: str, base: Policy) -> tuple[str, Policy]:
@@ -578,6 +739,7 @@ _EXAMPLES = """examples:
   aanspraak policies
   aanspraak score decl.parquet -o scored.parquet --policy defriesland-2022
   aanspraak score 'claims/*.csv' -o scored.csv --summary-by year,product
+  aanspraak score 'claims/*.parquet' -o scored/
   aanspraak compare decl.parquet --scenario er165=eigen_risico:165 -o compared.parquet
 
 'aanspraak COMMAND --help' describes a command."""
@@ -615,13 +777,27 @@ def build_parser() -> argparse.ArgumentParser:
         "score", parents=[common], formatter_class=fmt, help="score declaration files and write the scored lines",
         description="Score declaration files under a policy set, write the scored lines and print the schadelast.\n\n"
         "The output has the input columns plus the output columns (reason, legal_basis, basic_paid, ...),\n"
-        "in input order; Parquet, CSV or Arrow IPC by the extension of -o (CSV money as exact text).",
+        "in input order; Parquet, CSV or Arrow IPC by the extension of -o (CSV money as exact text).\n\n"
+        "Larger than memory: with a directory as -o (an existing directory, a path ending in '/', or a\n"
+        "path without an extension) and Parquet inputs, the lines are bucketed by insured in a streaming\n"
+        "pass and scored bucket by bucket into DIR/part-NNNNN.parquet (aanspraak.score_parquet). Every\n"
+        "insured's lines are in exactly one part file, in input order within the file; line_id numbers\n"
+        "the input lines 0..n-1 (unless the input has line_id), so the part files sorted by line_id are\n"
+        "what one in-memory score gives. The input files need the same columns and types.",
     )
     p.add_argument("inputs", nargs="+", metavar="IN", help=_INPUT_HELP)
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.parquet, .csv, .arrow, ...)")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUT",
+        help="output file (.parquet, .csv, .arrow, ...), or a directory (existing, ending in '/', or without an "
+        "extension) for part-NNNNN.parquet files scored bucket by bucket (Parquet inputs of any size)",
+    )
     p.add_argument("-p", "--policy", default="defriesland-2022", metavar="P", help="bundled policy set key (see 'aanspraak policies') or a TOML file (default: %(default)s)")
     p.add_argument("--columns", metavar="C1,C2", help="write only these columns, in this order (default: all)")
     p.add_argument("--summary-by", metavar="C1,C2", help="group the summary by these columns: any column, or year, age_band, domain, code_section, product, basic_product (default: reason)")
+    p.add_argument(
+        "--lines-per-bucket", type=_positive_int, metavar="N",
+        help=f"with a directory output: about N lines per bucket and part file; peak memory grows with N (default: {_default_lines_per_bucket():,})",
+    )
     progress_options(p)
     p.set_defaults(func=cmd_score)
 

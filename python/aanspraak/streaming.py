@@ -10,13 +10,19 @@ therefore makes two passes:
 2. one :func:`aanspraak.score` per bucket, each written to its own parquet file.
 
 Peak memory is that of scoring one bucket (``lines_per_bucket`` lines), not of the
-dataset.
+dataset. Pass 1 keeps one parquet writer open per bucket (polars opens up to 128 at a
+time, ``POLARS_MAX_OPEN_SINKS``), and each writer holds its lines until it has a row group
+to write; the row group of the staging files is therefore sized so that all open buckets
+together hold about :data:`STAGING_BUFFER_LINES` lines (polars' default of 122,880 lines
+per bucket would be some 12 million lines in memory at 100 buckets).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +34,19 @@ from aanspraak.scoring import _with_line_id, score
 
 #: Seed of the insured-id hash that assigns buckets (fixed, so reruns give the same files).
 BUCKET_SEED = 20_26
+
+#: Default of ``lines_per_bucket``: about 2 GiB peak for mixed lines.
+LINES_PER_BUCKET = 2_000_000
+
+#: About how many lines pass 1 holds in memory over all open buckets (each bucket's writer
+#: buffers one row group of its lines before writing it).
+STAGING_BUFFER_LINES = 1 << 20
+
+
+def _staging_row_group(n_buckets: int) -> int:
+    """Lines per row group of the staging files: :data:`STAGING_BUFFER_LINES` over the
+    buckets open at once, between 1,024 and 131,072."""
+    return max(1_024, min(1 << 17, STAGING_BUFFER_LINES // min(n_buckets, 128)))
 
 
 def _sources(inputs: "str | Path | Sequence[str | Path]") -> list[str]:
@@ -42,7 +61,7 @@ def score_parquet(
     output_dir: "str | Path",
     policy: "str | Path | Policy" = "defriesland-2022",
     *,
-    lines_per_bucket: int = 2_000_000,
+    lines_per_bucket: int = LINES_PER_BUCKET,
     buckets: int | None = None,
     progress: bool | None = None,
 ) -> pl.DataFrame:
@@ -73,11 +92,26 @@ def score_parquet(
 
     Notes
     -----
-    Output order and grouping: every insured's lines are in exactly one file; within a
-    file the lines keep the input order. ``line_id`` numbers the input lines 0..n-1 in
-    the order of the files (as ``scan_parquet`` reads them) when the input has no
-    ``line_id``, so ties on a treatment date are broken as :func:`aanspraak.score` on
-    the whole input would break them. The scored columns are those of ``score``.
+    Output order and grouping:
+
+    * every insured's lines are in exactly one part file; the file is the insured's
+      bucket, ``hash(insured_id) % buckets`` with a fixed seed, so the same input and
+      ``buckets`` give the same files. A bucket without lines gets no file, so the
+      numbers may have gaps;
+    * within a file the lines keep the input order (the order of the files as
+      ``scan_parquet`` reads them, then the rows in each file); the files are not
+      sorted by insured or date;
+    * ``line_id`` numbers the input lines 0..n-1 in that order when the input has no
+      ``line_id`` (an input ``line_id`` is kept as it is), so concatenating the part
+      files and sorting by ``line_id`` gives the lines of :func:`aanspraak.score` on the
+      whole input, in its order and with its amounts (ties on a treatment date are
+      broken by ``line_id`` in both).
+
+    The scored columns are those of ``score``. All input files need the same columns
+    and types. The columns are checked before the first pass (a missing column raises
+    :class:`aanspraak.SchemaError` at once). If a bucket fails, the part files of this
+    call are removed again; a crash can leave ``part-*.parquet`` files, which a rerun
+    refuses until they are removed.
 
     Examples
     --------
@@ -92,48 +126,69 @@ def score_parquet(
     """
     pol = resolve(policy)
     sources = _sources(inputs)
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if any(out.glob("part-*.parquet")):
-        raise ValueError(f"{out} already has part-*.parquet files; choose an empty directory")
     if lines_per_bucket < 1 or (buckets is not None and buckets < 1):
         raise ValueError("lines_per_bucket and buckets must be at least 1")
+    out = Path(output_dir)
+    if any(out.glob("part-*.parquet")):
+        raise ValueError(f"{out} already has part-*.parquet files; choose an empty directory")
 
     lf = pl.scan_parquet(sources)
     names = lf.collect_schema().names()
     if "insured_id" not in names:
         raise _missing_column("insured_id")
     total = lf.select(pl.len()).collect().item()
-    n_buckets = buckets or max(1, math.ceil(total / lines_per_bucket))
     lf = _with_line_id(lf)
+    # The engine checks the columns on no lines, before the long first pass.
+    score(lf.head(0).collect(), pol)
+    n_buckets = buckets or max(1, math.ceil(total / lines_per_bucket))
     bucket = (pl.col("insured_id").cast(pl.String).hash(BUCKET_SEED) % n_buckets).alias("_bucket")
 
-    staging = out / ".buckets"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        # Pass 1 (streaming): every line into its insured's bucket.
-        lf.with_columns(bucket).sink_parquet(pl.PartitionBy(staging, key="_bucket", include_key=False), mkdir=True)
-        rows = []
-        from tqdm import tqdm
+    from tqdm import tqdm
 
-        disable = True if progress is False else (None if progress is None else False)
-        for k in tqdm(range(n_buckets), desc="aanspraak buckets", unit="bucket", disable=disable, leave=False):
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".buckets-", dir=out))
+    disable = True if progress is False else (None if progress is None else False)
+    bar = tqdm(total=n_buckets, desc=f"aanspraak: {total:,} lines into buckets", unit="bucket", disable=disable, leave=False)
+    written: list[Path] = []
+    rows = []
+    try:
+        # Pass 1 (streaming): every line into its insured's bucket, in input order.
+        lf.with_columns(bucket).sink_parquet(
+            pl.PartitionBy(staging, key="_bucket", include_key=False),
+            mkdir=True,
+            maintain_order=True,
+            row_group_size=_staging_row_group(n_buckets),
+        )
+        bar.set_description_str("aanspraak: score buckets")
+        for k in range(n_buckets):
+            # Several files when polars had to close and reopen the bucket's writer
+            # (more buckets than open writers); their names sort in writing order.
             part = sorted(staging.glob(f"_bucket={k}/*.parquet"))
-            if not part:
-                continue
-            file = out / f"part-{k:05d}.parquet"
-            t0 = time.perf_counter()
-            # Pass 2: score one bucket (whole insureds) and write it.
-            decl = pl.read_parquet(part)
-            scored = score(decl, pol)
-            scored.write_parquet(file)
-            rows.append({
-                "bucket": k, "file": str(file), "lines": scored.height,
-                "insured": decl.lazy().group_by("insured_id").agg().select(pl.len()).collect().item(),
-                "seconds": time.perf_counter() - t0,
-            })
-            del decl, scored
+            if part:
+                file = out / f"part-{k:05d}.parquet"
+                t0 = time.perf_counter()
+                # Pass 2: score one bucket (whole insureds) and write it.
+                decl = pl.read_parquet(part)
+                scored = score(decl, pol)
+                tmp = out / f".{file.name}.{os.getpid()}.tmp"
+                written.append(tmp)
+                scored.write_parquet(tmp)
+                os.replace(tmp, file)
+                written[-1] = file
+                rows.append({
+                    "bucket": k, "file": str(file), "lines": scored.height,
+                    "insured": decl["insured_id"].n_unique(),
+                    "seconds": time.perf_counter() - t0,
+                })
+                del decl, scored
+                shutil.rmtree(staging / f"_bucket={k}", ignore_errors=True)
+            bar.update()
+    except BaseException:
+        for f in written:
+            f.unlink(missing_ok=True)
+        raise
     finally:
+        bar.close()
         shutil.rmtree(staging, ignore_errors=True)
     schema = {"bucket": pl.Int64, "file": pl.String, "lines": pl.Int64, "insured": pl.Int64, "seconds": pl.Float64}
     return pl.DataFrame(rows, schema=schema)

@@ -1,28 +1,28 @@
 #!/usr/bin/env python3
-"""Throughput benchmark for ``aanspraak.score`` on SYNTHETIC declarations.
+"""Throughput benchmark for ``aanspraak.score`` on SYNTHETIC declarations (issue 6).
 
-For each size in ``--rows`` this script starts a fresh copy of itself
-(``--child N``), so that every size has its own process and its own peak
-memory. The child
+For each size in ``--rows`` the parent writes the synthetic input once to a parquet file
+in ``--cache-dir`` (``aanspraak.synthetic.declarations``: dental, plus a
+``--hospital-share`` of hospital-care lines, with a ``--supplementary-share`` of insureds
+holding a supplementary dental product; shuffled, not grouped by insured), then starts a
+fresh copy of itself (``--child N``) so that every size has its own process and its own
+peak memory. The child
 
-1. builds ``N`` synthetic declaration lines with
-   ``aanspraak.synthetic.declarations`` -- dental, plus a ``--hospital-share``
-   of hospital-care (msz) lines, with a ``--supplementary-share`` of insureds
-   holding a supplementary dental product -- (not timed as part of the score; its time
-   is reported separately),
-2. times ``aanspraak.score(df, policy=...)`` ``--repeat`` times with
-   ``time.perf_counter`` and keeps the best run,
-3. prints one JSON line with the results.
+1. reads the input with ``polars.read_parquet``,
+2. times the *floor* (:func:`floor_frame`: polars reading every input column and writing
+   as many output columns as ``score`` adds, with trivial arithmetic) ``--repeat`` times,
+3. times ``aanspraak.score(df, policy=...)`` ``--repeat`` times with
+   ``time.perf_counter``, keeping the best run and the first,
+4. prints one JSON line with the results.
 
-The parent collects those lines and prints a table: rows, seconds, rows/s,
-peak RSS and the Arrow size (``DataFrame.estimated_size()``) of input and
-output. Peak RSS is ``ru_maxrss`` from ``resource.getrusage`` for the child
-process: the process peak, which includes building the input.
+The parent prints a table: rows, seconds, rows/s, the floor and the ratio to it, peak RSS
+(``ru_maxrss`` of the child) and the Arrow size (``estimated_size()``) of the input and of
+the output columns, and the peak over that size.
 
 Usage::
 
-    python benches/throughput.py --rows 1000000 10000000 --repeat 3 \\
-        --policy defriesland-2022 --hospital-share 0.3 --supplementary-share 1
+    python benches/throughput.py --rows 10000000 --repeat 3 \\
+        --hospital-share 0.3 --supplementary-share 0.6
 """
 
 from __future__ import annotations
@@ -85,33 +85,79 @@ def _synthetic_module() -> ModuleType:
         return module
 
 
-def run_child(
-    rows: int, repeat: int, policy: str, seed: int, hospital_share: float = 0.0,
-    supplementary_share: float = 0.0,
-) -> dict[str, Any]:
-    """Build the input, time the scoring, return one result record."""
+def floor_frame(df: "Any", outputs: int) -> "Any":
+    """The floor of issue 6: polars reads every input column and writes ``outputs`` new
+    columns with trivial arithmetic (strings: byte length, dates: day of month, booleans:
+    negation, numbers and decimals: + themselves). Input column k feeds output k mod
+    ``outputs``, so every input column is read."""
+    import polars as pl
+
+    def trivial(name: str, dtype: Any) -> Any:
+        c = pl.col(name)
+        if dtype == pl.String:
+            return c.str.len_bytes().cast(pl.Int64)
+        if dtype == pl.Date:
+            return c.dt.day().cast(pl.Int64)
+        if dtype == pl.Boolean:
+            return (~c).cast(pl.Int64)
+        if isinstance(dtype, pl.Decimal):
+            return c + c
+        return c.cast(pl.Int64) + 1
+
+    terms: list[list[Any]] = [[] for _ in range(outputs)]
+    for k, (name, dtype) in enumerate(df.schema.items()):
+        terms[k % outputs].append(trivial(name, dtype))
+    exprs = []
+    for k, ts in enumerate(terms):
+        e = ts[0]
+        for t in ts[1:]:
+            e = e.cast(pl.Int64) + t.cast(pl.Int64)
+        exprs.append(e.alias(f"floor_{k}"))
+    return df.with_columns(exprs)
+
+
+def _input_file(rows: int, policy: str, seed: int, hospital_share: float,
+                supplementary_share: float, cache_dir: Path) -> Path:
+    """The synthetic input as parquet, written once per parameter set (in this process,
+    before the timed child starts, so that building it is not part of the child's peak)."""
+    name = f"decl-{rows}-{policy}-{seed}-h{hospital_share:g}-s{supplementary_share:g}.parquet"
+    path = cache_dir / name
+    if not path.exists():
+        synthetic = _synthetic_module()
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        df = synthetic.declarations(
+            rows, seed=seed, policy_set=policy, hospital_share=hospital_share,
+            supplementary_share=supplementary_share,
+        )
+        tmp = path.with_suffix(".tmp")
+        df.write_parquet(tmp)
+        tmp.rename(path)
+    return path
+
+
+def run_child(rows: int, repeat: int, policy: str, path: Path) -> dict[str, Any]:
+    """Read the input, time the floor and the scoring, return one result record."""
+    import polars as pl
+
     aanspraak = _import_aanspraak()
-    synthetic = _synthetic_module()
-    record: dict[str, Any] = {
-        "rows": rows, "policy": policy, "repeat": repeat, "hospital_share": hospital_share,
-        "supplementary_share": supplementary_share,
-    }
-
-    t0 = time.perf_counter()
-    df = synthetic.declarations(
-        rows, seed=seed, policy_set=policy, hospital_share=hospital_share,
-        supplementary_share=supplementary_share,
-    )
-    record["gen_seconds"] = time.perf_counter() - t0
+    record: dict[str, Any] = {"rows": rows, "policy": policy, "repeat": repeat, "input": str(path)}
+    df = pl.read_parquet(path)
     record["input_mib"] = df.estimated_size() / MiB
-    gc.collect()
-    record["peak_rss_after_gen_mib"] = _peak_rss_mib()
-
     score = getattr(aanspraak, "score", None) if aanspraak is not None else None
     if score is None:
         record["error"] = "aanspraak.score is not available (package not built?)"
-        record["peak_rss_mib"] = _peak_rss_mib()
         return record
+    outputs = len(aanspraak.scoring.OUTPUT_COLUMNS)
+
+    floor = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        f = floor_frame(df, outputs)
+        floor = min(floor, time.perf_counter() - t0)
+        del f
+    record["floor_seconds"] = floor
+    gc.collect()
+    record["peak_rss_before_score_mib"] = _peak_rss_mib()
 
     best = float("inf")
     first = None
@@ -123,44 +169,38 @@ def run_child(
             gc.collect()
             t0 = time.perf_counter()
             out = score(df, policy=policy)
-            if hasattr(out, "collect"):  # tolerate a LazyFrame result
-                out = out.collect()
             elapsed = time.perf_counter() - t0
             first = elapsed if first is None else first
             best = min(best, elapsed)
     except Exception as exc:  # noqa: BLE001 - one size failing should not stop the rest
         record["error"] = f"{type(exc).__name__}: {exc}"
-        record["peak_rss_mib"] = _peak_rss_mib()
         return record
 
     assert out is not None
     record["seconds"] = best
     record["first_seconds"] = first
     record["rows_per_second"] = rows / best if best > 0 else float("inf")
-    record["output_mib"] = out.estimated_size() / MiB
+    record["ratio_to_floor"] = best / floor
+    # The output's own columns (the input columns in it are the input's buffers).
+    record["output_mib"] = out.select(aanspraak.scoring.OUTPUT_COLUMNS).estimated_size() / MiB
     record["output_rows"] = out.height
     record["peak_rss_mib"] = _peak_rss_mib()
+    record["peak_over_arrow"] = record["peak_rss_mib"] / (record["input_mib"] + record["output_mib"])
     return record
 
 
 def run_parent(args: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
     for rows in args.rows:
+        t0 = time.perf_counter()
+        path = _input_file(
+            rows, args.policy, args.seed, args.hospital_share, args.supplementary_share,
+            Path(args.cache_dir),
+        )
+        gen = time.perf_counter() - t0
         cmd = [
-            sys.executable,
-            os.path.abspath(__file__),
-            "--child",
-            str(rows),
-            "--repeat",
-            str(args.repeat),
-            "--policy",
-            args.policy,
-            "--seed",
-            str(args.seed),
-            "--hospital-share",
-            repr(args.hospital_share),
-            "--supplementary-share",
-            repr(args.supplementary_share),
+            sys.executable, os.path.abspath(__file__), "--child", str(rows), "--input", str(path),
+            "--repeat", str(args.repeat), "--policy", args.policy,
         ]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         record = None
@@ -171,6 +211,7 @@ def run_parent(args: argparse.Namespace) -> int:
         if record is None:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
             record = {"rows": rows, "error": f"child exited {proc.returncode}: {tail[0]}"}
+        record["input_seconds"] = gen
         results.append(record)
         if args.verbose:
             print(json.dumps(record), file=sys.stderr)
@@ -200,28 +241,29 @@ def _print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
         f"{os.cpu_count()} CPUs, {platform.machine()}"
     )
     header = (
-        f"{'rows':>12} {'seconds':>9} {'rows/s':>12} {'first s':>8} {'peak RSS MiB*':>14} "
-        f"{'input MiB':>10} {'output MiB':>11} {'gen s':>7} {'gen peak MiB':>13}"
+        f"{'rows':>12} {'seconds':>8} {'rows/s':>12} {'first s':>8} {'floor s':>8} "
+        f"{'÷ floor':>8} {'peak MiB':>9} {'in MiB':>8} {'out MiB':>8} {'peak ÷ in+out':>14}"
     )
     print(header)
     print("-" * len(header))
     for r in results:
         print(
-            f"{r['rows']:>12,} {_fmt(r.get('seconds'), '9.3f'):>9} "
+            f"{r['rows']:>12,} {_fmt(r.get('seconds'), '8.3f'):>8} "
             f"{_fmt(r.get('rows_per_second'), '12,.0f'):>12} "
             f"{_fmt(r.get('first_seconds'), '8.3f'):>8} "
-            f"{_fmt(r.get('peak_rss_mib'), '14,.0f'):>14} "
-            f"{_fmt(r.get('input_mib'), '10,.1f'):>10} {_fmt(r.get('output_mib'), '11,.1f'):>11} "
-            f"{_fmt(r.get('gen_seconds'), '7.2f'):>7} "
-            f"{_fmt(r.get('peak_rss_after_gen_mib'), '13,.0f'):>13}"
+            f"{_fmt(r.get('floor_seconds'), '8.3f'):>8} "
+            f"{_fmt(r.get('ratio_to_floor'), '8.2f'):>8} "
+            f"{_fmt(r.get('peak_rss_mib'), '9,.0f'):>9} "
+            f"{_fmt(r.get('input_mib'), '8,.1f'):>8} {_fmt(r.get('output_mib'), '8,.1f'):>8} "
+            f"{_fmt(r.get('peak_over_arrow'), '14.2f'):>14}"
         )
     print(
-        "seconds = best of the timed runs; first s = the first run in that process (cold: its buffers\n"
-        "  are fresh memory from the OS).\n"
-        "* peak RSS = ru_maxrss (resource.getrusage) of the child process that ran "
-        "that size: the process peak,\n  which includes building the synthetic input "
-        "('gen s', not part of 'seconds'; 'gen peak' = ru_maxrss right after it).\n"
-        "  input/output MiB = DataFrame.estimated_size() (Arrow buffers)."
+        "seconds = best of the timed runs; first s = the first run in that process (cold: its\n"
+        "  buffers are fresh memory from the OS). floor s = best time of polars reading every input\n"
+        "  column and writing as many columns with trivial arithmetic (floor_frame), same process.\n"
+        "peak MiB = ru_maxrss of the child process (which reads the input from parquet, times the\n"
+        "  floor, then scores); in/out MiB = estimated_size() (Arrow buffers) of the input and of\n"
+        "  the added output columns."
     )
     for r in results:
         if "error" in r:
@@ -237,22 +279,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policy", default="defriesland-2022", help="policy set key")
     parser.add_argument("--seed", type=int, default=0, help="seed for the synthetic input")
     parser.add_argument(
-        "--hospital-share",
-        type=float,
-        default=0.0,
-        metavar="FLOAT",
+        "--hospital-share", type=float, default=0.0, metavar="FLOAT",
         help="share (0-1) of hospital-care (msz) lines in the synthetic input",
     )
     parser.add_argument(
-        "--supplementary-share",
-        type=float,
-        default=0.0,
-        metavar="FLOAT",
+        "--supplementary-share", type=float, default=0.0, metavar="FLOAT",
         help="share (0-1) of insureds with a supplementary dental product",
+    )
+    parser.add_argument(
+        "--cache-dir", default="/tmp/aanspraak-bench", help="where the synthetic inputs are kept"
     )
     parser.add_argument("--json", metavar="FILE", help="also write the records as JSON lines")
     parser.add_argument("--verbose", action="store_true", help="echo child records to stderr")
     parser.add_argument("--child", type=int, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument("--input", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be >= 1")
@@ -262,10 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--supplementary-share must be in [0, 1]")
 
     if args.child is not None:
-        record = run_child(
-            args.child, args.repeat, args.policy, args.seed, args.hospital_share,
-            args.supplementary_share,
-        )
+        record = run_child(args.child, args.repeat, args.policy, Path(args.input))
         print(json.dumps(record), flush=True)
         return 0
     return run_parent(args)

@@ -22,7 +22,7 @@ from aanspraak.policy import Policy, policies
 from aanspraak.scenarios import Comparison, compare
 from aanspraak.reports import schadelast
 from aanspraak.streaming import score_parquet
-from aanspraak.scoring import OUTPUT_COLUMNS, reasons, score, supplementary_reasons
+from aanspraak.scoring import OUTPUT_COLUMNS, reasons, release_memory, score, supplementary_reasons
 
 __all__ = [
     "CodeTable",
@@ -35,6 +35,7 @@ __all__ = [
     "compare",
     "policies",
     "reasons",
+    "release_memory",
     "schadelast",
     "score",
     "score_parquet",

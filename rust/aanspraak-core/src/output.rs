@@ -124,9 +124,10 @@ fn null_buffer<T: Sync>(vals: &[T], valid: impl Fn(&T) -> bool + Sync) -> Option
     Some(NullBuffer::from(vals.par_iter().map(&valid).collect::<Vec<bool>>()))
 }
 
-/// A Decimal128(18, 2) money column (moved, not copied); NO_CENTS becomes null.
-fn money(vals: Vec<i128>) -> Result<ArrayRef> {
-    let nulls = null_buffer(&vals, |v| *v != NO_CENTS as i128);
+/// A Decimal128(18, 2) money column (moved, not copied); NO_CENTS becomes null when the
+/// column is nullable (only patient_paid: the others are never NO_CENTS, so not scanned).
+fn money(vals: Vec<i128>, nullable: bool) -> Result<ArrayRef> {
+    let nulls = if nullable { null_buffer(&vals, |v| *v != NO_CENTS as i128) } else { None };
     let a = Decimal128Array::new(vals.into(), nulls)
         .with_precision_and_scale(MONEY_PRECISION, 2)
         .map_err(|e| Error::Other(e.to_string()))?;
@@ -185,9 +186,9 @@ pub fn build_columns(lines: &Lines, mut out: Outcome, policy: &CompiledPolicy, n
                 Arc::new(Int16Array::new(age.into(), nulls))
             }
             "code_normalized" => {
-                let vals: Vec<i32> = lines.code.par_iter().map(|&c| if c == u32::MAX { -1 } else { c as i32 }).collect();
-                let nulls = null_buffer(&vals, |c| *c >= 0);
-                let keys = Int32Array::new(vals.into_par_iter().map(|c| c.max(0)).collect::<Vec<_>>().into(), nulls);
+                let nulls = null_buffer(&lines.code, |&c| c != u32::MAX);
+                let vals: Vec<i32> = lines.code.par_iter().map(|&c| if c == u32::MAX { 0 } else { c as i32 }).collect();
+                let keys = Int32Array::new(vals.into(), nulls);
                 let strings: ArrayRef = Arc::new(StringArray::from(lines.code_strings.clone()));
                 Arc::new(DictionaryArray::<Int32Type>::try_new(keys, strings).map_err(err)?)
             }
@@ -206,12 +207,12 @@ pub fn build_columns(lines: &Lines, mut out: Outcome, policy: &CompiledPolicy, n
                 Arc::new(DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(keys.into(), nulls), vals).map_err(err)?)
             }
             "pok_mismatch" => bools(&out.flags, flag::POK_MISMATCH),
-            "allowed" => money(std::mem::take(&mut out.allowed))?,
-            "eigen_bijdrage" => money(std::mem::take(&mut out.eigen_bijdrage))?,
-            "eigen_risico" => money(std::mem::take(&mut out.eigen_risico))?,
-            "basic_paid" => money(std::mem::take(&mut out.basic_paid))?,
-            "supplementary_paid" => money(std::mem::take(&mut out.supplementary_paid))?,
-            "patient_paid" => money(std::mem::take(&mut out.patient_paid))?,
+            "allowed" => money(std::mem::take(&mut out.allowed), false)?,
+            "eigen_bijdrage" => money(std::mem::take(&mut out.eigen_bijdrage), false)?,
+            "eigen_risico" => money(std::mem::take(&mut out.eigen_risico), false)?,
+            "basic_paid" => money(std::mem::take(&mut out.basic_paid), false)?,
+            "supplementary_paid" => money(std::mem::take(&mut out.supplementary_paid), false)?,
+            "patient_paid" => money(std::mem::take(&mut out.patient_paid), true)?,
             "supplementary_reason" => {
                 dict_u8(std::mem::take(&mut out.supplementary_reason), &SUPP_REASONS.iter().map(|r| r.1).collect::<Vec<_>>())?
             }

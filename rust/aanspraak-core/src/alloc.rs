@@ -9,8 +9,9 @@
 //! - a cache of freed large blocks, reused for the next request of the same (rounded) size
 //!   instead of being unmapped. Fresh memory is zeroed by the kernel page by page: `perf`
 //!   put 44 % of a warm 10M-line `score` in `clear_page_erms` before the cache. A request
-//!   the cache cannot serve first returns twice as many cached bytes to the system, so that
-//!   the cache does not raise the process's peak.
+//!   the cache cannot serve first returns cached blocks to the system until the large
+//!   blocks in use plus the cached ones are within the most ever in use: the cache keeps
+//!   only memory the process has needed before.
 //!
 //! The cache holds at most `AANSPRAAK_CACHE_MB` MiB (default 4096; 0 turns it off) and is
 //! emptied by [`release_cached`]. `AANSPRAAK_HUGEPAGES=0` turns the hint off.
@@ -88,12 +89,16 @@ fn rounded(size: usize) -> usize {
 struct Cache {
     slots: [(usize, usize, usize); SLOTS],
     len: usize,
+    /// Bytes of the cached blocks.
     bytes: usize,
+    /// Bytes of the large blocks in use, and their high-water mark.
+    live: usize,
+    peak: usize,
 }
 const SLOTS: usize = 4096;
 
 static LOCK: AtomicBool = AtomicBool::new(false);
-static mut CACHE: Cache = Cache { slots: [(0, 0, 0); SLOTS], len: 0, bytes: 0 };
+static mut CACHE: Cache = Cache { slots: [(0, 0, 0); SLOTS], len: 0, bytes: 0, live: 0, peak: 0 };
 /// The budget in bytes; usize::MAX = not read yet.
 static BUDGET: AtomicUsize = AtomicUsize::new(usize::MAX);
 
@@ -130,6 +135,20 @@ impl Cache {
         self.bytes -= s;
         Some(p as *mut u8)
     }
+    /// Removes a block to make room for one of `size`: the oldest of at most 4 × `size`,
+    /// else the oldest.
+    fn evict_for(&mut self, size: usize) -> Option<(usize, usize, usize)> {
+        if self.len == 0 {
+            return None;
+        }
+        let i = (0..self.len).find(|&i| self.slots[i].0 <= size.saturating_mul(4)).unwrap_or(0);
+        let b = self.slots[i];
+        self.slots.copy_within(i + 1..self.len, i);
+        self.len -= 1;
+        self.bytes -= b.0;
+        Some(b)
+    }
+
     /// Moves up to `out.len()` of the oldest blocks to `out`; how many.
     fn evict_oldest(&mut self, out: &mut [(usize, usize, usize)]) -> usize {
         let n = out.len().min(self.len);
@@ -207,30 +226,32 @@ pub fn cached_bytes() -> usize {
 unsafe fn big_alloc(layout: Layout, zeroed: bool) -> *mut u8 {
     let size = rounded(layout.size());
     let align = layout.align();
-    if let Some(p) = with_cache(|c| c.take(size, align)) {
+    let hit = with_cache(|c| {
+        c.live += size;
+        c.take(size, align)
+    });
+    if let Some(p) = hit {
         advise(p, size);
         if zeroed {
             std::ptr::write_bytes(p, 0, layout.size());
         }
         return p;
     }
-    // A miss: first return twice as many cached bytes to the system (cached blocks may be
-    // only partly touched; the new one may be touched whole), so that the cache does not
-    // make the process larger than it would be without it.
-    let mut released = 0;
-    while released < 2 * size {
-        let mut evicted = [(0, 0, 0); 8];
-        let n = with_cache(|c| c.evict_oldest(&mut evicted));
-        if n == 0 {
-            break;
-        }
-        for &(s, a, q) in &evicted[..n] {
-            System.dealloc(q as *mut u8, Layout::from_size_align_unchecked(s, a));
-            released += s;
-        }
+    // A miss: return cached blocks to the system while the large blocks in use plus the
+    // cached ones would exceed the most ever in use, so that the cache only keeps memory
+    // the process has needed before. Blocks near the size asked for go first, so that
+    // small misses do not throw out the big buffers the next call will want again.
+    while let Some((s, a, q)) = with_cache(|c| if c.live + c.bytes > c.peak { c.evict_for(size) } else { None }) {
+        System.dealloc(q as *mut u8, Layout::from_size_align_unchecked(s, a));
     }
     let real = Layout::from_size_align_unchecked(size, align);
     let p = if zeroed { System.alloc_zeroed(real) } else { System.alloc(real) };
+    with_cache(|c| {
+        if p.is_null() {
+            c.live -= size;
+        }
+        c.peak = c.peak.max(c.live);
+    });
     advise(p, size);
     p
 }
@@ -239,7 +260,10 @@ unsafe fn big_dealloc(p: *mut u8, layout: Layout) {
     let size = rounded(layout.size());
     let align = layout.align();
     let mut evicted = [(0, 0, 0); 4];
-    let (kept, n) = with_cache(|c| c.put(size, align, p, &mut evicted));
+    let (kept, n) = with_cache(|c| {
+        c.live -= size;
+        c.put(size, align, p, &mut evicted)
+    });
     for &(s, a, q) in &evicted[..n] {
         System.dealloc(q as *mut u8, Layout::from_size_align_unchecked(s, a));
     }
@@ -281,6 +305,12 @@ unsafe impl GlobalAlloc for HugePageHint {
                     return p;
                 }
                 let q = System.realloc(p, Layout::from_size_align_unchecked(old, align), new);
+                if !q.is_null() {
+                    with_cache(|c| {
+                        c.live = c.live + new - old;
+                        c.peak = c.peak.max(c.live);
+                    });
+                }
                 advise(q, new);
                 q
             }

@@ -8,16 +8,18 @@ holding a supplementary dental product; shuffled, not grouped by insured), then 
 fresh copy of itself (``--child N``) so that every size has its own process and its own
 peak memory. The child
 
-1. reads the input with ``polars.read_parquet``,
-2. times the *floor* (:func:`floor_frame`: polars reading every input column and writing
+1. reads the input with ``polars.read_parquet``, waits 2 s and resets its peak RSS
+   (``/proc/self/clear_refs``),
+2. times ``aanspraak.score(df, policy=...)`` ``--repeat`` times with
+   ``time.perf_counter``, keeping the best run and the first, and reads the peak RSS of
+   those runs (``VmHWM``),
+3. times the *floor* (:func:`floor_frame`: polars reading every input column and writing
    as many output columns as ``score`` adds, with trivial arithmetic) ``--repeat`` times,
-3. times ``aanspraak.score(df, policy=...)`` ``--repeat`` times with
-   ``time.perf_counter``, keeping the best run and the first,
 4. prints one JSON line with the results.
 
-The parent prints a table: rows, seconds, rows/s, the floor and the ratio to it, peak RSS
-(``ru_maxrss`` of the child) and the Arrow size (``estimated_size()``) of the input and of
-the output columns, and the peak over that size.
+The parent prints a table: rows, seconds, rows/s, the floor and the ratio to it, the RSS
+before scoring and the peak while scoring, the Arrow size (``estimated_size()``) of the
+input and of the output columns, and the peak over that size.
 
 Usage::
 
@@ -49,6 +51,26 @@ def _peak_rss_mib() -> float:
     """ru_maxrss of this process in MiB (Linux reports KiB, macOS bytes)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / MiB if sys.platform == "darwin" else peak / 1024
+
+
+def _rss_mib(field: str) -> float | None:
+    """VmRSS or VmHWM (peak) of this process from /proc/self/status, in MiB (Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> bool:
+    """Reset VmHWM to the current RSS (Linux: write 5 to /proc/self/clear_refs)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
 
 
 def _import_aanspraak() -> ModuleType | None:
@@ -148,16 +170,10 @@ def run_child(rows: int, repeat: int, policy: str, path: Path) -> dict[str, Any]
         record["error"] = "aanspraak.score is not available (package not built?)"
         return record
     outputs = len(aanspraak.scoring.OUTPUT_COLUMNS)
-
-    floor = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f = floor_frame(df, outputs)
-        floor = min(floor, time.perf_counter() - t0)
-        del f
-    record["floor_seconds"] = floor
     gc.collect()
-    record["peak_rss_before_score_mib"] = _peak_rss_mib()
+    time.sleep(2)  # let polars' allocator return the parquet reader's buffers
+    record["rss_before_score_mib"] = _rss_mib("VmRSS")
+    peak_resettable = _reset_peak()
 
     best = float("inf")
     first = None
@@ -175,6 +191,16 @@ def run_child(rows: int, repeat: int, policy: str, path: Path) -> dict[str, Any]
     except Exception as exc:  # noqa: BLE001 - one size failing should not stop the rest
         record["error"] = f"{type(exc).__name__}: {exc}"
         return record
+    # The peak of the scoring runs only (VmHWM was reset after reading the input).
+    record["score_peak_mib"] = _rss_mib("VmHWM") if peak_resettable else None
+
+    floor = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        f = floor_frame(df, outputs)
+        floor = min(floor, time.perf_counter() - t0)
+        del f
+    record["floor_seconds"] = floor
 
     assert out is not None
     record["seconds"] = best
@@ -185,7 +211,8 @@ def run_child(rows: int, repeat: int, policy: str, path: Path) -> dict[str, Any]
     record["output_mib"] = out.select(aanspraak.scoring.OUTPUT_COLUMNS).estimated_size() / MiB
     record["output_rows"] = out.height
     record["peak_rss_mib"] = _peak_rss_mib()
-    record["peak_over_arrow"] = record["peak_rss_mib"] / (record["input_mib"] + record["output_mib"])
+    if record["score_peak_mib"] is not None:
+        record["peak_over_arrow"] = record["score_peak_mib"] / (record["input_mib"] + record["output_mib"])
     return record
 
 
@@ -242,7 +269,7 @@ def _print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
     )
     header = (
         f"{'rows':>12} {'seconds':>8} {'rows/s':>12} {'first s':>8} {'floor s':>8} "
-        f"{'÷ floor':>8} {'peak MiB':>9} {'in MiB':>8} {'out MiB':>8} {'peak ÷ in+out':>14}"
+        f"{'÷ floor':>8} {'before MiB':>10} {'peak MiB':>9} {'in MiB':>8} {'out MiB':>8} {'peak ÷ in+out':>14}"
     )
     print(header)
     print("-" * len(header))
@@ -253,7 +280,8 @@ def _print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
             f"{_fmt(r.get('first_seconds'), '8.3f'):>8} "
             f"{_fmt(r.get('floor_seconds'), '8.3f'):>8} "
             f"{_fmt(r.get('ratio_to_floor'), '8.2f'):>8} "
-            f"{_fmt(r.get('peak_rss_mib'), '9,.0f'):>9} "
+            f"{_fmt(r.get('rss_before_score_mib'), '10,.0f'):>10} "
+            f"{_fmt(r.get('score_peak_mib'), '9,.0f'):>9} "
             f"{_fmt(r.get('input_mib'), '8,.1f'):>8} {_fmt(r.get('output_mib'), '8,.1f'):>8} "
             f"{_fmt(r.get('peak_over_arrow'), '14.2f'):>14}"
         )
@@ -261,9 +289,9 @@ def _print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
         "seconds = best of the timed runs; first s = the first run in that process (cold: its\n"
         "  buffers are fresh memory from the OS). floor s = best time of polars reading every input\n"
         "  column and writing as many columns with trivial arithmetic (floor_frame), same process.\n"
-        "peak MiB = ru_maxrss of the child process (which reads the input from parquet, times the\n"
-        "  floor, then scores); in/out MiB = estimated_size() (Arrow buffers) of the input and of\n"
-        "  the added output columns."
+        "before MiB = RSS of the child once the input is read (interpreter, libraries, input);\n"
+        "  peak MiB = the child's peak RSS (VmHWM, reset after reading) over the scoring runs;\n"
+        "  in/out MiB = estimated_size() (Arrow buffers) of the input and of the output columns."
     )
     for r in results:
         if "error" in r:

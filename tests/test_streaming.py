@@ -92,3 +92,20 @@ def test_pass_one_buffers_about_a_million_lines():
         assert 1_024 <= rows <= 1 << 17
         assert rows * min(buckets, 128) <= STAGING_BUFFER_LINES
     assert _staging_row_group(100) == STAGING_BUFFER_LINES // 100
+
+
+def test_a_lazyframe_is_collected_once_with_the_streaming_engine(monkeypatch):
+    decl = aanspraak.synthetic.declarations(5_000, seed=11, hospital_share=0.2, supplementary_share=0.5)
+    calls: list[object] = []
+    collect = pl.LazyFrame.collect
+
+    def spy(self, *args, **kwargs):
+        calls.append(kwargs.get("engine"))
+        return collect(self, *args, **kwargs)
+
+    monkeypatch.setattr(pl.LazyFrame, "collect", spy)
+    lazy = decl.lazy().filter(pl.col("amount") > 0)
+    out = aanspraak.score(lazy)
+    assert calls == ["streaming"]
+    monkeypatch.undo()
+    assert out.equals(aanspraak.score(decl.filter(pl.col("amount") > 0)))

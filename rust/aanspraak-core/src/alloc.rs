@@ -248,7 +248,7 @@ unsafe fn big_alloc(layout: Layout, zeroed: bool) -> *mut u8 {
     let p = if zeroed { System.alloc_zeroed(real) } else { System.alloc(real) };
     with_cache(|c| {
         if p.is_null() {
-            c.live -= size;
+            c.live = c.live.saturating_sub(size);
         }
         c.peak = c.peak.max(c.live);
     });
@@ -261,7 +261,7 @@ unsafe fn big_dealloc(p: *mut u8, layout: Layout) {
     let align = layout.align();
     let mut evicted = [(0, 0, 0); 4];
     let (kept, n) = with_cache(|c| {
-        c.live -= size;
+        c.live = c.live.saturating_sub(size);
         c.put(size, align, p, &mut evicted)
     });
     for &(s, a, q) in &evicted[..n] {

@@ -63,9 +63,10 @@ fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
     None
 }
 
-/// Memory the supplementary walk reuses between calls: its item buffer (about 110 bytes
-/// per line with a product) stays allocated, so that scoring several scenarios does not
-/// pay for fresh pages each time (page faults dominated those passes; see `compare`).
+/// Memory the supplementary walk reuses between calls: its item buffer (a slot of about
+/// 110 bytes per line, resident only where written; see `grouped::collect_by_chunk`)
+/// stays allocated, so that scoring several scenarios does not pay for fresh pages each
+/// time (page faults dominated those passes; see `compare`).
 #[derive(Default)]
 pub struct Scratch {
     items: Vec<SuppItem>,

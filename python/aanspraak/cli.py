@@ -52,6 +52,7 @@ import polars.selectors as cs
 
 import aanspraak
 from aanspraak.policy import Policy
+from aanspraak.streaming import LINES_PER_BUCKET
 
 #: File formats by extension.
 FORMATS: dict[str, str] = {
@@ -498,7 +499,7 @@ def _score_to_directory(
             f"--summary-by: cannot group by {', '.join(map(repr, unknown))}: not a column of the scored lines "
             f"nor one of {', '.join(sorted(DERIVED))}"
         )
-    lines_per_bucket = args.lines_per_bucket or _default_lines_per_bucket()
+    lines_per_bucket = args.lines_per_bucket or LINES_PER_BUCKET
 
     t_start = time.perf_counter()
     try:
@@ -529,12 +530,6 @@ def _score_to_directory(
         _show("Schadelast, all lines", totals)
         _show(f"By {', '.join(by)}", groups, by)
     return 0
-
-
-def _default_lines_per_bucket() -> int:
-    from aanspraak.streaming import LINES_PER_BUCKET
-
-    return LINES_PER_BUCKET
 
 
 def _schadelast_of_parts(paths: Sequence[Path], by: Sequence[str]) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
@@ -796,7 +791,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary-by", metavar="C1,C2", help="group the summary by these columns: any column, or year, age_band, domain, code_section, product, basic_product (default: reason)")
     p.add_argument(
         "--lines-per-bucket", type=_positive_int, metavar="N",
-        help=f"with a directory output: about N lines per bucket and part file; peak memory grows with N (default: {_default_lines_per_bucket():,})",
+        help=f"with a directory output: about N lines per bucket and part file; peak memory grows with N (default: {LINES_PER_BUCKET:,})",
     )
     progress_options(p)
     p.set_defaults(func=cmd_score)

@@ -127,14 +127,21 @@ fn with_cache<R>(f: impl FnOnce(&mut Cache) -> R) -> R {
 }
 
 impl Cache {
-    fn take(&mut self, size: usize, align: usize) -> Option<*mut u8> {
-        let i = (0..self.len).rev().find(|&i| self.slots[i].0 == size && self.slots[i].1 == align)?;
-        let (s, _, p) = self.slots[i];
+    /// Takes slot `i` out of the table.
+    fn remove(&mut self, i: usize) -> (usize, usize, usize) {
+        let b = self.slots[i];
         self.slots.copy_within(i + 1..self.len, i);
         self.len -= 1;
-        self.bytes -= s;
-        Some(p as *mut u8)
+        self.bytes -= b.0;
+        b
     }
+
+    /// A cached block of exactly this size and alignment, the newest first.
+    fn take(&mut self, size: usize, align: usize) -> Option<*mut u8> {
+        let i = (0..self.len).rev().find(|&i| self.slots[i].0 == size && self.slots[i].1 == align)?;
+        Some(self.remove(i).2 as *mut u8)
+    }
+
     /// Removes a block to make room for one of `size`: the oldest of at most 4 × `size`,
     /// else the oldest.
     fn evict_for(&mut self, size: usize) -> Option<(usize, usize, usize)> {
@@ -142,24 +149,10 @@ impl Cache {
             return None;
         }
         let i = (0..self.len).find(|&i| self.slots[i].0 <= size.saturating_mul(4)).unwrap_or(0);
-        let b = self.slots[i];
-        self.slots.copy_within(i + 1..self.len, i);
-        self.len -= 1;
-        self.bytes -= b.0;
-        Some(b)
+        Some(self.remove(i))
     }
 
-    /// Moves up to `out.len()` of the oldest blocks to `out`; how many.
-    fn evict_oldest(&mut self, out: &mut [(usize, usize, usize)]) -> usize {
-        let n = out.len().min(self.len);
-        out[..n].copy_from_slice(&self.slots[..n]);
-        self.slots.copy_within(n..self.len, 0);
-        self.len -= n;
-        self.bytes -= out[..n].iter().map(|b| b.0).sum::<usize>();
-        n
-    }
-
-    /// Keeps a block, evicting older blocks (moved to `evicted`, for freeing) to stay
+    /// Keeps a block, evicting the oldest blocks (moved to `evicted`, for freeing) to stay
     /// within the budget; false when it cannot be kept.
     fn put(&mut self, size: usize, align: usize, p: *mut u8, evicted: &mut [(usize, usize, usize); 4]) -> (bool, usize) {
         let budget = budget();
@@ -168,7 +161,8 @@ impl Cache {
         }
         let mut n = 0;
         while (self.bytes + size > budget || self.len == SLOTS) && n < evicted.len() && self.len > 0 {
-            n += self.evict_oldest(&mut evicted[n..n + 1]);
+            evicted[n] = self.remove(0);
+            n += 1;
         }
         if self.bytes + size > budget || self.len == SLOTS {
             return (false, n);
@@ -184,13 +178,7 @@ impl Cache {
 pub fn release_cached() -> usize {
     let mut freed = 0;
     loop {
-        let Some((size, align, p)) = with_cache(|c| {
-            (c.len > 0).then(|| {
-                c.len -= 1;
-                c.bytes -= c.slots[c.len].0;
-                c.slots[c.len]
-            })
-        }) else {
+        let Some((size, align, p)) = with_cache(|c| (c.len > 0).then(|| c.remove(c.len - 1))) else {
             return freed;
         };
         // SAFETY: cached blocks came from System.alloc with exactly this layout.

@@ -10,5 +10,10 @@ fi
 . .venv/bin/activate
 python -m pip install -q --upgrade pip
 python -m pip install -q maturin
-# One release build of the extension, installed into .venv with the test extras.
-maturin develop --release --extras test -q
+# Spark needs a Java runtime (17 or later); install Debian's when there is none.
+if ! command -v java >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get install -y -q openjdk-17-jre-headless >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q openjdk-17-jre-headless >/dev/null; } || true
+fi
+# One release build of the extension, installed into .venv with the test extras and
+# the Spark and Dask extras (their tests run real engines).
+maturin develop --release --extras test,spark,dask -q

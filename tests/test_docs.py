@@ -6,6 +6,7 @@ import pytest
 
 import aanspraak
 import aanspraak.codes
+import aanspraak.partitions
 import aanspraak.policy
 import aanspraak.reports
 import aanspraak.scenarios
@@ -13,7 +14,7 @@ import aanspraak.scoring
 import aanspraak.streaming
 import aanspraak.synthetic
 
-MODULES = [aanspraak, aanspraak.codes, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
+MODULES = [aanspraak, aanspraak.codes, aanspraak.partitions, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -176,17 +177,38 @@ class Policy:
         return self._derived(doc, f"without {code}" + (f" in {within}" if within else ""))
 
     def _derived(self, doc: dict[str, Any], what: str) -> "Policy":
+        code_table, lists = self._references(doc)
+        text = tomli_w.dumps(doc)
+        derived = Policy._compile(text, f"{self.origin} with {what}", code_table, lists)
+        return derived
+
+    def _references(self, doc: dict[str, Any]) -> tuple[CodeTable | None, dict[str, tuple[str, str]]]:
+        """The code table and msz lists this policy compiles with, read in as text: the
+        ones given in Python, else the files its TOML names (relative to the file)."""
         code_table, lists = self._code_table, dict(self._msz_lists)
-        # Reference files named in a policy file are relative to it: read them here.
         base = Path(self.origin).parent if Path(self.origin).is_file() else Path(".")
         if code_table is None and doc.get("code_table"):
             code_table = CodeTable.from_csv(base / doc["code_table"])
         for key, path in (doc.get("msz") or {}).items():
             if key not in lists:
                 lists = _read_lists(lists, **{key: base / path})
-        text = tomli_w.dumps(doc)
-        derived = Policy._compile(text, f"{self.origin} with {what}", code_table, lists)
-        return derived
+        return code_table, lists
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as text (TOML, code table, msz lists), so that a policy travels to Spark
+        executors and Dask workers; unpickling compiles it once per process."""
+        return (_restore, (self._portable(),))
+
+    def _portable(self) -> tuple[Any, ...]:
+        """This policy as hashable text: enough to compile it again on another machine."""
+        if self.toml_text is None:
+            raise ValueError(f"policy {self.origin!r} has no TOML text to send elsewhere")
+        if self.origin in _core.bundled_policies() and self._code_table is None and not self._msz_lists:
+            if self.toml_text == _core.bundled_policy_toml(self.origin):
+                return ("bundled", self.origin)
+        code_table, lists = self._references(tomllib.loads(self.toml_text))
+        table = None if code_table is None else (code_table.csv_text, code_table.origin)
+        return ("toml", self.toml_text, self.origin, table, tuple(sorted(lists.items())))
 
     @property
     def key(self) -> str:
@@ -340,6 +362,16 @@ def _read_lists(
         if path is not None:
             out[key] = (Path(path).read_text(encoding="utf-8"), str(path))
     return out
+
+
+@functools.lru_cache(maxsize=16)
+def _restore(state: tuple[Any, ...]) -> Policy:
+    """Policy from :meth:`Policy._portable`; cached, so a worker compiles each policy once."""
+    if state[0] == "bundled":
+        return Policy.load(state[1])
+    _, text, origin, table, lists = state
+    code_table = None if table is None else CodeTable(*table)
+    return Policy._compile(text, origin, code_table, dict(lists))
 
 
 def policies() -> pl.DataFrame:

@@ -134,6 +134,25 @@ def compare(
     >>> t["delta_patient_paid"][1] == t["delta_eigen_risico"][1]
     True
     """
+    names, policies, cols = checked(scenarios, columns)
+    df = _to_polars(declarations)
+    prepared = _core.Prepared(df, policies[0]._compiled)
+    df = _input_part(df)
+    # The shared columns come once, with the first scenario.
+    tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
+    parts: list[pl.DataFrame] = [df]
+    for name, table in zip(names, tables):
+        out = pl.from_arrow(table)
+        assert isinstance(out, pl.DataFrame)
+        parts.append(out.rename({c: column_name(c, name) for c in cols}))
+    lines = pl.concat(parts, how="horizontal")
+    totals = _totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured())
+    return Comparison(tuple(names), tuple(policies), tuple(cols), lines, totals)
+
+
+def checked(scenarios: Mapping[str, "str | Path | Policy"], columns: Sequence[str]) -> tuple[list[str], list[Policy], list[str]]:
+    """The scenario names, their policies and the columns to score per scenario (the
+    three money columns added for the totals), checked; ValueError names what is wrong."""
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
     names = list(scenarios)
@@ -148,20 +167,7 @@ def compare(
             f"columns must be distinct output columns other than {list(SHARED_COLUMNS)}; "
             f"got {cols} (choose from {[c for c in OUTPUT_COLUMNS if c not in SHARED_COLUMNS]})"
         )
-    policies = [resolve(scenarios[n]) for n in names]
-    df = _to_polars(declarations)
-    prepared = _core.Prepared(df, policies[0]._compiled)
-    df = _input_part(df)
-    # The shared columns come once, with the first scenario.
-    tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
-    parts: list[pl.DataFrame] = [df]
-    for name, table in zip(names, tables):
-        out = pl.from_arrow(table)
-        assert isinstance(out, pl.DataFrame)
-        parts.append(out.rename({c: column_name(c, name) for c in cols}))
-    lines = pl.concat(parts, how="horizontal")
-    totals = _totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured())
-    return Comparison(tuple(names), tuple(policies), tuple(cols), lines, totals)
+    return names, [resolve(scenarios[n]) for n in names], cols
 
 
 def _totals(

@@ -1,0 +1,151 @@
+"""Scoring one partition of a distributed frame: what the Spark and Dask front ends share.
+
+Spark (:mod:`aanspraak.spark`) and Dask (:mod:`aanspraak.dask`) first put every line of an
+insured in one partition and give each line a global ``line_id``; then each partition is
+an ordinary Arrow table that the engine scores whole, here. Because the engine orders an
+insured's lines by (``treatment_date``, ``line_id``) and carries no state between
+insureds, a partition gives the same per-line result as scoring all lines at once.
+
+Money stays exact: the engine's Decimal(18, 2) columns pass through as Arrow decimals,
+and the totals are summed as Python integers of cents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+
+from aanspraak.policy import Policy, resolve
+from aanspraak.scenarios import SHARED_COLUMNS, _totals, column_name
+from aanspraak.scoring import OUTPUT_COLUMNS
+
+#: The column that numbers the input lines; the engine orders ties by it.
+LINE_ID = "line_id"
+
+#: The column every partitioning is on.
+INSURED_ID = "insured_id"
+
+
+def _plain(table: pa.Table) -> pa.Table:
+    """`table` with dictionary (categorical) columns as plain strings: Spark has no
+    dictionary type, and a pandas category per partition would not line up."""
+    fields = [pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in table.schema]
+    return table.cast(pa.schema(fields))
+
+
+def _input_part(table: pa.Table) -> pa.Table:
+    """The input columns a result carries: all but the ones the output replaces."""
+    if LINE_ID not in table.column_names:
+        raise ValueError(f"a partition must carry {LINE_ID!r}; the front ends add it before partitioning")
+    return table.drop_columns([c for c in OUTPUT_COLUMNS if c in table.column_names])
+
+
+def score_table(table: pa.Table, policy: Policy) -> pa.Table:
+    """Score one partition (all lines of its insureds): the input columns, then
+    :data:`aanspraak.OUTPUT_COLUMNS`, categoricals as strings."""
+    out = pa.table(policy._compiled.score(table))
+    return pa.Table.from_arrays(
+        [*_input_part(table).columns, *_plain(out).columns],
+        schema=pa.schema([*_input_part(table).schema, *_plain(out).schema]),
+    )
+
+
+def empty_table(schema: pa.Schema) -> pa.Table:
+    """Zero lines of `schema`, with ``line_id`` (Int64) added when absent."""
+    if LINE_ID not in schema.names:
+        schema = schema.append(pa.field(LINE_ID, pa.int64()))
+    return schema.empty_table()
+
+
+def output_schema(input_schema: pa.Schema, policy: "str | Path | Policy") -> pa.Schema:
+    """The Arrow schema :func:`score_table` gives for input of `input_schema` (plus
+    ``line_id`` when absent), found by scoring zero lines on the driver, which also
+    checks the input columns before any work is sent out.
+
+    Raises
+    ------
+    aanspraak.SchemaError
+        A required column is missing or has an unusable type.
+
+    Examples
+    --------
+    >>> import aanspraak
+    >>> schema = aanspraak.synthetic.declarations(0).drop("line_id").to_arrow().schema
+    >>> out = output_schema(schema, "defriesland-2022")
+    >>> out.names[0], str(out.field("basic_paid").type), str(out.field("reason").type)
+    ('line_id', 'decimal128(18, 2)', 'string')
+    """
+    return score_table(empty_table(input_schema), resolve(policy)).schema
+
+
+def compare_table(table: pa.Table, names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str]) -> pa.Table:
+    """Score one partition under every scenario: the wide lines of
+    :attr:`aanspraak.Comparison.lines` (input, shared columns, ``<column>__<scenario>``)."""
+    from aanspraak import _core
+
+    prepared = _core.Prepared(table, policies[0]._compiled)
+    tables, _sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), list(columns))
+    arrays, fields = list(_input_part(table).columns), list(_input_part(table).schema)
+    for name, out in zip(names, tables):
+        out = _plain(pa.table(out))
+        for field, array in zip(out.schema, out.columns):
+            wide = field.name if field.name in SHARED_COLUMNS else column_name(field.name, name)
+            arrays.append(array)
+            fields.append(field.with_name(wide))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def compare_schema(input_schema: pa.Schema, names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str]) -> pa.Schema:
+    """The Arrow schema :func:`compare_table` gives, from zero lines."""
+    return compare_table(empty_table(input_schema), names, policies, columns).schema
+
+
+def sums_schema(names: Sequence[str], columns: Sequence[str]) -> pa.Schema:
+    """The schema of :func:`partition_sums`: one Int64 column per count and per money sum."""
+    money = [column_name(c, n) for n in names for c in _money(columns)]
+    return pa.schema([pa.field(f, pa.int64()) for f in ("lines", "insured", *money)])
+
+
+def _money(columns: Sequence[str]) -> list[str]:
+    from aanspraak.reports import MONEY
+
+    return [m for m in MONEY[1:] if m in columns]
+
+
+def partition_sums(table: pa.Table, names: Sequence[str], columns: Sequence[str]) -> pa.Table:
+    """One row for one partition of compared lines: its line count, its distinct insured
+    (exact across partitions, since an insured's lines share one) and each scenario's
+    money sums in cents. Sums are exact: Decimal(38, 2) in polars, then integer cents."""
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    money = [column_name(c, n) for n in names for c in _money(columns)]
+    row = frame.select(
+        pl.len().cast(pl.Int64).alias("lines"),
+        pl.col(INSURED_ID).n_unique().cast(pl.Int64).alias("insured"),
+        *[(pl.col(m).cast(pl.Decimal(38, 2)).sum() * 100).cast(pl.Int64).alias(m) for m in money],
+    )
+    return row.to_arrow().cast(sums_schema(names, columns))
+
+
+def totals(sums: pl.DataFrame, names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str]) -> pl.DataFrame:
+    """:attr:`aanspraak.Comparison.totals` from the rows of :func:`partition_sums`."""
+    add = {c: sum(int(v) for v in sums[c].to_list()) for c in sums.columns}
+    cents = [{c: add[column_name(c, n)] for c in _money(columns)} for n in names]
+    return _totals(names, policies, columns, cents, add["lines"], add["insured"])
+
+
+__all__ = [
+    "INSURED_ID",
+    "LINE_ID",
+    "compare_schema",
+    "compare_table",
+    "empty_table",
+    "output_schema",
+    "partition_sums",
+    "score_table",
+    "sums_schema",
+    "totals",
+]

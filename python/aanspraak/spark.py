@@ -1,0 +1,221 @@
+"""Score declarations inside Spark: every insured's lines in one partition, each partition
+scored whole in Arrow (``pip install aanspraak[spark]``).
+
+Usage (``spark`` a SparkSession)::
+
+    import aanspraak.spark
+    scored = aanspraak.spark.score(spark.read.parquet("declarations/"), policy="defriesland-2022")
+    scored.write.parquet("scored/")
+
+What happens:
+
+1. ``line_id`` is added when absent: the row number of the input in its current
+   partition order, exactly as :func:`aanspraak.score` numbers rows (one small job
+   counts the lines per partition). The input must then read the same rows in the same
+   order each time it is evaluated, as files do.
+2. The policy is checked and the output schema found by scoring zero lines on the
+   driver, so a bad column fails before any task starts.
+3. ``repartition(insured_id)`` puts all lines of an insured in one partition; Spark's
+   adaptive execution may merge partitions but never splits an insured.
+4. ``mapInArrow`` hands each partition, all its batches at once, to the engine. The
+   policy travels as one broadcast variable and is compiled once per Python worker.
+
+The result has the input columns, ``line_id`` and the columns of
+:data:`aanspraak.OUTPUT_COLUMNS` with the types of :func:`aanspraak.score`, except that
+categorical columns are strings (Spark has no categorical type). Its partitions are the
+insured partitions of step 3; within a partition lines keep their order in the input.
+A partition is held in memory whole while it is scored: choose ``partitions`` so that
+the lines of one fit an executor (about 300 bytes a line, input and output together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import polars as pl
+import pyarrow as pa
+
+from aanspraak import partitions as parts
+from aanspraak.policy import Policy, resolve
+from aanspraak.scenarios import SCENARIO_COLUMNS, checked, column_name
+
+try:
+    from pyspark.sql import DataFrame, functions as F
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+    from pyspark.sql.types import StructType
+except ImportError as err:  # pragma: no cover - depends on the install
+    raise ImportError("aanspraak.spark needs pyspark: pip install 'aanspraak[spark]'") from err
+
+if TYPE_CHECKING:
+    from pyspark.broadcast import Broadcast
+
+
+def score(sdf: DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *, partitions: int | None = None) -> DataFrame:
+    """Score a Spark DataFrame of declaration lines; the result is a Spark DataFrame.
+
+    Parameters
+    ----------
+    sdf
+        One row per declaration line, with the columns of :func:`aanspraak.score`.
+    policy
+        A bundled policy set key, a TOML path (read on the driver) or a
+        :class:`aanspraak.Policy`.
+    partitions
+        Number of insured partitions; default ``spark.sql.shuffle.partitions``.
+
+    Returns
+    -------
+    pyspark.sql.DataFrame
+        Lazy, like every Spark DataFrame: the input columns (with ``line_id``), then the
+        output columns, one row per line, partitioned by ``insured_id``.
+
+    Raises
+    ------
+    aanspraak.SchemaError
+        A required column is missing or has an unusable type (raised here, on the driver).
+    """
+    pol = resolve(policy)
+    numbered = _with_line_id(sdf)
+    arrow_out = parts.output_schema(_arrow_schema(numbered), pol)
+    shared = _share(numbered, pol)
+    run = _partition_runner(lambda table: parts.score_table(table, _value(shared)), arrow_out, _batch_lines(sdf))
+    return _by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out))
+
+
+@dataclass(frozen=True)
+class SparkComparison:
+    """The result of :func:`compare`: lazy wide lines and the scenario totals on demand.
+
+    Attributes
+    ----------
+    scenarios, policies, columns
+        As in :class:`aanspraak.Comparison`.
+    lines
+        Spark DataFrame of the wide lines of :attr:`aanspraak.Comparison.lines`
+        (categoricals as strings), partitioned by ``insured_id``.
+    """
+
+    scenarios: tuple[str, ...]
+    policies: tuple[Policy, ...]
+    columns: tuple[str, ...]
+    lines: DataFrame
+
+    def totals(self) -> pl.DataFrame:
+        """:attr:`aanspraak.Comparison.totals`, exact to the cent: each partition sums its
+        lines in integer cents and the driver adds the partition rows. Runs a Spark job
+        over :attr:`lines` (``cache()`` them first if you also write them)."""
+        names, cols = self.scenarios, self.columns
+        schema = parts.sums_schema(names, cols)
+        run = _partition_runner(lambda table: parts.partition_sums(table, names, cols), schema, 1 << 16)
+        rows = self.lines.mapInArrow(run, _spark_schema(schema)).toArrow()
+        frame = pl.from_arrow(rows)
+        assert isinstance(frame, pl.DataFrame)
+        return parts.totals(frame, names, self.policies, cols)
+
+    def scenario(self, name: str) -> DataFrame:
+        """The lines of one scenario under the plain names of :func:`score`."""
+        if name not in self.scenarios:
+            raise KeyError(f"no scenario {name!r}; have {list(self.scenarios)}")
+        wide = {column_name(c, s) for s in self.scenarios for c in self.columns}
+        base = [F.col(c) for c in self.lines.columns if c not in wide]
+        return self.lines.select(*base, *[F.col(column_name(c, name)).alias(c) for c in self.columns])
+
+
+def compare(
+    sdf: DataFrame,
+    scenarios: Mapping[str, "str | Path | Policy"],
+    *,
+    columns: Sequence[str] = SCENARIO_COLUMNS,
+    partitions: int | None = None,
+) -> SparkComparison:
+    """:func:`aanspraak.compare` on a Spark DataFrame: every partition is read once and
+    scored under each scenario; see :func:`score` for the partitioning."""
+    names, policies, cols = checked(scenarios, columns)
+    numbered = _with_line_id(sdf)
+    arrow_out = parts.compare_schema(_arrow_schema(numbered), names, policies, cols)
+    shared = _share(numbered, policies)
+    run = _partition_runner(lambda table: parts.compare_table(table, names, _value(shared), cols), arrow_out, _batch_lines(sdf))
+    lines = _by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out))
+    return SparkComparison(tuple(names), tuple(policies), tuple(cols), lines)
+
+
+# -- the pieces --------------------------------------------------------------------------
+
+
+def _arrow_schema(sdf: DataFrame) -> pa.Schema:
+    """The Arrow schema of the batches `mapInArrow` will hand over for `sdf`."""
+    return to_arrow_schema(sdf.schema)
+
+
+def _spark_schema(schema: pa.Schema) -> StructType:
+    return from_arrow_schema(schema)
+
+
+def _batch_lines(sdf: DataFrame) -> int:
+    """Lines per output batch: Spark's own Arrow batch size."""
+    return int(sdf.sparkSession.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch", "10000") or 10000)
+
+
+def _share(sdf: DataFrame, value: Any) -> "Broadcast[Any] | Any":
+    """`value` as a broadcast variable (sent to each executor once), or the value itself
+    where the session has no SparkContext (Spark Connect): then it is pickled with the
+    function, once per task."""
+    try:
+        context = sdf.sparkSession.sparkContext
+    except Exception:  # Spark Connect has no SparkContext
+        return value
+    return context.broadcast(value)
+
+
+def _value(shared: Any) -> Any:
+    from pyspark.broadcast import Broadcast
+
+    return shared.value if isinstance(shared, Broadcast) else shared
+
+
+def _partition_runner(
+    work: Callable[[pa.Table], pa.Table], schema: pa.Schema, batch_lines: int
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """A `mapInArrow` function: read the whole partition, apply `work` once, hand the
+    result back in batches cast to `schema` (Spark's string and date types)."""
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        table = pa.Table.from_batches(list(batches))
+        if table.num_rows == 0:
+            return
+        yield from work(table).cast(schema).to_batches(max_chunksize=max(batch_lines, 1))
+
+    return run
+
+
+def _by_insured(sdf: DataFrame, partitions: int | None) -> DataFrame:
+    """`sdf` hash-partitioned on ``insured_id``: all lines of an insured in one partition."""
+    key = F.col(parts.INSURED_ID)
+    return sdf.repartition(partitions, key) if partitions else sdf.repartition(key)
+
+
+def _with_line_id(sdf: DataFrame) -> DataFrame:
+    """`sdf` with ``line_id`` = its row number (Int64) first, as :func:`aanspraak.score` adds it.
+
+    ``monotonically_increasing_id`` is (partition << 33) + row within the partition; one
+    job counts the rows per partition, and the row number is the partition's offset plus
+    the row within it."""
+    if parts.LINE_ID in sdf.columns:
+        return sdf
+    counts = dict(sdf.groupBy(F.spark_partition_id().alias("p")).count().collect())
+    offsets, total = [], 0
+    for p in range(max(counts, default=-1) + 1):
+        offsets.append(total)
+        total += counts.get(p, 0)
+    if not offsets:
+        return sdf.select(F.lit(None).cast("long").alias(parts.LINE_ID), "*")
+    table = F.array(*[F.lit(o).cast("long") for o in offsets])
+    within = F.monotonically_increasing_id() - F.shiftleft(F.spark_partition_id().cast("long"), 33)
+    line_id = F.element_at(table, F.spark_partition_id() + 1) + within
+    return sdf.select(line_id.alias(parts.LINE_ID), "*")
+
+
+__all__ = ["SparkComparison", "compare", "score"]

@@ -1,0 +1,41 @@
+"""Shared by the Spark and Dask tests: the 200k-line portfolio and the per-line check."""
+
+from __future__ import annotations
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+import aanspraak
+
+#: Lines in the portfolio the engines score (issue 7: 200k mixed lines).
+LINES = 200_000
+
+
+def portfolio(n: int = LINES) -> pl.DataFrame:
+    """Synthetic mixed lines without ``line_id`` (the engines must number them): dental
+    and 30 % hospital, 60 % of insureds with supplementary products, two years, and a
+    few bad lines (no insured, a negative amount, an unknown code) that must come back
+    as INVALID_INPUT rather than go missing."""
+    df = aanspraak.synthetic.declarations(n, seed=7, years=(2022, 2023), hospital_share=0.3, supplementary_share=0.6)
+    row = pl.col("line_id")
+    return df.with_columns(
+        pl.when(row % 997 == 5).then(None).otherwise(pl.col("insured_id")).alias("insured_id"),
+        pl.when(row % 991 == 7).then(-pl.col("amount")).otherwise(pl.col("amount")).alias("amount"),
+        pl.when(row % 983 == 11).then(pl.lit("Q999")).otherwise(pl.col("code")).alias("code"),
+    ).drop("line_id")
+
+
+def plain(df: pl.DataFrame) -> pl.DataFrame:
+    """`df` with categoricals as strings, as Spark and Dask carry them."""
+    return df.with_columns(pl.col(pl.Categorical).cast(pl.String))
+
+
+def assert_same_lines(got: pl.DataFrame, want: pl.DataFrame) -> None:
+    """Every line of `want` is in `got` with the same value in every column (joined on
+    ``line_id``; the engines return lines in partition order)."""
+    want = plain(want)
+    assert got.columns == want.columns
+    assert got.height == want.height
+    got = got.sort("line_id")
+    want = want.sort("line_id")
+    assert_frame_equal(got, want, check_dtypes=False)

@@ -1,0 +1,112 @@
+"""Issue 7: scoring inside Dask, on a dask.distributed LocalCluster with 2 workers,
+gives, line by line, what `score` gives."""
+
+from __future__ import annotations
+
+import pandas as pd
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+import aanspraak
+from engines import LINES, assert_same_lines, portfolio
+
+dd = pytest.importorskip("dask.dataframe", reason="dask is not installed: pip install 'aanspraak[dask]'")
+distributed = pytest.importorskip("dask.distributed", reason="dask.distributed is not installed: pip install 'aanspraak[dask]'")
+
+import aanspraak.dask as adask  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    try:
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    except (OSError, RuntimeError, TimeoutError) as err:  # no ports, no processes: the engine cannot start here
+        pytest.skip(f"a dask.distributed LocalCluster cannot start on this machine: {err}")
+    with cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def lines() -> pl.DataFrame:
+    return portfolio()
+
+
+@pytest.fixture(scope="module")
+def ddf(lines, tmp_path_factory):
+    """The portfolio as Dask reads it in a pipeline: 4 parquet files, 2 row groups each."""
+    folder = tmp_path_factory.mktemp("portfolio")
+    size = -(-lines.height // 4)
+    for i, part in enumerate(lines.iter_slices(size)):
+        part.write_parquet(folder / f"part-{i}.parquet", row_group_size=-(-size // 2))
+    return dd.read_parquet(str(folder), split_row_groups=True, dtype_backend="pyarrow")
+
+
+def collect(frame) -> pl.DataFrame:
+    return pl.from_pandas(frame.compute())
+
+
+def test_dask_gives_every_line_the_amounts_of_score(client, ddf, lines):
+    scored = adask.score(ddf, policy="defriesland-2022")
+    got = collect(scored)
+    want = aanspraak.score(lines, policy="defriesland-2022")
+    assert got.height == LINES
+    assert sorted(got["line_id"].to_list()) == list(range(LINES))
+    assert_same_lines(got, want)
+    invalid = got.filter(reason="INVALID_INPUT")
+    assert invalid.height == want.filter(reason="INVALID_INPUT").height > 300
+    # the money columns are exact Arrow decimals, not floats
+    assert isinstance(scored.dtypes["basic_paid"], pd.ArrowDtype) and str(scored.dtypes["basic_paid"].pyarrow_dtype) == "decimal128(18, 2)"
+
+
+def test_dask_puts_every_insured_in_one_partition(client, ddf):
+    scored = adask.score(ddf, npartitions=5)
+    assert scored.npartitions == 5
+    ids = [set(p["insured_id"].dropna()) for p in (scored.get_partition(i).compute() for i in range(5))]
+    assert sum(len(s) for s in ids) == len(set().union(*ids))
+    assert sum(1 for s in ids if s) > 1
+
+
+def test_dask_meta_matches_the_computed_partitions(client, ddf):
+    scored = adask.score(ddf)
+    part = scored.get_partition(0).compute()
+    assert list(part.columns) == list(scored.columns)
+    assert dict(part.dtypes) == dict(scored.dtypes)
+
+
+def test_dask_keeps_given_line_ids(client, lines):
+    numbered = lines.head(50_000).with_columns((pl.int_range(pl.len(), 0, -1) * 7 + 3).cast(pl.Int64).alias("line_id"))
+    frame = dd.from_pandas(numbered.to_pandas(use_pyarrow_extension_array=True), npartitions=3)
+    assert_same_lines(collect(adask.score(frame)), aanspraak.score(numbered))
+
+
+def test_dask_takes_numpy_dates_and_float_money(client, lines):
+    # datetime64 dates, float64 money (NaN where missing): the engine reads them as
+    # `score` reads the same frame
+    small = lines.head(20_000).with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+    pandas = small.to_pandas(use_pyarrow_extension_array=True)
+    pandas = pandas.astype({"birth_date": "datetime64[ms]", "treatment_date": "datetime64[ms]", "amount": "float64", "reference_tariff": "float64"})
+    got = collect(adask.score(dd.from_pandas(pandas, npartitions=3)))
+    want = aanspraak.score(small)
+    out = ["line_id", *aanspraak.OUTPUT_COLUMNS]
+    assert_same_lines(got.select(out), want.select(out))
+
+
+def test_dask_reports_a_missing_column_before_computing(ddf):
+    with pytest.raises(aanspraak.SchemaError, match="code"):
+        adask.score(ddf.drop(columns=["code"]))
+
+
+def test_dask_compare_matches_compare(client, ddf, lines):
+    base = aanspraak.Policy.load("defriesland-2022")
+    scenarios = {
+        "base": base,
+        "er0": base.with_eigen_risico(0),
+        "cap100": base.with_supplementary("av-tand-standaard", annual_max_eur=100),
+    }
+    got = adask.compare(ddf, scenarios)
+    want = aanspraak.compare(lines, scenarios)
+    assert got.scenarios == want.scenarios and got.columns == want.columns
+    assert_same_lines(collect(got.lines), want.lines)
+    assert_frame_equal(got.totals(), want.totals)
+    assert_same_lines(collect(got.scenario("er0")), want.scenario("er0"))

@@ -1,0 +1,123 @@
+"""Issue 7: scoring inside Spark (local[2]) gives, line by line, what `score` gives."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+import aanspraak
+from engines import LINES, assert_same_lines, portfolio
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed: pip install 'aanspraak[spark]'")
+
+import aanspraak.spark as aspark  # noqa: E402
+from pyspark.sql import SparkSession, functions as F  # noqa: E402
+from pyspark.sql import types as T  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    # The Python workers must be this interpreter, with aanspraak installed.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    try:
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("aanspraak-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.driver.memory", "2g")
+            .getOrCreate()
+        )
+    except (OSError, RuntimeError, TimeoutError) as err:  # no Java, no port: the engine cannot start here
+        pytest.skip(f"Spark cannot start on this machine: {err}")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def lines() -> pl.DataFrame:
+    return portfolio()
+
+
+@pytest.fixture(scope="module")
+def sdf(spark, lines):
+    return spark.createDataFrame(lines.to_arrow())
+
+
+def collect(frame) -> pl.DataFrame:
+    out = pl.from_arrow(frame.toArrow())
+    assert isinstance(out, pl.DataFrame)
+    return out
+
+
+def test_spark_gives_every_line_the_amounts_of_score(sdf, lines):
+    scored = aspark.score(sdf, policy="defriesland-2022")
+    got = collect(scored)
+    want = aanspraak.score(lines, policy="defriesland-2022")
+    assert got.height == LINES
+    # line_id is the input's row number, as `score` numbers it
+    assert sorted(got["line_id"].to_list()) == list(range(LINES))
+    assert_same_lines(got, want)
+    # the bad lines are there, as INVALID_INPUT, with the same messages
+    invalid = got.filter(reason="INVALID_INPUT")
+    assert invalid.height == want.filter(reason="INVALID_INPUT").height > 300
+    assert invalid["basic_paid"].sum() == 0
+
+
+def test_spark_puts_every_insured_in_one_partition(sdf):
+    scored = aspark.score(sdf, partitions=5).withColumn("p", F.spark_partition_id())
+    spread = scored.groupBy("insured_id").agg(F.countDistinct("p").alias("n")).filter(F.col("n") > 1)
+    assert spread.count() == 0
+    assert scored.select("p").distinct().count() > 1
+
+
+def test_spark_keeps_given_line_ids_and_orders_ties_by_them(spark, lines):
+    # line ids that run against the row order: ties on one date go by line_id
+    numbered = lines.head(50_000).with_columns((pl.int_range(pl.len(), 0, -1) * 7 + 3).cast(pl.Int64).alias("line_id"))
+    got = collect(aspark.score(spark.createDataFrame(numbered.to_arrow())))
+    assert_same_lines(got, aanspraak.score(numbered))
+
+
+def test_spark_output_schema_comes_from_the_policy(sdf):
+    fields = {f.name: f.dataType for f in aspark.score(sdf).schema.fields}
+    assert fields["basic_paid"] == T.DecimalType(18, 2)
+    assert fields["patient_paid"] == T.DecimalType(18, 2)
+    assert fields["age"] == T.ShortType()
+    assert fields["reason"] == T.StringType()
+    assert fields["basic_covered"] == T.BooleanType()
+    assert fields["line_id"] == T.LongType()
+    assert list(fields)[-len(aanspraak.OUTPUT_COLUMNS):] == list(aanspraak.OUTPUT_COLUMNS)
+
+
+def test_spark_reports_a_missing_column_on_the_driver(sdf):
+    with pytest.raises(aanspraak.SchemaError, match="code"):
+        aspark.score(sdf.drop("code"))
+
+
+def test_spark_scores_an_empty_frame(spark, sdf):
+    scored = aspark.score(sdf.limit(0))
+    assert scored.count() == 0
+    assert scored.columns[-1] == "message"
+
+
+def test_spark_compare_matches_compare(sdf, lines):
+    base = aanspraak.Policy.load("defriesland-2022")
+    scenarios = {
+        "base": base,
+        "er0": base.with_eigen_risico(0),
+        "cap100": base.with_supplementary("av-tand-standaard", annual_max_eur=100),
+    }
+    got = aspark.compare(sdf, scenarios)
+    want = aanspraak.compare(lines, scenarios)
+    assert got.scenarios == want.scenarios and got.columns == want.columns
+    assert_same_lines(collect(got.lines), want.lines)
+    assert_frame_equal(got.totals(), want.totals)
+    assert got.totals()["delta_basic_paid"][1] > 0
+    assert_same_lines(collect(got.scenario("er0")), want.scenario("er0"))

@@ -80,6 +80,7 @@ def test_dask_keeps_given_line_ids(client, lines):
     assert_same_lines(collect(adask.score(frame)), aanspraak.score(numbered))
 
 
+@pytest.mark.filterwarnings("ignore:Sending large graph")  # from_pandas puts the frame in the graph
 def test_dask_takes_numpy_dates_and_float_money(client, lines):
     # datetime64 dates, float64 money (NaN where missing): the engine reads them as
     # `score` reads the same frame

@@ -30,6 +30,7 @@ def spark():
             SparkSession.builder.master("local[2]")
             .appName("aanspraak-tests")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.driver.memory", "2g")
             .getOrCreate()

@@ -54,9 +54,10 @@ def score_table(table: pa.Table, policy: Policy) -> pa.Table:
 
 
 def empty_table(schema: pa.Schema) -> pa.Table:
-    """Zero lines of `schema`, with ``line_id`` (Int64) added when absent."""
+    """Zero lines of `schema`, with ``line_id`` (Int64) first when absent, where the
+    front ends put it."""
     if LINE_ID not in schema.names:
-        schema = schema.append(pa.field(LINE_ID, pa.int64()))
+        schema = schema.insert(0, pa.field(LINE_ID, pa.int64()))
     return schema.empty_table()
 
 

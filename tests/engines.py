@@ -39,3 +39,13 @@ def assert_same_lines(got: pl.DataFrame, want: pl.DataFrame) -> None:
     got = got.sort("line_id")
     want = want.sort("line_id")
     assert_frame_equal(got, want, check_dtypes=False)
+
+
+def what_if() -> dict[str, aanspraak.Policy]:
+    """Three scenarios: the base, no eigen risico, a lower supplementary cap."""
+    base = aanspraak.Policy.load("defriesland-2022")
+    return {
+        "base": base,
+        "er0": base.with_eigen_risico(0),
+        "cap100": base.with_supplementary("av-tand-standaard", annual_max_eur=100),
+    }

@@ -9,7 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import aanspraak
-from engines import LINES, assert_same_lines, portfolio
+from engines import LINES, assert_same_lines, portfolio, what_if
 
 dd = pytest.importorskip("dask.dataframe", reason="dask is not installed: pip install 'aanspraak[dask]'")
 distributed = pytest.importorskip("dask.distributed", reason="dask.distributed is not installed: pip install 'aanspraak[dask]'")
@@ -74,6 +74,7 @@ def test_dask_meta_matches_the_computed_partitions(client, ddf):
     assert dict(part.dtypes) == dict(scored.dtypes)
 
 
+@pytest.mark.filterwarnings("ignore:Sending large graph")  # from_pandas puts the frame in the graph
 def test_dask_keeps_given_line_ids(client, lines):
     numbered = lines.head(50_000).with_columns((pl.int_range(pl.len(), 0, -1) * 7 + 3).cast(pl.Int64).alias("line_id"))
     frame = dd.from_pandas(numbered.to_pandas(use_pyarrow_extension_array=True), npartitions=3)
@@ -99,12 +100,7 @@ def test_dask_reports_a_missing_column_before_computing(ddf):
 
 
 def test_dask_compare_matches_compare(client, ddf, lines):
-    base = aanspraak.Policy.load("defriesland-2022")
-    scenarios = {
-        "base": base,
-        "er0": base.with_eigen_risico(0),
-        "cap100": base.with_supplementary("av-tand-standaard", annual_max_eur=100),
-    }
+    scenarios = what_if()
     got = adask.compare(ddf, scenarios)
     want = aanspraak.compare(lines, scenarios)
     assert got.scenarios == want.scenarios and got.columns == want.columns

@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import aanspraak
-from engines import LINES, assert_same_lines, portfolio
+from engines import LINES, assert_same_lines, portfolio, what_if
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed: pip install 'aanspraak[spark]'")
 
@@ -109,12 +109,7 @@ def test_spark_scores_an_empty_frame(spark, sdf):
 
 
 def test_spark_compare_matches_compare(sdf, lines):
-    base = aanspraak.Policy.load("defriesland-2022")
-    scenarios = {
-        "base": base,
-        "er0": base.with_eigen_risico(0),
-        "cap100": base.with_supplementary("av-tand-standaard", annual_max_eur=100),
-    }
+    scenarios = what_if()
     got = aspark.compare(sdf, scenarios)
     want = aanspraak.compare(lines, scenarios)
     assert got.scenarios == want.scenarios and got.columns == want.columns

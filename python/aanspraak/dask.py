@@ -29,6 +29,7 @@ insured partitions of step 3; within a partition lines keep their input order.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ import pyarrow as pa
 
 from aanspraak import partitions as parts
 from aanspraak.policy import Policy, resolve
-from aanspraak.scenarios import SCENARIO_COLUMNS, checked, column_name
+from aanspraak.scenarios import SCENARIO_COLUMNS, checked, scenario_columns
 
 try:
     import dask
@@ -108,11 +109,7 @@ class DaskComparison:
 
     def scenario(self, name: str) -> dd.DataFrame:
         """The lines of one scenario under the plain names of :func:`score`."""
-        if name not in self.scenarios:
-            raise KeyError(f"no scenario {name!r}; have {list(self.scenarios)}")
-        wide = {column_name(c, s) for s in self.scenarios for c in self.columns}
-        base = [c for c in self.lines.columns if c not in wide]
-        own = {column_name(c, name): c for c in self.columns}
+        base, own = scenario_columns(list(self.lines.columns), self.scenarios, self.columns, name)
         return self.lines[base + list(own)].rename(columns=own)
 
 
@@ -189,11 +186,13 @@ def _map(numbered: dd.DataFrame, npartitions: int | None, work: Callable[[pa.Tab
 
 
 def _arrow_schema(meta: pd.DataFrame) -> pa.Schema:
-    """The Arrow schema of a partition of `meta` as `_run` hands it to the engine."""
+    """The Arrow schema of a partition of `meta` as :class:`_Job` hands it to the engine."""
     return pa.Table.from_pandas(meta.iloc[:0], preserve_index=False).schema
 
 
 def _number(part: pd.DataFrame, offsets: Sequence[int], partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+    """`part` with ``line_id`` first: its partition's offset plus the row within it (Dask
+    passes `partition_info`)."""
     start = offsets[partition_info["number"]] if partition_info else 0
     ids = pd.Series(range(start, start + len(part)), index=part.index, dtype="int64")
     return pd.concat([ids.rename(parts.LINE_ID), part], axis=1)
@@ -205,9 +204,10 @@ def _with_line_id(ddf: dd.DataFrame) -> dd.DataFrame:
     if parts.LINE_ID in ddf.columns:
         return ddf
     lengths = ddf.map_partitions(len).compute().tolist()
-    offsets = [sum(lengths[:i]) for i in range(len(lengths))]
+    offsets = [0, *itertools.accumulate(lengths)][:-1]
     meta = _number(ddf._meta, [0])
-    return ddf.map_partitions(_number, offsets, meta=meta, align_dataframes=False)
+    # one node of the graph, not a copy of the list in every task
+    return ddf.map_partitions(_number, dask.delayed(offsets, pure=True), meta=meta, align_dataframes=False)
 
 
 __all__ = ["DaskComparison", "compare", "score"]

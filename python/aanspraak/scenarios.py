@@ -76,12 +76,8 @@ class Comparison:
     def scenario(self, name: str, *, lazy: bool = False) -> "pl.DataFrame | pl.LazyFrame":
         """The lines of one scenario as :func:`aanspraak.score` names them (input,
         shared and that scenario's columns under their plain names)."""
-        if name not in self.scenarios:
-            raise KeyError(f"no scenario {name!r}; have {list(self.scenarios)}")
-        wide = {column_name(c, s) for s in self.scenarios for c in self.columns}
-        base = [c for c in self.lines.columns if c not in wide]
-        own = [pl.col(column_name(c, name)).alias(c) for c in self.columns]
-        lf = self.lines.lazy().select(*base, *own)
+        base, own = scenario_columns(self.lines.columns, self.scenarios, self.columns, name)
+        lf = self.lines.lazy().select(*base, *[pl.col(w).alias(c) for w, c in own.items()])
         return lf if lazy else lf.collect()
 
     def long(self) -> pl.DataFrame:
@@ -91,6 +87,15 @@ class Comparison:
         return pl.concat(
             [self.scenario(s, lazy=True).select(pl.lit(s, dtype=kind).alias("scenario"), pl.all()) for s in self.scenarios]  # type: ignore[union-attr]
         ).collect()
+
+
+def scenario_columns(lines: Sequence[str], scenarios: Sequence[str], columns: Sequence[str], name: str) -> tuple[list[str], dict[str, str]]:
+    """For one scenario of wide `lines` columns: the columns shared by all scenarios, and
+    the scenario's own wide names → plain names. KeyError for an unknown scenario."""
+    if name not in scenarios:
+        raise KeyError(f"no scenario {name!r}; have {list(scenarios)}")
+    wide = {column_name(c, s) for s in scenarios for c in columns}
+    return [c for c in lines if c not in wide], {column_name(c, name): c for c in columns}
 
 
 def compare(

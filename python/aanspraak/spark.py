@@ -40,7 +40,7 @@ import pyarrow as pa
 
 from aanspraak import partitions as parts
 from aanspraak.policy import Policy, resolve
-from aanspraak.scenarios import SCENARIO_COLUMNS, checked, column_name
+from aanspraak.scenarios import SCENARIO_COLUMNS, checked, scenario_columns
 
 try:
     from pyspark.sql import DataFrame, functions as F
@@ -117,11 +117,8 @@ class SparkComparison:
 
     def scenario(self, name: str) -> DataFrame:
         """The lines of one scenario under the plain names of :func:`score`."""
-        if name not in self.scenarios:
-            raise KeyError(f"no scenario {name!r}; have {list(self.scenarios)}")
-        wide = {column_name(c, s) for s in self.scenarios for c in self.columns}
-        base = [F.col(c) for c in self.lines.columns if c not in wide]
-        return self.lines.select(*base, *[F.col(column_name(c, name)).alias(c) for c in self.columns])
+        base, own = scenario_columns(self.lines.columns, self.scenarios, self.columns, name)
+        return self.lines.select(*base, *[F.col(w).alias(c) for w, c in own.items()])
 
 
 def compare(

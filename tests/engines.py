@@ -41,6 +41,18 @@ def assert_same_lines(got: pl.DataFrame, want: pl.DataFrame) -> None:
     assert_frame_equal(got, want, check_dtypes=False)
 
 
+def assert_scored_like_score(got: pl.DataFrame, want: pl.DataFrame) -> None:
+    """An engine's result for :func:`portfolio` against `score`: every line, ``line_id``
+    the row number 0..n-1, every column equal, and the bad lines present as INVALID_INPUT."""
+    assert got.height == LINES
+    # line_id is the input's row number, as `score` numbers it
+    assert sorted(got["line_id"].to_list()) == list(range(LINES))
+    assert_same_lines(got, want)
+    invalid = got.filter(reason="INVALID_INPUT")
+    assert invalid.height == want.filter(reason="INVALID_INPUT").height > 300
+    assert invalid["basic_paid"].sum() == 0
+
+
 def what_if() -> dict[str, aanspraak.Policy]:
     """Three scenarios: the base, no eigen risico, a lower supplementary cap."""
     base = aanspraak.Policy.load("defriesland-2022")

@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import aanspraak
-from engines import LINES, assert_same_lines, portfolio, what_if
+from engines import assert_same_lines, assert_scored_like_score, portfolio, what_if
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed: pip install 'aanspraak[spark]'")
 
@@ -62,14 +62,7 @@ def test_spark_gives_every_line_the_amounts_of_score(sdf, lines):
     scored = aspark.score(sdf, policy="defriesland-2022")
     got = collect(scored)
     want = aanspraak.score(lines, policy="defriesland-2022")
-    assert got.height == LINES
-    # line_id is the input's row number, as `score` numbers it
-    assert sorted(got["line_id"].to_list()) == list(range(LINES))
-    assert_same_lines(got, want)
-    # the bad lines are there, as INVALID_INPUT, with the same messages
-    invalid = got.filter(reason="INVALID_INPUT")
-    assert invalid.height == want.filter(reason="INVALID_INPUT").height > 300
-    assert invalid["basic_paid"].sum() == 0
+    assert_scored_like_score(got, want)
 
 
 def test_spark_puts_every_insured_in_one_partition(sdf):

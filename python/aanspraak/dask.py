@@ -41,7 +41,7 @@ import pyarrow as pa
 
 from aanspraak import partitions as parts
 from aanspraak.policy import Policy, resolve
-from aanspraak.scenarios import SCENARIO_COLUMNS, checked, scenario_columns
+from aanspraak.scenarios import SCENARIO_COLUMNS, checked
 
 try:
     import dask
@@ -79,37 +79,17 @@ def score(ddf: dd.DataFrame, policy: "str | Path | Policy" = "defriesland-2022",
     return _map(numbered, npartitions, _score_part, pol, schema)
 
 
-@dataclass(frozen=True)
-class DaskComparison:
-    """The result of :func:`compare`: lazy wide lines and the scenario totals on demand.
+class DaskComparison(parts.EngineComparison):
+    """The result of :func:`compare`: ``lines`` is a Dask DataFrame; ``totals()``
+    computes it (see :class:`aanspraak.partitions.EngineComparison`)."""
 
-    Attributes
-    ----------
-    scenarios, policies, columns
-        As in :class:`aanspraak.Comparison`.
-    lines
-        Dask DataFrame of the wide lines of :attr:`aanspraak.Comparison.lines`
-        (categoricals as strings), partitioned by ``insured_id``.
-    """
-
-    scenarios: tuple[str, ...]
-    policies: tuple[Policy, ...]
-    columns: tuple[str, ...]
-    lines: dd.DataFrame
-
-    def totals(self) -> pl.DataFrame:
-        """:attr:`aanspraak.Comparison.totals`, exact to the cent: each partition sums its
-        lines in integer cents and the client adds the partition rows. Computes
-        :attr:`lines` (``persist()`` them first if you also write them)."""
+    def _partition_sums(self) -> pl.DataFrame:
         names, cols = self.scenarios, self.columns
         meta = parts.sums_schema(names, cols).empty_table().to_pandas(types_mapper=pd.ArrowDtype)
         sums = self.lines.map_partitions(_sums, (names, cols), meta=meta, align_dataframes=False)
-        frame = pl.from_pandas(sums.compute())
-        return parts.totals(frame, names, self.policies, cols)
+        return pl.from_pandas(sums.compute())
 
-    def scenario(self, name: str) -> dd.DataFrame:
-        """The lines of one scenario under the plain names of :func:`score`."""
-        base, own = scenario_columns(list(self.lines.columns), self.scenarios, self.columns, name)
+    def _select(self, base: list[str], own: dict[str, str]) -> dd.DataFrame:
         return self.lines[base + list(own)].rename(columns=own)
 
 

@@ -13,13 +13,15 @@ and the totals are summed as Python integers of cents.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
 
 from aanspraak.policy import Policy, resolve
-from aanspraak.scenarios import SHARED_COLUMNS, _totals, column_name
+from aanspraak.scenarios import SHARED_COLUMNS, _totals, column_name, scenario_columns
 from aanspraak.scoring import OUTPUT_COLUMNS
 
 #: The column that numbers the input lines; the engine orders ties by it.
@@ -46,11 +48,8 @@ def _input_part(table: pa.Table) -> pa.Table:
 def score_table(table: pa.Table, policy: Policy) -> pa.Table:
     """Score one partition (all lines of its insureds): the input columns, then
     :data:`aanspraak.OUTPUT_COLUMNS`, categoricals as strings."""
-    out = pa.table(policy._compiled.score(table))
-    return pa.Table.from_arrays(
-        [*_input_part(table).columns, *_plain(out).columns],
-        schema=pa.schema([*_input_part(table).schema, *_plain(out).schema]),
-    )
+    kept, out = _input_part(table), _plain(pa.table(policy._compiled.score(table)))
+    return pa.Table.from_arrays([*kept.columns, *out.columns], schema=pa.schema([*kept.schema, *out.schema]))
 
 
 def empty_table(schema: pa.Schema) -> pa.Table:
@@ -89,7 +88,8 @@ def compare_table(table: pa.Table, names: Sequence[str], policies: Sequence[Poli
 
     prepared = _core.Prepared(table, policies[0]._compiled)
     tables, _sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), list(columns))
-    arrays, fields = list(_input_part(table).columns), list(_input_part(table).schema)
+    kept = _input_part(table)
+    arrays, fields = list(kept.columns), list(kept.schema)
     for name, out in zip(names, tables):
         out = _plain(pa.table(out))
         for field, array in zip(out.schema, out.columns):
@@ -138,7 +138,48 @@ def totals(sums: pl.DataFrame, names: Sequence[str], policies: Sequence[Policy],
     return _totals(names, policies, columns, cents, add["lines"], add["insured"])
 
 
+@dataclass(frozen=True)
+class EngineComparison:
+    """What the engines' ``compare`` returns: lazy wide lines, and the scenario totals
+    on demand. The engine's subclass says how to sum its partitions and select columns.
+
+    Attributes
+    ----------
+    scenarios, policies, columns
+        As in :class:`aanspraak.Comparison`.
+    lines
+        The engine's lazy frame of the wide lines of :attr:`aanspraak.Comparison.lines`
+        (categoricals as strings), partitioned by ``insured_id``.
+    """
+
+    scenarios: tuple[str, ...]
+    policies: tuple[Policy, ...]
+    columns: tuple[str, ...]
+    lines: Any
+
+    def totals(self) -> pl.DataFrame:
+        """:attr:`aanspraak.Comparison.totals`, exact to the cent: each partition sums its
+        lines in integer cents (:func:`partition_sums`) and the driver adds the partition
+        rows. Computes :attr:`lines` (``cache()`` / ``persist()`` them first if you also
+        write them)."""
+        return totals(self._partition_sums(), self.scenarios, self.policies, self.columns)
+
+    def scenario(self, name: str) -> Any:
+        """The lines of one scenario under the plain names of ``score``."""
+        base, own = scenario_columns(list(self.lines.columns), self.scenarios, self.columns, name)
+        return self._select(base, own)
+
+    def _partition_sums(self) -> pl.DataFrame:
+        """The rows of :func:`partition_sums`, one per partition of :attr:`lines`."""
+        raise NotImplementedError
+
+    def _select(self, base: list[str], own: dict[str, str]) -> Any:
+        """:attr:`lines` with the `base` columns, then `own` (wide name → plain name)."""
+        raise NotImplementedError
+
+
 __all__ = [
+    "EngineComparison",
     "INSURED_ID",
     "LINE_ID",
     "compare_schema",

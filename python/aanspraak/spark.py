@@ -31,7 +31,6 @@ the lines of one fit an executor (about 300 bytes a line, input and output toget
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -40,7 +39,7 @@ import pyarrow as pa
 
 from aanspraak import partitions as parts
 from aanspraak.policy import Policy, resolve
-from aanspraak.scenarios import SCENARIO_COLUMNS, checked, scenario_columns
+from aanspraak.scenarios import SCENARIO_COLUMNS, checked
 
 try:
     from pyspark.sql import DataFrame, functions as F
@@ -85,39 +84,19 @@ def score(sdf: DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *,
     return _by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out))
 
 
-@dataclass(frozen=True)
-class SparkComparison:
-    """The result of :func:`compare`: lazy wide lines and the scenario totals on demand.
+class SparkComparison(parts.EngineComparison):
+    """The result of :func:`compare`: ``lines`` is a Spark DataFrame; ``totals()`` runs
+    a Spark job (see :class:`aanspraak.partitions.EngineComparison`)."""
 
-    Attributes
-    ----------
-    scenarios, policies, columns
-        As in :class:`aanspraak.Comparison`.
-    lines
-        Spark DataFrame of the wide lines of :attr:`aanspraak.Comparison.lines`
-        (categoricals as strings), partitioned by ``insured_id``.
-    """
-
-    scenarios: tuple[str, ...]
-    policies: tuple[Policy, ...]
-    columns: tuple[str, ...]
-    lines: DataFrame
-
-    def totals(self) -> pl.DataFrame:
-        """:attr:`aanspraak.Comparison.totals`, exact to the cent: each partition sums its
-        lines in integer cents and the driver adds the partition rows. Runs a Spark job
-        over :attr:`lines` (``cache()`` them first if you also write them)."""
+    def _partition_sums(self) -> pl.DataFrame:
         names, cols = self.scenarios, self.columns
         schema = parts.sums_schema(names, cols)
         run = _partition_runner(lambda table: parts.partition_sums(table, names, cols), schema, 1 << 16)
-        rows = self.lines.mapInArrow(run, _spark_schema(schema)).toArrow()
-        frame = pl.from_arrow(rows)
+        frame = pl.from_arrow(self.lines.mapInArrow(run, _spark_schema(schema)).toArrow())
         assert isinstance(frame, pl.DataFrame)
-        return parts.totals(frame, names, self.policies, cols)
+        return frame
 
-    def scenario(self, name: str) -> DataFrame:
-        """The lines of one scenario under the plain names of :func:`score`."""
-        base, own = scenario_columns(self.lines.columns, self.scenarios, self.columns, name)
+    def _select(self, base: list[str], own: dict[str, str]) -> DataFrame:
         return self.lines.select(*base, *[F.col(w).alias(c) for w, c in own.items()])
 
 

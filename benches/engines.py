@@ -20,6 +20,11 @@ clock runs (Spark's JVM, Dask's workers); the clock covers reading, numbering th
 the shuffle by insured, scoring and writing. Best of ``--repeat`` runs. Per core =
 lines/s ÷ N. Output parquet goes to ``--work-dir`` and is removed after each run.
 
+Peak memory: the summed RSS of this process and all its descendants (Spark's JVM and
+Python workers, Dask's nannies and workers), sampled every 200 ms by a thread while the
+timed runs go (``psutil``, which ``distributed`` brings); it includes each engine's
+idle footprint.
+
 Usage::
 
     python benches/engines.py --rows 4000000 --repeat 2
@@ -31,6 +36,7 @@ import argparse
 import os
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -54,15 +60,42 @@ def make_input(folder: Path, rows: int, files: int) -> None:
     marker.touch()
 
 
-def best_of(repeat: int, run: Callable[[], None], out: Path) -> float:
+def tree_rss() -> int:
+    """Bytes resident in this process and all its descendants."""
+    import psutil
+
+    me = psutil.Process()
+    total = 0
+    for proc in [me, *me.children(recursive=True)]:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:  # ended between listing and reading
+            pass
+    return total
+
+
+def best_of(repeat: int, run: Callable[[], None], out: Path) -> tuple[float, int]:
+    """The best time of `repeat` runs, and the peak of :func:`tree_rss` while they ran."""
+    peak, done = [tree_rss()], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], tree_rss())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     times = []
-    for _ in range(repeat):
-        shutil.rmtree(out, ignore_errors=True)
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-        shutil.rmtree(out, ignore_errors=True)
-    return min(times)
+    try:
+        for _ in range(repeat):
+            shutil.rmtree(out, ignore_errors=True)
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+            shutil.rmtree(out, ignore_errors=True)
+    finally:
+        done.set()
+        sampler.join()
+    return min(times), peak[0]
 
 
 def single(src: Path, out: Path, policy: str) -> Callable[[], None]:
@@ -168,7 +201,7 @@ def main() -> None:
     make_input(args.work_dir, args.rows, args.files)
     src, out = args.work_dir / "input", args.work_dir / "output"
     print(f"{args.rows:,} lines in {args.files} parquet files, {args.cores} cores, {args.partitions} insured partitions")
-    print(f"{'engine':<8} {'seconds':>8} {'lines/s':>12} {'per core':>12}")
+    print(f"{'engine':<8} {'seconds':>8} {'lines/s':>12} {'per core':>12} {'peak MiB':>9}")
     for engine in args.engines.split(","):
         stop: Callable[[], None] = lambda: None  # noqa: E731
         if engine == "single":
@@ -183,11 +216,11 @@ def main() -> None:
         else:
             raise SystemExit(f"unknown engine {engine!r}: use single, spark, spark-steps, dask")
         try:
-            seconds = best_of(args.repeat, run, out)
+            seconds, peak = best_of(args.repeat, run, out)
         finally:
             stop()
         rate = args.rows / seconds
-        print(f"{engine:<8} {seconds:>8.2f} {rate:>12,.0f} {rate / args.cores:>12,.0f}", flush=True)
+        print(f"{engine:<8} {seconds:>8.2f} {rate:>12,.0f} {rate / args.cores:>12,.0f} {peak / 2**20:>9,.0f}", flush=True)
 
 
 if __name__ == "__main__":

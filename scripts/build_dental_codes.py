@@ -41,7 +41,7 @@ TAG_VOCABULARY = frozenset({
     "periodic_exam", "fluoride", "orthodontic", "implant", "non_plastic",
     "full_denture", "implant_denture", "denture_combo", "denture_repair",
     "specialist_surgery", "simple_extraction", "perio_surgery", "xray",
-    "temp_crown_implant", "esthetic_zone_surcharge", "no_show",
+    "temp_crown_implant", "esthetic_zone_surcharge", "resorbed_jaw_surcharge", "no_show",
 })
 SECTION_LETTERS = frozenset("CMABEVRTGHPJXUFZY")
 JAWS = frozenset({"", "upper", "lower", "both"})
@@ -96,6 +96,9 @@ PRE_TAGS: dict[str, set[str]] = {
     "xray": {"239451", "239452", "239455", "239457", "239458"},
     "temp_crown_implant": {"J87"},
     "esthetic_zone_surcharge": {"J19"},
+    # P044 "toeslag zeer ernstig geslonken kaak": for an adult only with the right to
+    # implants (seed 004 art. 3.12.2 Toestemming vooraf l; Bzv 2.7 lid 2).
+    "resorbed_jaw_surcharge": {"P044"},
     "no_show": set(),
 }
 
@@ -124,6 +127,7 @@ NEW_TAGS: dict[str, set[str]] = {
     "xray": set(),
     "temp_crown_implant": {"J060"},
     "esthetic_zone_surcharge": {"J053"},
+    "resorbed_jaw_surcharge": {"P044"},
     "no_show": set(),
 }
 

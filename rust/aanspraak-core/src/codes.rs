@@ -24,6 +24,8 @@ pub mod tag {
     pub const TEMP_CROWN_IMPLANT: u32 = 1 << 13;
     pub const ESTHETIC_ZONE_SURCHARGE: u32 = 1 << 14;
     pub const NO_SHOW: u32 = 1 << 15;
+    /// P044, toeslag zeer ernstig geslonken kaak: an adult needs the right to implants.
+    pub const RESORBED_JAW_SURCHARGE: u32 = 1 << 16;
 
     pub const NAMES: &[(&str, u32)] = &[
         ("periodic_exam", PERIODIC_EXAM),
@@ -42,6 +44,7 @@ pub mod tag {
         ("temp_crown_implant", TEMP_CROWN_IMPLANT),
         ("esthetic_zone_surcharge", ESTHETIC_ZONE_SURCHARGE),
         ("no_show", NO_SHOW),
+        ("resorbed_jaw_surcharge", RESORBED_JAW_SURCHARGE),
     ];
 
     pub fn parse(name: &str) -> Option<u32> {

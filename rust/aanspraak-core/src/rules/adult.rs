@@ -8,6 +8,11 @@ use crate::reason::{Basis, Reason};
 
 pub fn entitlement(f: &LineFacts) -> Statutory {
     let t = f.row.tags;
+    // P044 (toeslag zeer ernstig geslonken kaak) only with the right to implants, Bzv 2.7
+    // lid 2 (seed 004 art. 3.12.2 Toestemming vooraf l); as BT care see `bt`.
+    if t & tag::RESORBED_JAW_SURCHARGE != 0 && !f.severely_resorbed {
+        return Statutory::NotCovered { reason: Reason::NotInsuredAdult, basis: Basis::Bzv27Lid5bLid2 };
+    }
     // Lid 5 sub b: removable full prostheses, on implants or not, and their repair.
     if t & (tag::FULL_DENTURE | tag::IMPLANT_DENTURE | tag::DENTURE_COMBO | tag::DENTURE_REPAIR) != 0 {
         return Statutory::Covered { entitlement: Entitlement::Adult, basis: Basis::Bzv27Lid5bRzv231Lid2 };

@@ -317,6 +317,9 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                     continue;
                 }
                 flags[k] |= flag::COVERED | if a >= 18 { flag::EIGEN_RISICO } else { 0 };
+                if v.bijdrage_is_care {
+                    flags[k] |= flag::BIJDRAGE_IS_CARE;
+                }
                 bijdrage_bp[k] = v.eigen_bijdrage_bp as u16;
                 if v.entitlement != Entitlement::Bt {
                     freq[k] = product.frequency.iter().position(|f| f.rule.applies(ri, a, v.entitlement)).map_or(0, |p| p as u8 + 1);

@@ -31,6 +31,9 @@ pub mod flag {
     pub const POK_MISMATCH: u8 = 8;
     /// A hospital-care (msz) line.
     pub const MSZ: u8 = 16;
+    /// The eigen bijdrage stands for care the regular rules do not cover (Rzv 2.31 lid 1):
+    /// a supplementary product pays it as that care.
+    pub const BIJDRAGE_IS_CARE: u8 = 32;
 }
 
 /// Null age (invalid rows).

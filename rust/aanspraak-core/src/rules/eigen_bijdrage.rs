@@ -18,8 +18,26 @@ pub fn basis_points(f: &LineFacts, ent: Entitlement, regular: &Statutory, p: &Ye
             Statutory::Covered { entitlement, .. } => basis_points(f, *entitlement, regular, p),
             Statutory::NotCovered { .. } => 10_000,
         },
+        // Rzv 2.31 lid 3 (seed 004 art. 3.12.1 Eigen bijdrage): an implant denture under BT
+        // costs 8 % upper / 10 % lower; other BT care related to the indication nothing.
+        Entitlement::Bt if f.row.tags & tag::IMPLANT_DENTURE != 0 => implant_denture_bp(f, p),
         Entitlement::Bt => 0,
         _ => prosthesis_bp(f, p),
+    }
+}
+
+/// Whether the eigen bijdrage stands for care the regular rules do not cover (Rzv 2.31
+/// lid 1: BT care not related to the indication, 100 %). A supplementary product pays it
+/// as it would pay that care without the indication (docs/interpretations.md).
+pub fn stands_for_care(f: &LineFacts, ent: Entitlement, regular: &Statutory) -> bool {
+    f.age >= 18 && ent == Entitlement::Bt && f.bt_related == Tri::False && !regular.is_covered()
+}
+
+/// Rzv 2.31 lid 3 sub a (lower jaw) and sub b (upper jaw).
+fn implant_denture_bp(f: &LineFacts, p: &YearParams) -> u32 {
+    match implant_denture_jaw(f) {
+        Jaw::Upper => p.implant_denture_upper_bp,
+        _ => p.implant_denture_lower_bp,
     }
 }
 
@@ -29,10 +47,7 @@ fn prosthesis_bp(f: &LineFacts, p: &YearParams) -> u32 {
     if t & tag::DENTURE_COMBO != 0 {
         p.denture_combo_bp
     } else if t & tag::IMPLANT_DENTURE != 0 {
-        match implant_denture_jaw(f) {
-            Jaw::Upper => p.implant_denture_upper_bp,
-            _ => p.implant_denture_lower_bp,
-        }
+        implant_denture_bp(f, p)
     } else if t & tag::FULL_DENTURE != 0 {
         p.full_denture_bp
     } else if t & tag::DENTURE_REPAIR != 0 {
@@ -60,6 +75,17 @@ pub fn basis_with_bijdrage(f: &LineFacts, ent: Entitlement, basis: Basis) -> Bas
             Basis::Bzv27Lid1b => Basis::Bzv27Lid1bRzv231Lid1,
             _ => Basis::Bzv27Lid1cRzv231Lid1,
         },
+        Entitlement::Bt if f.age >= 18 && f.row.tags & tag::IMPLANT_DENTURE != 0 => {
+            let upper = implant_denture_jaw(f) == Jaw::Upper;
+            match (basis, upper) {
+                (Basis::Bzv27Lid1a | Basis::Bzv27Lid1aLid2, false) => Basis::Bzv27Lid1aRzv231Lid3a,
+                (Basis::Bzv27Lid1a | Basis::Bzv27Lid1aLid2, true) => Basis::Bzv27Lid1aRzv231Lid3b,
+                (Basis::Bzv27Lid1b, false) => Basis::Bzv27Lid1bRzv231Lid3a,
+                (Basis::Bzv27Lid1b, true) => Basis::Bzv27Lid1bRzv231Lid3b,
+                (_, false) => Basis::Bzv27Lid1cRzv231Lid3a,
+                (_, true) => Basis::Bzv27Lid1cRzv231Lid3b,
+            }
+        }
         Entitlement::Adult if basis == Basis::Bzv27Lid5bRzv231Lid2 => {
             let t = f.row.tags;
             if t & tag::DENTURE_COMBO != 0 {

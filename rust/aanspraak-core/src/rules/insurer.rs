@@ -12,6 +12,7 @@ pub fn apply(f: &LineFacts, p: &CompiledBasic, v: &mut Verdict) {
         v.reason = reason;
         v.basis = basis;
         v.eigen_bijdrage_bp = 0;
+        v.bijdrage_is_care = false;
     };
     // Insurer exclusions (e.g. De Friesland 2022 art. 3.12.3 under 18).
     if let Some(r) = p.exclusions.iter().find(|r| r.applies(f.row_idx, f.age, v.entitlement)) {

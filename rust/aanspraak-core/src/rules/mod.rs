@@ -62,6 +62,8 @@ pub struct Verdict {
     pub authorization_required: bool,
     /// Eigen bijdrage in basis points of `allowed` (Rzv 2.31), 10 000 = all of it.
     pub eigen_bijdrage_bp: u32,
+    /// The eigen bijdrage stands for care the regular rules do not cover (Rzv 2.31 lid 1).
+    pub bijdrage_is_care: bool,
 }
 
 impl Verdict {
@@ -73,6 +75,7 @@ impl Verdict {
             entitlement: Entitlement::None,
             authorization_required: false,
             eigen_bijdrage_bp: 0,
+            bijdrage_is_care: false,
         }
     }
 }
@@ -106,6 +109,7 @@ pub fn judge(f: &LineFacts, product: &CompiledBasic, params: &crate::policy::Yea
         Statutory::Covered { entitlement, basis } => (entitlement, basis),
     };
     let eigen_bijdrage_bp = eigen_bijdrage::basis_points(f, entitlement, &regular, params);
+    let bijdrage_is_care = eigen_bijdrage::stands_for_care(f, entitlement, &regular);
     let basis = eigen_bijdrage::basis_with_bijdrage(f, entitlement, basis);
     // 6. Insurer rules.
     let mut v = Verdict {
@@ -115,6 +119,7 @@ pub fn judge(f: &LineFacts, product: &CompiledBasic, params: &crate::policy::Yea
         entitlement,
         authorization_required: false,
         eigen_bijdrage_bp,
+        bijdrage_is_care,
     };
     insurer::apply(f, product, &mut v);
     v

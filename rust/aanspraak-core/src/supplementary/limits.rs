@@ -55,34 +55,53 @@ fn div_half_up(num: i128, den: i128) -> i128 {
     (2 * num + den) / (2 * den)
 }
 
-/// A product's share of `unpaid` before limits: the rule's share on the part the basic
-/// did not allow, the eigen bijdrage share on the eigen bijdrage, material and technique
-/// costs at their own shares (pro rata of `material` in `amount`). Applied to what is
-/// still unpaid, pro rata of `base`; rounded half up once.
-fn share_of(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, unpaid: i64) -> i64 {
+/// What is still unpaid of a line, by part: the statutory eigen bijdrage, and the part
+/// the basic insurance did not allow (the rest of `base`). Combined products pay in turn,
+/// each on the parts still unpaid, so a product pays a part as it would alone.
+#[derive(Debug, Clone, Copy)]
+struct Unpaid {
+    eigen_bijdrage: i64,
+    gap: i64,
+}
+
+impl Unpaid {
+    fn total(self) -> i64 {
+        self.eigen_bijdrage + self.gap
+    }
+}
+
+/// A product's share of what is still unpaid, before limits, and the part of it that is
+/// eigen bijdrage: the rule's share on the part the basic did not allow, the eigen
+/// bijdrage share on the eigen bijdrage, material and technique costs at their own
+/// shares (pro rata of `material` in `amount`); rounded half up once.
+fn share_of(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, unpaid: Unpaid) -> (i64, i128, i128) {
     let t = &policy.supp[c.product as usize].terms[c.terms as usize];
     let sg = if c.rule == NO_RULE { 0 } else { t.rules[c.rule as usize].share_bp } as i128;
     let sgm = t.material_bp.map_or(sg, |b| b as i128);
     let (se, sem) = if c.eb { (t.eb_bp as i128, t.eb_material_bp as i128) } else { (0, 0) };
-    let e = it.eigen_bijdrage as i128;
-    let g = (it.base - it.eigen_bijdrage) as i128;
-    let plain = (se * e + sg * g, 10_000i128);
-    let (num, den) = if it.material == 0 {
+    let (e, g) = (unpaid.eigen_bijdrage as i128, unpaid.gap as i128);
+    let plain = (se * e, sg * g, 10_000i128);
+    let (num_e, num_g, den) = if it.material == 0 {
         plain
     } else {
         let (a, m) = (it.amount as i128, it.material as i128);
-        let split = (se * e + sg * g).checked_mul(a - m).zip((sem * e + sgm * g).checked_mul(m));
+        let part = |s: i128, sm: i128, x: i128| (s * x).checked_mul(a - m).zip((sm * x).checked_mul(m)).and_then(|(p, q)| p.checked_add(q));
         // Amounts beyond any real declaration (about 10^13 euros) ignore the material split.
-        split.and_then(|(x, y)| x.checked_add(y)).map_or(plain, |num| (num, 10_000 * a))
+        match (part(se, sem, e), part(sg, sgm, g)) {
+            (Some(ne), Some(ng)) if ne.checked_add(ng).is_some() => (ne, ng, 10_000 * a),
+            _ => plain,
+        }
     };
-    if unpaid == it.base {
-        return div_half_up(num, den) as i64;
-    }
-    match num.checked_mul(unpaid as i128).zip(den.checked_mul(it.base as i128)) {
-        Some((n2, d2)) => div_half_up(n2, d2) as i64,
-        // Amounts beyond any real declaration: scale the rounded share instead.
-        None => div_half_up(div_half_up(num, den) * unpaid as i128, it.base as i128) as i64,
-    }
+    ((div_half_up(num_e + num_g, den) as i64).min(unpaid.total()), num_e, num_e + num_g)
+}
+
+/// Take `paid` off the unpaid parts, in the proportion of the product's share of each.
+fn take(unpaid: &mut Unpaid, paid: i64, num_e: i128, num: i128) {
+    let on_e = if num == 0 { 0 } else { (paid as i128).checked_mul(num_e).map_or(paid as i128, |x| div_half_up(x, num)) as i64 };
+    // Within what each part can take (paid ≤ both parts together).
+    let on_e = on_e.min(unpaid.eigen_bijdrage).min(paid).max(paid - unpaid.gap).max(0);
+    unpaid.eigen_bijdrage -= on_e;
+    unpaid.gap -= paid - on_e;
 }
 
 /// Usage of one limit: (product, kind, period, used cents). Kind 0 is the annual maximum,
@@ -112,14 +131,13 @@ pub fn walk(items: &[SuppItem], effects: &mut [SuppEffect], policy: &CompiledPol
             current = Some(it.insured);
         }
         let year = dates::civil_from_days(it.treat).year;
-        let mut unpaid = it.base;
+        let mut unpaid = Unpaid { eigen_bijdrage: it.eigen_bijdrage, gap: it.base - it.eigen_bijdrage };
         let mut best: Option<SuppEffect> = None;
         let mut last = SuppEffect::default();
         for c in &it.claims[..it.n as usize] {
             let mut e = SuppEffect { paid: 0, reason: c.refusal, basis: c.basis };
             if c.refusal == 0 {
-                e = pay(it, c, policy, year, unpaid, &first_marked, &mut usage);
-                unpaid -= e.paid;
+                e = pay(it, c, policy, year, &mut unpaid, &first_marked, &mut usage);
             }
             if e.paid > 0 && best.is_none_or(|b| e.paid > b.paid) {
                 best = Some(e);
@@ -127,7 +145,7 @@ pub fn walk(items: &[SuppItem], effects: &mut [SuppEffect], policy: &CompiledPol
             last = e;
         }
         *eff = best.unwrap_or(last);
-        eff.paid = it.base - unpaid;
+        eff.paid = it.base - unpaid.total();
         for b in 0..8 {
             if it.marks & (1 << b) != 0 {
                 first_marked[b] = first_marked[b].min(it.treat);
@@ -137,13 +155,13 @@ pub fn walk(items: &[SuppItem], effects: &mut [SuppEffect], policy: &CompiledPol
 }
 
 /// One product's payment on a line, within its limits.
-fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: i64, first_marked: &[i32; 8], usage: &mut Vec<Usage>) -> SuppEffect {
+fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: &mut Unpaid, first_marked: &[i32; 8], usage: &mut Vec<Usage>) -> SuppEffect {
     let t = &policy.supp[c.product as usize].terms[c.terms as usize];
     if c.begun_bit != 0 && it.start != NO_DATE && first_marked[c.begun_bit as usize - 1] < it.start {
         let x = t.exclusions.iter().find(|x| x.begun_bit == c.begun_bit).expect("compiled together");
         return SuppEffect { paid: 0, reason: SuppReason::SupplementaryExclusion as u8, basis: x.rule.basis };
     }
-    let full = share_of(it, c, policy, unpaid).min(unpaid);
+    let (full, num_e, num) = share_of(it, c, policy, *unpaid);
     if full == 0 {
         return SuppEffect { paid: 0, reason: SuppReason::NotCoveredByProduct as u8, basis: c.basis };
     }
@@ -155,6 +173,7 @@ fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: i64
     });
     let sub_left = sub.map_or(i64::MAX, |s| s.1);
     let paid = full.min(annual_left).min(sub_left);
+    take(unpaid, paid, num_e, num);
     usage[annual].3 += paid;
     if let Some((slot, _)) = sub {
         usage[slot].3 += paid;

@@ -118,6 +118,12 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
                 continue;
             }
             let base = (o.patient_paid[i] - o.eigen_risico[i]) as i64;
+            // Rzv 2.31 lid 1: a 100 % eigen bijdrage of BT care not related to the indication
+            // stands for the regular care; the product pays it as that care, not covered by
+            // the basic insurance (docs/interpretations.md).
+            let as_care = o.flags[i] & flag::BIJDRAGE_IS_CARE != 0;
+            let covered = o.flags[i] & flag::COVERED != 0 && !as_care;
+            let eigen_bijdrage = if as_care { 0 } else { o.eigen_bijdrage[i] as i64 };
             let mut item = SuppItem {
                 insured: l.insured.key(i),
                 treat: l.treat[i],
@@ -125,7 +131,7 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
                 row: i as u32,
                 start: l.supp_start.get(i),
                 base,
-                eigen_bijdrage: o.eigen_bijdrage[i] as i64,
+                eigen_bijdrage,
                 amount: l.amount[i],
                 material: l.material.get(i),
                 marks,
@@ -140,7 +146,6 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
                 Some((SuppReason::NothingToPay, NO_BASIS))
             } else {
                 let row = row.expect("a dental line with a known code");
-                let covered = o.flags[i] & flag::COVERED != 0;
                 let v = LineView {
                     age: o.age[i] as i32,
                     year: crate::dates::civil_from_days(l.treat[i]).year,
@@ -152,7 +157,7 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
                     end: l.supp_end.get(i),
                     accident_date: l.accident_date.get(i),
                     authorization: l.authorization.get(i),
-                    eigen_bijdrage: o.eigen_bijdrage[i] as i64,
+                    eigen_bijdrage,
                     gap: (l.amount[i] as i128 - if covered { o.allowed[i] } else { 0 }) as i64,
                 };
                 for p in unpack(combo) {

@@ -135,10 +135,15 @@ def test_full_denture_eigen_bijdrage_on_material_costs_at_80_percent():
     assert (r["supplementary_paid"], r["patient_paid"]) == (D("230.00"), D("20.00"))
 
 
-def test_implant_denture_eigen_bijdrage_is_not_reimbursed():
-    """Art. 4.2 sub g names the full prosthesis only; a click denture's 10 % stays."""
+def test_implant_denture_eigen_bijdrage_is_reimbursed():
+    """Art. 4.2 sub g: "volledige prothese", read as art. 3.12.2 reads it (on implants or
+    not), so a click denture's 10 % is paid; the 10 % on a repair is not."""
     r = _denture_after_eigen_risico(code="J51", authorization=True)
-    assert (r["eigen_bijdrage"], r["supplementary_reason"], r["supplementary_paid"]) == (D("100.00"), "NOT_COVERED_BY_PRODUCT", D("0.00"))
+    assert (r["eigen_bijdrage"], r["supplementary_reason"], r["supplementary_paid"], r["patient_paid"]) == (
+        D("100.00"), "PAID", D("100.00"), D("0.00"))
+    repair = _denture_after_eigen_risico(code="P01", amount="200.00")
+    assert (repair["eigen_bijdrage"], repair["supplementary_reason"], repair["supplementary_paid"]) == (
+        D("20.00"), "NOT_COVERED_BY_PRODUCT", D("0.00"))
 
 
 def test_the_eigen_risico_is_never_paid_by_the_supplementary():

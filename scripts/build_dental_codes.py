@@ -41,7 +41,7 @@ TAG_VOCABULARY = frozenset({
     "periodic_exam", "fluoride", "orthodontic", "implant", "non_plastic",
     "full_denture", "implant_denture", "denture_combo", "denture_repair",
     "specialist_surgery", "simple_extraction", "perio_surgery", "xray",
-    "temp_crown_implant", "esthetic_zone_surcharge", "resorbed_jaw_surcharge", "no_show",
+    "temp_crown_implant", "esthetic_zone_surcharge", "resorbed_jaw_surcharge", "autotransplant", "no_show",
 })
 SECTION_LETTERS = frozenset("CMABEVRTGHPJXUFZY")
 JAWS = frozenset({"", "upper", "lower", "both"})
@@ -99,6 +99,9 @@ PRE_TAGS: dict[str, set[str]] = {
     # P044 "toeslag zeer ernstig geslonken kaak": for an adult only with the right to
     # implants (seed 004 art. 3.12.2 Toestemming vooraf l; Bzv 2.7 lid 2).
     "resorbed_jaw_surcharge": {"P044"},
+    # J39 "Autotransplantaat": surgical care, not an implant (the 2026 list moved it to
+    # H38/H39); under 18 covered by Bzv 2.7 lid 4 sub l (seed 004 art. 3.12.3 Toestemming i).
+    "autotransplant": {"J39"},
     "no_show": set(),
 }
 
@@ -128,6 +131,7 @@ NEW_TAGS: dict[str, set[str]] = {
     "temp_crown_implant": {"J060"},
     "esthetic_zone_surcharge": {"J053"},
     "resorbed_jaw_surcharge": {"P044"},
+    "autotransplant": {"H38", "H39"},
     "no_show": set(),
 }
 

@@ -26,6 +26,8 @@ pub mod tag {
     pub const NO_SHOW: u32 = 1 << 15;
     /// P044, toeslag zeer ernstig geslonken kaak: an adult needs the right to implants.
     pub const RESORBED_JAW_SURCHARGE: u32 = 1 << 16;
+    /// Moving one's own tooth (J39; 2026: H38, H39): surgical care, not an implant.
+    pub const AUTOTRANSPLANT: u32 = 1 << 17;
 
     pub const NAMES: &[(&str, u32)] = &[
         ("periodic_exam", PERIODIC_EXAM),
@@ -45,6 +47,7 @@ pub mod tag {
         ("esthetic_zone_surcharge", ESTHETIC_ZONE_SURCHARGE),
         ("no_show", NO_SHOW),
         ("resorbed_jaw_surcharge", RESORBED_JAW_SURCHARGE),
+        ("autotransplant", AUTOTRANSPLANT),
     ];
 
     pub fn parse(name: &str) -> Option<u32> {

@@ -10,7 +10,9 @@ const SECTIONS: &[u8] = b"CMABEVTGPHXU";
 
 pub fn entitlement(f: &LineFacts) -> Statutory {
     let excluded = tag::IMPLANT | tag::NON_PLASTIC | tag::ORTHODONTIC;
-    if SECTIONS.contains(&f.row.section) && f.row.tags & excluded == 0 {
+    // Sub l: surgical care except placing implants, an autotransplant (J39) included.
+    let surgical = f.row.tags & tag::AUTOTRANSPLANT != 0;
+    if (SECTIONS.contains(&f.row.section) || surgical) && f.row.tags & excluded == 0 {
         Statutory::Covered { entitlement: Entitlement::Youth, basis: Basis::Bzv27Lid4 }
     } else {
         Statutory::NotCovered { reason: Reason::NotInsuredYouth, basis: Basis::Bzv27Lid4 }

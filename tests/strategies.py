@@ -63,7 +63,7 @@ def _contracts(draw) -> list[tuple[dt.date | None, dt.date | None]]:
 
 
 @st.composite
-def insured(draw, iid: str) -> dict[str, Any]:
+def insured(draw, iid: str, product: bool = False) -> dict[str, Any]:
     """One insured: birth date (often turning 18 in the scored years, sometimes on the
     1st of a month), contract periods, voluntary deductible, supplementary cover."""
     if draw(st.booleans()):
@@ -72,7 +72,7 @@ def insured(draw, iid: str) -> dict[str, Any]:
             birth = birth.replace(day=1)
     else:
         birth = draw(st.dates(dt.date(1940, 1, 1), dt.date(2015, 12, 31)))
-    product = draw(st.none() | st.sampled_from(SUPP_PRODUCTS))
+    product = draw(st.sampled_from(SUPP_PRODUCTS) if product else st.none() | st.sampled_from(SUPP_PRODUCTS))
     start = draw(st.none() | st.dates(dt.date(2019, 1, 1), dt.date(2023, 6, 1)))
     end = draw(st.none() | st.dates(dt.date(2022, 1, 1), dt.date(2024, 12, 31)))
     if start is not None and end is not None and end < start:
@@ -110,12 +110,14 @@ line_strategy = st.fixed_dictionaries(
 
 
 @st.composite
-def portfolio(draw, max_insured: int = 4, max_lines: int = 40) -> tuple[list[dict], list[dict]]:
+def portfolio(draw, max_insured: int = 4, max_lines: int = 40, min_insured: int = 1, min_lines: int = 1,
+              products: bool = False) -> tuple[list[dict], list[dict]]:
     """(insureds, lines): each line carries its insured's facts and a distinct line_id
-    (not the row number: processing order must follow line_id)."""
-    n_ins = draw(st.integers(1, max_insured))
-    insureds = [draw(insured(f"P{k}")) for k in range(n_ins)]
-    rows = draw(st.lists(st.tuples(st.integers(0, n_ins - 1), line_strategy), min_size=1, max_size=max_lines))
+    (not the row number: processing order must follow line_id). `products`: every
+    insured has supplementary cover."""
+    n_ins = draw(st.integers(min_insured, max_insured))
+    insureds = [draw(insured(f"P{k}", products)) for k in range(n_ins)]
+    rows = draw(st.lists(st.tuples(st.integers(0, n_ins - 1), line_strategy), min_size=min_lines, max_size=max_lines))
     dates = {}
     ids = draw(st.permutations(range(100, 100 + len(rows))))
     out = []

@@ -126,6 +126,12 @@ def portfolio(draw, max_insured: int = 4, max_lines: int = 40, min_insured: int 
         if k not in dates:
             year = draw(st.sampled_from(YEARS))
             dates[k] = draw(st.lists(st.dates(dt.date(year, 1, 1), dt.date(year + 1, 12, 31)), min_size=3, max_size=3))
+            b = ins["birth_date"]
+            if b.year >= 2002 and draw(st.booleans()):
+                # Care in the weeks around the 18th birthday (the eigen risico starts on
+                # the first of the next month).
+                eighteen = dt.date(b.year + 18, b.month, 28 if (b.month, b.day) == (2, 29) else b.day)
+                dates[k][0] = eighteen + dt.timedelta(days=draw(st.integers(-3, 40)))
         out.append(line_row(ins, ln, dates[k][ln["day"]], line_id))
     return insureds, out
 

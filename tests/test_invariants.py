@@ -33,7 +33,7 @@ from strategies import INVALID_KINDS, MONEY, YEARS, assert_same, frame, line_row
 D = Decimal
 ZERO = D("0.00")
 POLICY = aanspraak.Policy.load("defriesland-2022")
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def score(df, policy=POLICY):

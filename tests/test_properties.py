@@ -113,7 +113,7 @@ def test_synthetic_portfolios_conserve_money(seed, n):
 # ------------------------------------------------------------------ supplementary products
 
 # The annual maxima and AV Tand Optimaal's orthodontics sub-limit, from the policy.
-_SUPP = POLICY.products().filter(kind="supplementary", pl.col("annual_max").is_not_null())
+_SUPP = POLICY.products().filter(pl.col("annual_max").is_not_null(), kind="supplementary")
 ANNUAL_MAX = dict(zip(_SUPP["product"].to_list(), _SUPP["annual_max"].to_list()))
 ORTHO_SUBLIMIT = D(str(next(r["sublimit_eur"] for r in POLICY.document()["supplementary"]["av-tand-optimaal"]["rules"] if "sublimit_eur" in r)))
 SUPP_CODES = ["C13", "M03", "V21", "A10", "R24", "E13", "P21", "J51", "F461A", "F516A", "F481A", "F811A", "E97", "J39", "H35",

@@ -19,7 +19,7 @@ from strategies import frame, portfolio
 D = Decimal
 POLICY = aanspraak.Policy.load("defriesland-2022")
 LOWER = POLICY.with_eigen_risico(165)
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @SETTINGS
@@ -92,3 +92,18 @@ def test_engine_and_reference_on_two_contracts_and_a_late_18th_birthday():
     second = reference.pot_amount(2022, er, D(0), reference.pot_period(2022, dt.date(1980, 5, 5), dt.date(2022, 8, 1), None))
     young = reference.pot_amount(2022, er, D(0), reference.pot_period(2022, dt.date(2004, 3, 1), None, None))
     assert out["eigen_risico"].to_list() == [D("150.00"), first - D("150.00"), second, D("0.00"), young]
+
+
+def test_a_pot_that_is_exactly_half_a_euro_rounds_up():
+    """385 × 183 / 366 = 192.50 (2024, a leap year; insured from 2 July): half up gives
+    193. With EUR 165, 61 days (from 1 November) give 27.50 → 28."""
+    for policy, start in ((POLICY, dt.date(2024, 7, 2)), (LOWER, dt.date(2024, 11, 1))):
+        row = {"line_id": 1, "insured_id": "H", "birth_date": dt.date(1970, 1, 1), "treatment_date": start + dt.timedelta(days=3),
+               "code": "038911", "amount": D("900.00"), "insured_from": start, "insured_to": None}
+        df = pl.DataFrame([row], schema_overrides={"amount": pl.Decimal(12, 2), "insured_to": pl.Date})
+        out = aanspraak.score(df, policy=policy)
+        period = reference.pot_period(2024, row["birth_date"], start, None)
+        exact = policy.eigen_risico(2024) * period.days / 366
+        assert_eigen_risico(df, out, policy)
+        if exact % 1 == D("0.5"):
+            assert out["eigen_risico"].item() == exact + D("0.5")

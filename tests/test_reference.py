@@ -33,7 +33,7 @@ def test_eigen_risico_matches_the_reference(data):
 
 
 @SETTINGS
-@given(portfolio(max_insured=3, max_lines=40))
+@given(portfolio(max_insured=3, min_lines=4, max_lines=40, products=True))
 def test_supplementary_annual_maxima_match_the_reference(data):
     _, rows = data
     df = frame(rows)

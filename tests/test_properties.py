@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 import aanspraak
 from conftest import DTYPES
 
+POLICY = aanspraak.Policy.load("defriesland-2022")
+
 CODES = ["C11", "C13", "M40", "V12", "H35", "H11", "X10", "X21", "R24", "J20", "J51", "J52", "J50", "P21", "P07",
          "F411A", "J87", "J19", "M80", "Q99", "J060", "C002", "038911", "38911", "238060", "238022", "199872", "039075"]
 
@@ -79,12 +81,13 @@ def test_conservation_limits_and_determinism(rows, rnd):
             assert r["allowed"] == r["basic_paid"] == zero
         if r["age"] < 18:
             assert r["eigen_risico"] == r["eigen_bijdrage"] == zero
-    # The eigen risico never exceeds the year's deductible (compulsory + voluntary).
+    # The eigen risico never exceeds the year's deductible (the policy's compulsory amount
+    # for that year + voluntary).
     per_year = ok.group_by("insured_id", pl.col("treatment_date").dt.year().alias("y")).agg(
         pl.col("eigen_risico").sum(), pl.col("voluntary_deductible").first()
     )
     for r in per_year.iter_rows(named=True):
-        assert r["eigen_risico"] <= D(385 + r["voluntary_deductible"])
+        assert r["eigen_risico"] <= POLICY.eigen_risico(r["y"]) + r["voluntary_deductible"]
     # The same lines in another order give the same result per line_id.
     perm = list(range(df.height))
     rnd.shuffle(perm)
@@ -109,8 +112,10 @@ def test_synthetic_portfolios_conserve_money(seed, n):
 
 # ------------------------------------------------------------------ supplementary products
 
-ANNUAL_MAX = {"av-tand-opstap": D(250), "av-tand-doorstap": D(500), "av-tand-standaard": D(250), "av-tand-extra": D(500),
-              "av-tand-optimaal": D(1000)}
+# The annual maxima and AV Tand Optimaal's orthodontics sub-limit, from the policy.
+_SUPP = POLICY.products().filter(pl.col("annual_max").is_not_null(), kind="supplementary")
+ANNUAL_MAX = dict(zip(_SUPP["product"].to_list(), _SUPP["annual_max"].to_list()))
+ORTHO_SUBLIMIT = D(str(next(r["sublimit_eur"] for r in POLICY.document()["supplementary"]["av-tand-optimaal"]["rules"] if "sublimit_eur" in r)))
 SUPP_CODES = ["C13", "M03", "V21", "A10", "R24", "E13", "P21", "J51", "F461A", "F516A", "F481A", "F811A", "E97", "J39", "H35",
               "J87", "238060", "C11"]
 
@@ -176,10 +181,10 @@ def test_supplementary_limits_conservation_and_determinism(rows, terms, rnd):
         pl.col("supplementary_paid").sum())
     for r in per_year.iter_rows(named=True):
         assert r["supplementary_paid"] <= ANNUAL_MAX[r["supplementary_product"]]
-    # AV Tand Optimaal orthodontics: EUR 750 once per policy.
+    # AV Tand Optimaal orthodontics: its sub-limit (EUR 750 in seed 004) once per policy.
     ortho = ok.filter((pl.col("supplementary_product") == "av-tand-optimaal") & pl.col("code").str.starts_with("F"))
     for r in ortho.group_by("insured_id").agg(pl.col("supplementary_paid").sum()).iter_rows(named=True):
-        assert r["supplementary_paid"] <= D(750)
+        assert r["supplementary_paid"] <= ORTHO_SUBLIMIT
     # Row order does not matter.
     perm = list(range(df.height))
     rnd.shuffle(perm)

@@ -117,13 +117,16 @@ def release_memory() -> int:
 
 def supplementary_reasons() -> pl.DataFrame:
     """The catalogue of ``supplementary_reason`` codes: code, meaning, what it rests on,
-    an example line.
+    an example line, and that example as input that scores to it (``example_input``:
+    JSON, see ``aanspraak._reason_examples``).
 
     Examples
     --------
     >>> supplementary_reasons().filter(reason="WAITING_PERIOD")["example"].item()[:8]
     'seed 003'
     """
+    from aanspraak._reason_examples import SUPPLEMENTARY, as_json
+
     rows = _core.supplementary_reasons()
     return pl.DataFrame(
         {
@@ -131,18 +134,23 @@ def supplementary_reasons() -> pl.DataFrame:
             "meaning": [r[1] for r in rows],
             "legal_basis": [r[2] for r in rows],
             "example": [r[3] for r in rows],
+            "example_input": [as_json(SUPPLEMENTARY.get(r[0])) for r in rows],
         }
     )
 
 
 def reasons() -> pl.DataFrame:
-    """The catalogue of reason codes: code, meaning, legal basis, an example line.
+    """The catalogue of reason codes: code, meaning, legal basis, an example line, and
+    that example as input that scores to it (``example_input``: JSON with the lines, the
+    policy and the line's exact legal basis; see ``aanspraak._reason_examples``).
 
     Examples
     --------
     >>> reasons().filter(reason="OUTSIDE_ESTHETIC_ZONE")["legal_basis"].item()[:3]
     'NZa'
     """
+    from aanspraak._reason_examples import BASIC, as_json
+
     rows = _core.reasons()
     return pl.DataFrame(
         {
@@ -150,5 +158,6 @@ def reasons() -> pl.DataFrame:
             "meaning": [r[1] for r in rows],
             "legal_basis": [r[2] for r in rows],
             "example": [r[3] for r in rows],
+            "example_input": [as_json(BASIC.get(r[0])) for r in rows],
         }
     )

@@ -16,7 +16,6 @@ from conftest import one
 D = Decimal
 
 
-@pytest.mark.xfail(strict=True, reason="rules: J39 (section J) is not lid 4 care in rules/youth.rs")
 def test_autotransplant_under_18_is_lid_4_care_that_needs_authorisation():
     """Bzv 2.7 lid 4 sub l covers surgical dental care under 18 except placing implants; an
     autotransplant (J39: moving one's own tooth) is not an implant. Seed 004 art. 3.12.3

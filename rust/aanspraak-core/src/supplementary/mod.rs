@@ -30,8 +30,8 @@ pub fn unpack(combo: u64) -> impl Iterator<Item = u16> {
 }
 
 /// Pack product indices (at most MAX_COMBINED, each below `policy::MAX_PRODUCTS`),
-/// accident cover first and the others in the order given (seed 004, README
-/// "supplementary"). None when too many or repeated.
+/// accident cover first and the others in the order given (docs/interpretations.md,
+/// "Combined products"). None when too many or repeated.
 pub fn pack(mut products: Vec<u16>, accident: &[bool]) -> Option<u64> {
     if products.is_empty() || products.len() > MAX_COMBINED || products.iter().any(|&p| p as usize >= crate::policy::MAX_PRODUCTS) {
         return None;

@@ -411,7 +411,7 @@ source = "test"
     "toml, key",
     [
         ('[supplementary.x]\nname = "X"\nsource = "s"\n[[supplementary.x.rules]]\nshare_pct = 80\nsublimit_eur = 5\nsublimit_per = "month"\nlegal_basis = "b"\nsource = "s"', "sublimit_per"),
-        ('[supplementary.x]\nname = "X"\nsource = "s"\nconditions_of = "nope"\nfrom_year = 2023', "extends"),
+        ('[supplementary.x]\nname = "X"\nsource = "s"\nconditions_of = "nope"\nfrom_year = 2023', "conditions_of"),
         ('[supplementary.x]\nname = "X"\nsource = "s"\n[[supplementary.x.rules]]\nshare_pct = 120\nlegal_basis = "b"\nsource = "s"', "share_pct"),
         ('[supplementary.x]\nname = "X"\nsource = "s"\n[[supplementary.x.exclusions]]\northo_categories = [10]\nlegal_basis = "b"\nsource = "s"', "ortho_categories"),
         ('[supplementary.x]\nname = "X"\nsource = "s"\nannual_max = 500', "annual_max"),

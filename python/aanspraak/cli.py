@@ -508,7 +508,8 @@ def _score_to_directory(
             lines_per_bucket=lines_per_bucket, progress=_progress_enabled(files, args.progress),
         )
     except pl.exceptions.PolarsError as e:
-        raise UserError(f"cannot stream the input files: {_one_line(e, first_paragraph=True)}") from e
+        notes = "".join(f"; {n}" for n in getattr(e, "__notes__", ()))
+        raise UserError(f"cannot stream the input files: {_one_line(e, first_paragraph=True)}{notes}") from e
     t_score = time.perf_counter()
     paths = [Path(f) for f in parts["file"]]
     totals, groups = _schadelast_of_parts(paths, by)
@@ -879,8 +880,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OSError as e:
         return _fail(f"{e.strerror or _one_line(e)}{f': {e.filename}' if e.filename else ''}", 2, debug)
-    except KeyboardInterrupt:
-        return _fail("interrupted", 130, debug)
+    except KeyboardInterrupt as e:  # the notes say what an unfinished run removed or left
+        return _fail("; ".join(["interrupted", *getattr(e, "__notes__", ())]), 130, debug)
     except Exception as e:  # noqa: BLE001 - one line, the traceback with --debug
         hint = "" if debug else " (rerun with --debug for the traceback)"
         return _fail(f"internal error: {type(e).__name__}: {_one_line(e, first_paragraph=True)}{hint}", 1, debug)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -66,7 +68,14 @@ class Policy:
         """Compile TOML text. ``code_table`` replaces the bundled dental code table;
         ``authorization_list`` and ``pok_list`` (CSV paths, same columns as the bundled
         files in ``rust/aanspraak-core/data/msz``) replace the hospital-care lists."""
-        return cls._compile(text, origin, code_table, _read_lists({}, authorization_list, pok_list))
+        lists = _read_lists({}, authorization_list, pok_list)
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            doc = {}  # the engine reports where the TOML is broken
+        # Files the TOML names (code_table, msz lists), relative to `origin`'s directory.
+        code_table, lists = _references(doc, origin, code_table, lists)
+        return cls._compile(text, origin, code_table, lists)
 
     @classmethod
     def _compile(cls, text: str, origin: str, code_table: CodeTable | None, lists: dict[str, tuple[str, str]]) -> "Policy":
@@ -177,22 +186,16 @@ class Policy:
         return self._derived(doc, f"without {code}" + (f" in {within}" if within else ""))
 
     def _derived(self, doc: dict[str, Any], what: str) -> "Policy":
+        origin = f"{self.origin} with {what}"
+        _check_toml_values(doc, origin)
         code_table, lists = self._references(doc)
         text = tomli_w.dumps(doc)
-        derived = Policy._compile(text, f"{self.origin} with {what}", code_table, lists)
+        derived = Policy._compile(text, origin, code_table, lists)
         return derived
 
     def _references(self, doc: dict[str, Any]) -> tuple[CodeTable | None, dict[str, tuple[str, str]]]:
-        """The code table and msz lists this policy compiles with, read in as text: the
-        ones given in Python, else the files its TOML names (relative to the file)."""
-        code_table, lists = self._code_table, dict(self._msz_lists)
-        base = Path(self.origin).parent if Path(self.origin).is_file() else Path(".")
-        if code_table is None and doc.get("code_table"):
-            code_table = CodeTable.from_csv(base / doc["code_table"])
-        for key, path in (doc.get("msz") or {}).items():
-            if key not in lists:
-                lists = _read_lists(lists, **{key: base / path})
-        return code_table, lists
+        """The code table and msz lists this policy compiles with (see :func:`_references`)."""
+        return _references(doc, self.origin, self._code_table, self._msz_lists)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle as text (TOML, code table, msz lists), so that a policy travels to Spark
@@ -277,6 +280,55 @@ class Policy:
 
     def __repr__(self) -> str:
         return f"Policy({self.key!r}: {self.name})"
+
+
+def _references(
+    doc: Mapping[str, Any], origin: str, code_table: CodeTable | None, lists: Mapping[str, tuple[str, str]]
+) -> tuple[CodeTable | None, dict[str, tuple[str, str]]]:
+    """The code table and msz lists a policy compiles with, read in as text: the ones
+    given in Python, else the files its TOML names (relative to the policy file when
+    `origin` is one, else to the working directory). A file that cannot be read is a
+    PolicyError naming the policy, the key and the path."""
+    lists = dict(lists)
+    base = Path(origin).parent if Path(origin).is_file() else Path(".")
+
+    def read(key: str, path: Any, load: Any) -> Any:
+        if not isinstance(path, str):
+            raise _core.PolicyError(f"{origin}: key `{key}`: expected the path of a CSV file (a string), found {path!r}")
+        try:
+            return load(base / path)
+        except OSError as e:
+            raise _core.PolicyError(
+                f"{origin}: key `{key}`: expected a readable CSV file at {str(base / path)!r} ({e.strerror or e})"
+            ) from None
+
+    if code_table is None and doc.get("code_table") is not None:
+        code_table = read("code_table", doc["code_table"], CodeTable.from_csv)
+    msz = doc.get("msz")
+    for key, path in (msz.items() if isinstance(msz, Mapping) else ()):
+        if key not in lists and key in ("authorization_list", "pok_list"):
+            lists = read(f"msz.{key}", path, lambda p, key=key: _read_lists(lists, **{key: p}))
+    return code_table, lists
+
+
+#: Python values tomli_w writes as TOML (None is not one: in `with_values` it removes a key).
+_TOML_SCALARS = (str, bool, int, float, Decimal, dt.date, dt.time)
+
+
+def _check_toml_values(node: Any, origin: str, parts: tuple[str | int, ...] = ()) -> None:
+    """Raise a PolicyError naming the key of the first value TOML cannot hold (None inside
+    an array or table, an object, ...), instead of the serialiser's error without one."""
+    if isinstance(node, Mapping):
+        for k, v in node.items():
+            _check_toml_values(v, origin, (*parts, str(k)))
+    elif isinstance(node, (list, tuple)):
+        for i, v in enumerate(node):
+            _check_toml_values(v, origin, (*parts, i))
+    elif not isinstance(node, _TOML_SCALARS):
+        raise _core.PolicyError(
+            f"{origin}: key `{_show(list(parts))}`: expected a TOML value (text, number, boolean, date, "
+            f"array or table), found {node!r}"
+        )
 
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

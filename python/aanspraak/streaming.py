@@ -9,6 +9,12 @@ therefore makes two passes:
    one bucket;
 2. one :func:`aanspraak.score` per bucket, each written to its own parquet file.
 
+Nothing looks like a result before the call succeeds: both passes write into a hidden
+staging directory inside the output directory, and the part files are published (renamed
+into place) at the end. A call that does not finish, for an error or a KeyboardInterrupt
+(Ctrl-C, again during the cleanup too), removes what it wrote; the exception carries a
+note saying so, or naming what could not be removed.
+
 Peak memory is that of scoring one bucket (``lines_per_bucket`` lines), not of the
 dataset. Pass 1 keeps one parquet writer open per bucket (polars opens up to 128 at a
 time, ``POLARS_MAX_OPEN_SINKS``), and each writer holds its lines until it has a row group
@@ -19,12 +25,15 @@ per bucket would be some 12 million lines in memory at 100 buckets).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -109,9 +118,16 @@ def score_parquet(
 
     The scored columns are those of ``score``. All input files need the same columns
     and types. The columns are checked before the first pass (a missing column raises
-    :class:`aanspraak.SchemaError` at once). If a bucket fails, the part files of this
-    call are removed again; a crash can leave ``part-*.parquet`` files, which a rerun
-    refuses until they are removed.
+    :class:`aanspraak.SchemaError` at once).
+
+    Interrupted runs: the buckets and the scored parts are written into a hidden staging
+    directory (``.aanspraak-staging-*``) in ``output_dir`` and renamed to
+    ``part-NNNNN.parquet`` only when every bucket is scored. When the call raises (an
+    error, or ``KeyboardInterrupt``, also a second one during the cleanup), it removes
+    everything it wrote, including part files already published, and adds a note to the
+    exception saying what it removed or what it could not; a rerun then starts clean. Only
+    a killed process (``SIGKILL``, power loss) can leave a staging directory behind: it
+    holds no ``part-*`` files and can be deleted.
 
     Examples
     --------
@@ -146,52 +162,120 @@ def score_parquet(
     from tqdm import tqdm
 
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".buckets-", dir=out))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     disable = True if progress is False else (None if progress is None else False)
     bar = tqdm(total=n_buckets, desc=f"aanspraak: {total:,} lines into buckets", unit="bucket", disable=disable, leave=False)
-    written: list[Path] = []
+    published: list[Path] = []
     rows = []
     try:
         # Pass 1 (streaming): every line into its insured's bucket, in input order.
         lf.with_columns(bucket).sink_parquet(
-            pl.PartitionBy(staging, key="_bucket", include_key=False),
+            pl.PartitionBy(staging / "buckets", key="_bucket", include_key=False),
             mkdir=True,
             maintain_order=True,
             row_group_size=_staging_row_group(n_buckets),
         )
         bar.set_description_str("aanspraak: score buckets")
+        scored_parts: list[tuple[Path, Path]] = []
         for k in range(n_buckets):
             # Several files when polars had to close and reopen the bucket's writer
             # (more buckets than open writers); their names sort in writing order.
-            part = sorted(staging.glob(f"_bucket={k}/*.parquet"))
+            part = sorted(staging.glob(f"buckets/_bucket={k}/*.parquet"))
             if part:
                 file = out / f"part-{k:05d}.parquet"
                 t0 = time.perf_counter()
-                # Pass 2: score one bucket (whole insureds) and write it.
+                # Pass 2: score one bucket (whole insureds) and write it, still staged.
                 decl = pl.read_parquet(part)
                 scored = score(decl, pol)
-                tmp = out / f".{file.name}.{os.getpid()}.tmp"
-                written.append(tmp)
-                scored.write_parquet(tmp)
-                os.replace(tmp, file)
-                written[-1] = file
+                staged = staging / file.name
+                scored.write_parquet(staged)
+                scored_parts.append((staged, file))
                 rows.append({
                     "bucket": k, "file": str(file), "lines": scored.height,
                     "insured": decl["insured_id"].n_unique(),
                     "seconds": time.perf_counter() - t0,
                 })
                 del decl, scored
-                shutil.rmtree(staging / f"_bucket={k}", ignore_errors=True)
+                shutil.rmtree(staging / "buckets" / f"_bucket={k}", ignore_errors=True)
             bar.update()
-    except BaseException:
-        for f in written:
-            f.unlink(missing_ok=True)
+        # Publish: every bucket is scored; rename the parts into place.
+        for staged, file in scored_parts:
+            os.replace(staged, file)
+            published.append(file)
+        shutil.rmtree(staging)
+    except BaseException as e:
+        # A Ctrl-C can be pending still (polars raises KeyboardInterrupt from its own
+        # threads too) and fire at the first call: retry the cleanup, with no call
+        # before this `try`.
+        interrupts = 0
+        while interrupts < 10:
+            try:
+                _abandon(e, out, staging, published, interrupts > 0)
+                break
+            except KeyboardInterrupt:
+                interrupts += 1
         raise
     finally:
         bar.close()
-        shutil.rmtree(staging, ignore_errors=True)
     schema = {"bucket": pl.Int64, "file": pl.String, "lines": pl.Int64, "insured": pl.Int64, "seconds": pl.Float64}
     return pl.DataFrame(rows, schema=schema)
+
+
+#: Name prefix of the staging directory of a run in the output directory.
+STAGING_PREFIX = ".aanspraak-staging-"
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[list[int]]:
+    """SIGINT (Ctrl-C) held back while the block runs, on the main thread (elsewhere
+    Python delivers no signals); yields the list of signals that arrived meanwhile."""
+    arrived: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield arrived
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: arrived.append(signum))
+    try:
+        yield arrived
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _remove(paths: Sequence[Path], attempts: int = 3) -> tuple[list[Path], bool]:
+    """Remove files and directory trees; a KeyboardInterrupt raised meanwhile (by a signal
+    handler, or from a file system call) does not stop the removal: it is tried again, up
+    to `attempts` times. Returns what is left and whether an interrupt came."""
+    interrupted = False
+    for _ in range(attempts):
+        try:
+            for p in paths:
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    p.unlink(missing_ok=True)
+        except KeyboardInterrupt:
+            interrupted = True
+        except OSError:
+            pass
+        else:
+            break
+    return [p for p in paths if p.exists() or p.is_symlink()], interrupted
+
+
+def _abandon(error: BaseException, out: Path, staging: Path, published: Sequence[Path], again: bool) -> None:
+    """Remove what a run that did not finish wrote (its staging directory and the part
+    files already published), Ctrl-C held back meanwhile; note on `error` what was
+    removed or left (`again`: a Ctrl-C stopped an earlier attempt)."""
+    with _sigint_held() as arrived:
+        left, interrupted = _remove([*published, staging])
+    what = "an interrupt" if isinstance(error, KeyboardInterrupt) else f"an error ({type(error).__name__})"
+    if left:
+        error.add_note(
+            f"aanspraak.score_parquet stopped by {what}; could not remove {', '.join(map(str, left))}: "
+            "delete these before using the directory"
+        )
+    else:
+        more = " (interrupted again during the cleanup, which finished)" if again or interrupted or arrived else ""
+        error.add_note(f"aanspraak.score_parquet stopped by {what}; removed everything it had written to {out}{more}")
 
 
 def _missing_column(column: str) -> Exception:

@@ -10,24 +10,36 @@ pub struct Ymd {
     pub day: u32,
 }
 
-/// Days since 1970-01-01 for a civil date.
+/// Days since 1970-01-01 for a civil date (saturating at the ends of i32, which no
+/// valid date reaches).
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    saturate(days_from_civil_wide(y as i64, m, d))
+}
+
+/// `days_from_civil` in 64 bits: no overflow for any year of an i32 day number plus the
+/// longest period a policy allows (`policy::bound::MONTHS`).
+fn days_from_civil_wide(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = (y - era * 400) as u32;
     let mp = (m + 9) % 12;
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe as i32 - 719468
+    era * 146097 + doe as i64 - 719468
+}
+
+/// A day number in i32, clamped; i32::MIN stays free for "no date" (`input::NO_DATE`).
+fn saturate(days: i64) -> i32 {
+    days.clamp(i32::MIN as i64 + 1, i32::MAX as i64) as i32
 }
 
 /// Civil date of a day number (days since 1970-01-01).
 pub fn civil_from_days(z: i32) -> Ymd {
-    let z = z + 719468;
+    let z = z as i64 + 719468;
     let era = if z >= 0 { z } else { z - 146096 } / 146097;
     let doe = (z - era * 146097) as u32;
     let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe as i32 + era * 400;
+    let y = (yoe as i64 + era * 400) as i32;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
@@ -89,12 +101,14 @@ pub fn month_len(y: i32, m: u32) -> u32 {
 
 /// The same day `months` months later, clamped to the month's last day (31 January + 1
 /// month = 28/29 February). For waiting periods counted from a start date.
+/// Saturates at the end of the day range: a period that ends beyond it never ends.
 pub fn add_months(days: i32, months: u32) -> i32 {
     let d = civil_from_days(days);
     let m0 = d.month as i64 - 1 + months as i64;
-    let y = d.year + (m0 / 12) as i32;
+    let y = d.year as i64 + m0 / 12;
     let m = (m0 % 12) as u32 + 1;
-    days_from_civil(y, m, d.day.min(month_len(y, m)))
+    // The leap rule repeats every 400 years, so the year modulo 400 decides the month length.
+    saturate(days_from_civil_wide(y, m, d.day.min(month_len(y.rem_euclid(400) as i32, m))))
 }
 
 pub fn format_iso(days: i32) -> String {
@@ -113,6 +127,19 @@ mod tests {
         assert_eq!(add_months(d("2020-01-31"), 1), d("2020-02-29"));
         assert_eq!(add_months(d("2021-11-30"), 3), d("2022-02-28"));
         assert_eq!(add_months(d("2021-05-17"), 0), d("2021-05-17"));
+    }
+
+    #[test]
+    fn add_months_never_overflows() {
+        for days in [i32::MIN + 1, -1_000_000_000, 0, 1_000_000_000, i32::MAX - 400, i32::MAX] {
+            for months in [0, 1, 1_200, u32::MAX] {
+                let later = add_months(days, months);
+                assert!(later >= days || days == i32::MIN + 1, "{days} + {months} months = {later}");
+            }
+        }
+        assert_eq!(add_months(i32::MAX - 10, 1_200), i32::MAX);
+        let d = civil_from_days(i32::MAX);
+        assert!(d.year > 5_000_000);
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub struct KeySet {
     days: (i32, i32),
     basic: Vec<String>,
     specialisms: Vec<String>,
-    default_basic: u8,
+    default_basic: u16,
     supplementary: Vec<String>,
     accident: Vec<bool>,
 }
@@ -47,7 +47,7 @@ impl KeySet {
             days: policy.day_range(),
             basic: policy.basic.iter().map(|b| b.key.clone()).collect(),
             specialisms: policy.msz.specialisms.clone(),
-            default_basic: policy.default_basic as u8,
+            default_basic: u16::try_from(policy.default_basic).expect("validated: at most MAX_PRODUCTS"),
             supplementary: policy.supp.iter().map(|s| s.key.clone()).collect(),
             accident: policy.supp.iter().map(|s| s.accident).collect(),
         }

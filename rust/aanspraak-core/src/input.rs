@@ -143,8 +143,10 @@ impl<T: Copy> Col<T> {
 pub const NO_CENTS: i64 = i64::MIN;
 pub const NO_DATE: i32 = i32::MIN;
 /// `supplementary_product` absent or null; a value that names unknown products.
-pub const NO_SUPP: u32 = 0;
-const BAD_SUPP: u32 = u32::MAX;
+pub const NO_SUPP: u64 = 0;
+const BAD_SUPP: u64 = u64::MAX;
+/// `basic_product` names no basic product of the policy set.
+const BAD_BASIC: u16 = u16::MAX;
 pub const SPECIALISM_NONE: u16 = u16::MAX;
 pub const SPECIALISM_OTHER: u16 = u16::MAX - 1;
 
@@ -189,9 +191,10 @@ pub struct Lines {
     /// 0 none, 1 agenesis, 2 accident.
     pub missing_cause: Col<u8>,
     pub need_before_18: Col<bool>,
-    pub basic: Col<u8>,
+    /// Index of the basic product (`basic_col`).
+    pub basic: Col<u16>,
     /// The supplementary products, packed by `supplementary::pack`; NO_SUPP when none.
-    pub supplementary: Col<u32>,
+    pub supplementary: Col<u64>,
     pub supp_start: Col<i32>,
     pub supp_end: Col<i32>,
     pub accident_date: Col<i32>,
@@ -485,7 +488,7 @@ pub struct Keys<'a> {
     pub basic: &'a [String],
     /// Specialisms of the POK list (others are valid but never on it).
     pub specialisms: &'a [String],
-    pub default_basic: u8,
+    pub default_basic: u16,
     pub supplementary: &'a [String],
     /// Per supplementary product: accident cover (paid first in a combination).
     pub accident: &'a [bool],
@@ -658,7 +661,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
             }))
         });
         s.spawn(|_| need_before_18 = Some(bool_col("need_before_18", t, n, false)));
-        s.spawn(|_| basic = Some(enum_col("basic_product", t, n, keys.default_basic, |s| keys.basic.iter().position(|k| k == s).map(|i| i as u8))));
+        s.spawn(|_| basic = Some(basic_col(t, n, keys)));
         s.spawn(|_| supplementary = Some(supplementary_col(t, n, keys.supplementary, keys.accident)));
         s.spawn(|_| supp_start = Some(date_col("supplementary_start", t, n).map(|d| d.map(Col::Vec).unwrap_or(Col::Const(NO_DATE)))));
         s.spawn(|_| supp_end = Some(date_col("supplementary_end", t, n).map(|d| d.map(Col::Vec).unwrap_or(Col::Const(NO_DATE)))));
@@ -719,7 +722,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     let specialism = specialism.expect("spawned")?;
     timer.lap("  optional columns");
     // Per-row validation (SPEC 8, 10.7).
-    let enum_checks: [(&Col<u8>, Invalid); 8] = [
+    let enum_checks: [(&Col<u8>, Invalid); 7] = [
         (&element, Invalid::BadElement),
         (&jaw_raw, Invalid::BadJaw),
         (&provider, Invalid::BadProvider),
@@ -727,7 +730,6 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         (&missing_cause, Invalid::BadMissingCause),
         (&domain, Invalid::BadDomain),
         (&setting, Invalid::BadSetting),
-        (&basic, Invalid::UnknownBasicProduct),
     ];
     let mut invalid = vec![Invalid::Ok; n];
     invalid.par_iter_mut().enumerate().for_each(|(i, inv)| {
@@ -761,6 +763,9 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
                 if col.get(i) == INVALID_ENUM {
                     return *why;
                 }
+            }
+            if basic.get(i) == BAD_BASIC {
+                return Invalid::UnknownBasicProduct;
             }
             if supplementary.get(i) == BAD_SUPP {
                 return Invalid::UnknownSupplementaryProduct;
@@ -866,9 +871,23 @@ fn specialism_col(t: &Table, n: usize, known: &[String]) -> Result<Col<u16>> {
     }
 }
 
+/// `basic_product`: the index of the product among the policy's basic products (u16:
+/// `policy::MAX_PRODUCTS`); the default product when absent or null, BAD_BASIC when unknown.
+fn basic_col(t: &Table, n: usize, keys: &Keys) -> Result<Col<u16>> {
+    match t.optional("basic_product") {
+        None | Some((DataType::Null, _)) => Ok(Col::Const(keys.default_basic)),
+        Some((dt, _)) if !is_string(&dt) => Err(schema_err("basic_product", &dt, "strings (Utf8, LargeUtf8, Utf8View or Categorical)")),
+        Some((_, chunks)) => {
+            let col = StrCol::new(&chunks);
+            let index = |s: &str| keys.basic.iter().position(|k| k == s).map(|i| i as u16);
+            Ok(Col::Vec(map_strings(&col, n, keys.default_basic, |s| std::str::from_utf8(s).ok().and_then(|s| index(s.trim())).unwrap_or(BAD_BASIC))))
+        }
+    }
+}
+
 /// `supplementary_product`: keys joined by `+`, packed by `supplementary::pack`; NO_SUPP
 /// for none, BAD_SUPP when a key is unknown, repeated or there are too many.
-fn supplementary_col(t: &Table, n: usize, keys: &[String], accident: &[bool]) -> Result<Col<u32>> {
+fn supplementary_col(t: &Table, n: usize, keys: &[String], accident: &[bool]) -> Result<Col<u64>> {
     let Some((dt, chunks)) = t.optional("supplementary_product") else { return Ok(Col::Const(NO_SUPP)) };
     if dt == DataType::Null {
         return Ok(Col::Const(NO_SUPP));

@@ -25,7 +25,8 @@ pub struct Item {
     pub voluntary_cents: i32,
     /// Frequency rule index + 1 of the line's basic product, 0 for none.
     pub freq_rule: u8,
-    pub basic: u8,
+    /// Index of the line's basic product.
+    pub basic: u16,
     /// Subject to the eigen risico (covered, age 18 or over).
     pub er: bool,
     pub authorization: Tri,
@@ -88,7 +89,7 @@ pub fn run(items: &mut [Item], insured_strings: Option<&RowStrings>, policy: &Co
 
 /// Walk consecutive items (whole insureds only).
 fn walk(items: &[Item], effects: &mut [Effect], policy: &CompiledPolicy) {
-    let mut counts: Vec<(i32, u8, u8, u32)> = Vec::new(); // (year, basic, rule, count)
+    let mut counts: Vec<(i32, u16, u8, u32)> = Vec::new(); // (year, basic, rule, count)
     let mut pots: Vec<Pot> = Vec::new();
     let mut current = None;
     for (it, eff) in items.iter().zip(effects.iter_mut()) {

@@ -50,10 +50,10 @@ pub struct MszFiles {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Statutory {
-    /// First and last calendar year (inclusive).
-    pub years: [i32; 2],
-    /// Verplicht eigen risico in whole euros (Zvw art. 19).
-    pub compulsory_eigen_risico_eur: u32,
+    /// First and last calendar year (inclusive), within `bound::YEAR`.
+    pub years: [i64; 2],
+    /// Verplicht eigen risico in whole euros (Zvw art. 19), within `bound::EUROS`.
+    pub compulsory_eigen_risico_eur: i64,
     /// Zvw art. 20 (vrijwillig eigen risico): honour the `voluntary_deductible`
     /// column (default); false for a what-if without it.
     #[serde(default = "yes")]
@@ -102,8 +102,8 @@ pub struct Rule {
     pub sections: Vec<String>,
     #[serde(default)]
     pub tags: Vec<String>,
-    pub min_age: Option<i32>,
-    pub max_age: Option<i32>,
+    pub min_age: Option<i64>,
+    pub max_age: Option<i64>,
     /// `bt`, `youth`, `adult`, `lid6`: the entitlement the line is covered under.
     #[serde(default)]
     pub entitlements: Vec<String>,
@@ -116,7 +116,8 @@ pub struct Rule {
 pub struct FrequencyRule {
     #[serde(flatten)]
     pub rule: Rule,
-    pub per_year: u32,
+    /// Within `bound::PER_YEAR`.
+    pub per_year: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +142,13 @@ pub struct ReferralRule {
 pub use crate::supplementary::terms::SupplementaryProduct;
 
 // ---------------------------------------------------------------- compiled form
+
+/// Most basic products, and most supplementary products, of one policy set: a line keeps
+/// its product's index in 16 bits (`u16::MAX` marks an unknown key).
+pub const MAX_PRODUCTS: usize = u16::MAX as usize - 1;
+
+/// Most frequency limits of one basic product (a line's rule is a byte, 0 for none).
+pub const MAX_FREQUENCY_RULES: usize = u8::MAX as usize;
 
 /// The entitlement a line is covered under; rules may be restricted to some.
 #[repr(u8)]
@@ -361,11 +369,55 @@ pub(crate) fn perr(file: &str, key: impl Into<String>, expected: impl Into<Strin
     Error::Policy { file: file.into(), key: key.into(), expected: expected.into() }
 }
 
-pub(crate) fn pct_to_bp(file: &str, key: &str, v: f64) -> Result<u32> {
-    if !(0.0..=100.0).contains(&v) || !v.is_finite() {
-        return Err(perr(file, key, format!("a percentage from 0 to 100, found {v}")));
+/// The range a number of a policy file must lie in. One table (`bound`) for all keys, so
+/// that every value the engine accepts is one it computes with exactly: no date, count or
+/// cent sum can overflow (README "Policy sets as data").
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub lo: i64,
+    pub hi: i64,
+    pub what: &'static str,
+}
+
+pub mod bound {
+    use super::Bound;
+    /// Calendar years (`statutory.years`, `from_year`): the Zvw dates from 2006; a few
+    /// years either side for history and projections.
+    pub const YEAR: Bound = Bound { lo: 1990, hi: 2100, what: "a calendar year" };
+    /// Euros (eigen risico, annual maxima, sub-limits): one billion, so that cents and
+    /// sums of them stay far inside 64 bits.
+    pub const EUROS: Bound = Bound { lo: 0, hi: 1_000_000_000, what: "an amount of euros" };
+    /// Months (waiting periods, accident treatment periods): a hundred years.
+    pub const MONTHS: Bound = Bound { lo: 0, hi: 1_200, what: "a number of months" };
+    /// Ages in whole years.
+    pub const AGE: Bound = Bound { lo: 0, hi: 130, what: "an age in years" };
+    pub const PERCENT: Bound = Bound { lo: 0, hi: 100, what: "a percentage" };
+    /// Frequency limits (Bzv 2.7 lid 4): at least once a year, else it is an exclusion.
+    pub const PER_YEAR: Bound = Bound { lo: 1, hi: 366, what: "a number of times per year" };
+    /// NZa beugelcategorie (orthodontic appliance categories).
+    pub const ORTHO_CATEGORY: Bound = Bound { lo: 1, hi: 9, what: "an orthodontic category" };
+}
+
+impl Bound {
+    fn err(&self, file: &str, key: &str, found: impl std::fmt::Debug) -> Error {
+        perr(file, key, format!("{} from {} to {}, found {found:?}", self.what, self.lo, self.hi))
     }
-    Ok((v * 100.0).round() as u32)
+    /// `v` when it lies in the range, else an error naming file, key, value and range.
+    pub fn int(&self, file: &str, key: &str, v: i64) -> Result<i64> {
+        if (self.lo..=self.hi).contains(&v) { Ok(v) } else { Err(self.err(file, key, v)) }
+    }
+    /// The same for a float (NaN and infinities are outside every range).
+    pub fn float(&self, file: &str, key: &str, v: f64) -> Result<f64> {
+        if v.is_finite() && (self.lo as f64..=self.hi as f64).contains(&v) { Ok(v) } else { Err(self.err(file, key, v)) }
+    }
+    /// An optional integer, `default` when absent.
+    pub fn opt(&self, file: &str, key: &str, v: Option<i64>, default: i64) -> Result<i64> {
+        v.map_or(Ok(default), |v| self.int(file, key, v))
+    }
+}
+
+pub(crate) fn pct_to_bp(file: &str, key: &str, v: f64) -> Result<u32> {
+    Ok((bound::PERCENT.float(file, key, v)? * 100.0).round() as u32)
 }
 
 /// Merge `extends` chains of basic and of supplementary products on the TOML level
@@ -375,29 +427,44 @@ fn resolve_extends(file: &str, value: &mut toml::Value, section: &str) -> Result
         return Ok(());
     };
     let own_only = ["extends", "conditions_of", "from_year"];
-    let parent_of = |p: &toml::Value| p.get("extends").or_else(|| p.get("conditions_of")).and_then(|e| e.as_str()).map(str::to_string);
+    // The keys that name a product's parent in this section.
+    let links: &[&'static str] = if section == "supplementary" { &["extends", "conditions_of"] } else { &["extends"] };
+    // (link key, parent) of product `name`; an error names the key when it is not a string.
+    let parent_of = |name: &str, p: &toml::Value| -> Result<Option<(&'static str, String)>> {
+        let given: Vec<_> = links.iter().filter_map(|l| p.get(*l).map(|v| (*l, v))).collect();
+        match given.as_slice() {
+            [] => Ok(None),
+            [(link, toml::Value::String(s))] => Ok(Some((*link, s.clone()))),
+            [(link, other)] => Err(perr(file, format!("{section}.{name}.{link}"), format!("the key of another {section} product (a string), found {other}"))),
+            _ => Err(perr(file, format!("{section}.{name}"), "either extends or conditions_of, not both")),
+        }
+    };
     let snapshot = products.clone();
     for (key, prod) in products.iter_mut() {
         let mut seen = vec![key.clone()];
         let mut cur = prod.clone();
-        let mut parent = parent_of(&cur);
-        while let Some(pk) = parent {
+        // The product whose link is followed, and the link.
+        let mut child = key.clone();
+        let mut parent = parent_of(key, &cur)?;
+        while let Some((link, pk)) = parent {
+            let at = format!("{section}.{child}.{link}");
             if seen.contains(&pk) {
-                return Err(perr(file, format!("{section}.{key}.extends"), "no cycle of extends"));
+                return Err(perr(file, at, format!("no cycle of extends / conditions_of, found {pk:?} again")));
             }
             let Some(p) = snapshot.get(&pk) else {
-                return Err(perr(file, format!("{section}.{key}.extends"), format!("the key of another {section} product, found {pk:?}")));
+                return Err(perr(file, at, format!("the key of another {section} product, found {pk:?}")));
             };
-            seen.push(pk);
+            seen.push(pk.clone());
             let (Some(pt), Some(ct)) = (p.as_table(), cur.as_table_mut()) else {
-                return Err(perr(file, format!("{section}.{key}"), "a table"));
+                return Err(perr(file, format!("{section}.{pk}"), "a table"));
             };
             for (k, v) in pt {
                 if !own_only.contains(&k.as_str()) && !ct.contains_key(k) {
                     ct.insert(k.clone(), v.clone());
                 }
             }
-            parent = parent_of(p);
+            parent = parent_of(&pk, p)?;
+            child = pk;
         }
         if let Some(t) = cur.as_table_mut() {
             t.remove("extends");
@@ -409,14 +476,71 @@ fn resolve_extends(file: &str, value: &mut toml::Value, section: &str) -> Result
 
 /// Parse TOML text into the raw policy shape (with `extends` resolved).
 pub fn parse_toml(text: &str, file: &str) -> Result<PolicyFile> {
-    let mut value: toml::Value = toml::from_str(text).map_err(|e| perr(file, toml_err_key(&e), format!("valid TOML ({})", e.message())))?;
+    let mut value: toml::Value = toml::from_str(text).map_err(|e| match e.span().and_then(|s| key_at(text, s.start)) {
+        Some((key, found)) => perr(file, key, format!("valid TOML ({}), found {found}", e.message())),
+        None => perr(file, toml_err_key(&e), format!("valid TOML ({})", e.message())),
+    })?;
     resolve_extends(file, &mut value, "basic")?;
     resolve_extends(file, &mut value, "supplementary")?;
-    PolicyFile::deserialize(value).map_err(|e| perr(file, toml_err_key(&e), e.message().to_string()))
+    PolicyFile::deserialize(value.clone()).map_err(|e| {
+        // A value carries no position: read the resolved TOML again as text to learn the
+        // key with its array indices (`rules[0].share_pct`) and the value found there.
+        let resolved = toml::to_string(&value).unwrap_or_default();
+        let at = toml::from_str::<PolicyFile>(&resolved).err().and_then(|e| e.span()).and_then(|s| key_at(&resolved, s.start));
+        match at {
+            Some((key, found)) => perr(file, key, serde_expected(e.message(), &found)),
+            None => perr(file, toml_err_key(&e), serde_expected(e.message(), "")),
+        }
+    })
+}
+
+/// serde's "invalid type: string \"80\", expected f64" as "a number, found string \"80\"":
+/// what is allowed first, then what was found (`found`, the value as written, when serde
+/// does not say).
+fn serde_expected(message: &str, found: &str) -> String {
+    let plain = |t: &str| t.replace("f64", "a number").replace("i64", "an integer");
+    if let Some((got, expected)) = message.split_once(", expected ") {
+        let got = got.trim_start_matches("invalid type: ").trim_start_matches("invalid value: ");
+        return format!("{}, found {got}", plain(expected));
+    }
+    if let Some(field) = message.strip_prefix("missing field ") {
+        return format!("a value for {field}, found none");
+    }
+    if found.is_empty() { plain(message) } else { format!("{}, found {found}", plain(message)) }
 }
 
 pub fn from_toml_str(text: &str, file: &str, base_dir: Option<&std::path::Path>, bundled: bool) -> Result<CompiledPolicy> {
     compile(parse_toml(text, file)?, file, base_dir, bundled)
+}
+
+/// The dotted key of the `key = value` line at byte `at` of TOML `text`, and the value
+/// as written: where a parse error (a number beyond 64 bits, ...) is. Arrays of tables
+/// are numbered as in the other messages (`statutory[0].compulsory_eigen_risico_eur`).
+fn key_at(text: &str, at: usize) -> Option<(String, String)> {
+    let mut table = String::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        let here = at < start + line.len();
+        start += line.len();
+        if let Some(h) = t.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
+            let n = seen.entry(h.trim().to_string()).or_insert(0);
+            table = format!("{}[{n}]", h.trim());
+            *n += 1;
+        } else if let Some(h) = t.strip_prefix('[').and_then(|r| r.split(']').next()) {
+            table = h.trim().to_string();
+        } else if here {
+            let (key, value) = t.split_once('=')?;
+            let key = key.trim().trim_matches('"');
+            return Some((if table.is_empty() { key.to_string() } else { format!("{table}.{key}") }, value.trim().to_string()));
+        }
+        if here {
+            // A table header: the error is about the table (a key missing from it).
+            return Some((table, String::new()));
+        }
+    }
+    None
 }
 
 fn toml_err_key(e: &toml::de::Error) -> String {
@@ -437,7 +561,7 @@ pub fn compile(raw: PolicyFile, file: &str, base_dir: Option<&std::path::Path>, 
     };
     let codes = match &raw.code_table {
         None => Arc::new(CodeTable::bundled()),
-        Some(p) => Arc::new(CodeTable::from_csv_path(&resolve(p))?),
+        Some(p) => Arc::new(CodeTable::from_csv_str(&read("code_table", p)?, &resolve(p))?),
     };
     let files = raw.msz.clone().unwrap_or(MszFiles { authorization_list: None, pok_list: None });
     let msz = if files.authorization_list.is_none() && files.pok_list.is_none() {
@@ -474,14 +598,15 @@ pub fn compile_with(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, msz: Arc
     let mut years = BTreeMap::new();
     for (i, s) in raw.statutory.iter().enumerate() {
         let k = |f: &str| format!("statutory[{i}].{f}");
-        if s.years[0] > s.years[1] {
-            return Err(perr(file, k("years"), "[first, last] with first <= last"));
+        let (y0, y1) = (bound::YEAR.int(file, &k("years"), s.years[0])?, bound::YEAR.int(file, &k("years"), s.years[1])?);
+        if y0 > y1 {
+            return Err(perr(file, k("years"), format!("[first, last] with first <= last, found [{y0}, {y1}]")));
         }
         if s.source.trim().is_empty() {
             return Err(perr(file, k("source"), "a non-empty source citation"));
         }
         let p = YearParams {
-            eigen_risico_cents: s.compulsory_eigen_risico_eur as i64 * 100,
+            eigen_risico_cents: bound::EUROS.int(file, &k("compulsory_eigen_risico_eur"), s.compulsory_eigen_risico_eur)? * 100,
             voluntary: s.voluntary_eigen_risico,
             full_denture_bp: pct_to_bp(file, &k("full_denture_pct"), s.full_denture_pct)?,
             implant_denture_lower_bp: pct_to_bp(file, &k("implant_denture_lower_pct"), s.implant_denture_lower_pct)?,
@@ -489,7 +614,7 @@ pub fn compile_with(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, msz: Arc
             denture_combo_bp: pct_to_bp(file, &k("denture_combo_pct"), s.denture_combo_pct)?,
             denture_repair_bp: pct_to_bp(file, &k("denture_repair_pct"), s.denture_repair_pct)?,
         };
-        for y in s.years[0]..=s.years[1] {
+        for y in y0 as i32..=y1 as i32 {
             if years.insert(y, p).is_some() {
                 return Err(perr(file, k("years"), format!("each calendar year once; {y} appears twice")));
             }
@@ -503,6 +628,11 @@ pub fn compile_with(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, msz: Arc
         return Err(perr(file, "statutory", format!("contiguous calendar years; {gap} is missing between {first} and {last}")));
     }
 
+    for (section, n) in [("basic", raw.basic.len()), ("supplementary", raw.supplementary.len())] {
+        if n > MAX_PRODUCTS {
+            return Err(perr(file, section, format!("at most {MAX_PRODUCTS} products, found {n}")));
+        }
+    }
     let mut basic = Vec::new();
     for (key, b) in &raw.basic {
         let k = |f: &str| format!("basic.{key}.{f}");
@@ -520,9 +650,16 @@ pub fn compile_with(raw: PolicyFile, file: &str, codes: Arc<CodeTable>, msz: Arc
             other => return Err(perr(file, k("pok_mismatch"), format!("\"flag\" or \"deny\", found {other:?}"))),
         };
         let mut rule_of = |r: &Rule, key: String| -> Result<CompiledRule> { compile_rule(r, &key, file, &codes, bundled, &mut basis_id) };
+        // A line's frequency rule is a byte (index + 1, 0 for none).
+        let n_freq = b.frequency_limits.as_ref().map_or(0, Vec::len);
+        if n_freq > MAX_FREQUENCY_RULES {
+            return Err(perr(file, k("frequency_limits"), format!("at most {MAX_FREQUENCY_RULES} frequency limits, found {n_freq}")));
+        }
         let mut frequency = Vec::new();
         for (i, f) in b.frequency_limits.iter().flatten().enumerate() {
-            frequency.push(CompiledFrequency { rule: rule_of(&f.rule, k(&format!("frequency_limits[{i}]")))?, per_year: f.per_year });
+            let kk = k(&format!("frequency_limits[{i}]"));
+            let per_year = bound::PER_YEAR.int(file, &format!("{kk}.per_year"), f.per_year)? as u32;
+            frequency.push(CompiledFrequency { rule: rule_of(&f.rule, kk)?, per_year });
         }
         let mut exclusions = Vec::new();
         for (i, r) in b.exclusions.iter().flatten().enumerate() {
@@ -644,9 +781,14 @@ pub(crate) fn compile_rule(r: &Rule, key: &str, file: &str, codes: &CodeTable, b
                 && (tag_bits == 0 || row.tags & tag_bits != 0)
         })
         .collect();
+    let min_age = bound::AGE.opt(file, &format!("{key}.min_age"), r.min_age, 0)? as i32;
+    let max_age = bound::AGE.opt(file, &format!("{key}.max_age"), r.max_age, i32::MAX as i64)? as i32;
+    if min_age > max_age {
+        return Err(perr(file, key, format!("min_age <= max_age, found min_age = {min_age} and max_age = {max_age}")));
+    }
     Ok(CompiledRule {
-        min_age: r.min_age.unwrap_or(0),
-        max_age: r.max_age.unwrap_or(i32::MAX),
+        min_age,
+        max_age,
         entitlements: ents,
         basis: basis_id(&r.legal_basis),
         row_match,
@@ -668,6 +810,21 @@ mod tests {
         let zb = &d.basic[d.basic_index("zelf-bewust").unwrap()];
         assert_eq!(zb.non_contracted_bp, 7_500);
         assert_eq!(zb.exclusions.len(), 2, "extends inherits the exclusions");
+    }
+
+    #[test]
+    fn errors_name_the_key_with_its_index_and_the_value() {
+        let text = BUNDLED[0].1.replacen("per_year = 2", "per_year = \"2\"", 1);
+        let e = from_toml_str(&text, "my.toml", None, false).unwrap_err().to_string();
+        assert!(e.contains("basic.alles-verzorgd.frequency_limits[1].per_year") && e.contains("an integer, found string"), "{e}");
+        let text = BUNDLED[0].1.replacen("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = 99999999999999999999", 1);
+        let e = from_toml_str(&text, "my.toml", None, false).unwrap_err().to_string();
+        assert!(e.contains("statutory[0].compulsory_eigen_risico_eur") && e.contains("99999999999999999999"), "{e}");
+        for years in ["[2019, 100000000]", "[-2147483648, 2026]", "[2147483647, 2147483647]"] {
+            let text = BUNDLED[0].1.replacen("[2019, 2026]", years, 1);
+            let e = from_toml_str(&text, "my.toml", None, false).unwrap_err().to_string();
+            assert!(e.contains("statutory[0].years") && e.contains("from 1990 to 2100"), "{e}");
+        }
     }
 
     #[test]

@@ -18,17 +18,22 @@ use limits::{SuppEffect, SuppItem};
 use rayon::prelude::*;
 use terms::MAX_COMBINED;
 
-/// The products of a packed `supplementary_product` value (one byte per product, index
+/// Bits per product in a packed `supplementary_product` value: the product's index + 1
+/// (0 ends the list), so a policy set holds up to `policy::MAX_PRODUCTS` products.
+const PACK_BITS: u32 = 16;
+
+/// The products of a packed `supplementary_product` value (PACK_BITS per product, index
 /// + 1, accident cover first): 0 for none.
 #[inline]
-pub fn unpack(combo: u32) -> impl Iterator<Item = u16> {
-    (0..MAX_COMBINED).map(move |k| (combo >> (8 * k)) & 0xFF).take_while(|&b| b != 0).map(|b| b as u16 - 1)
+pub fn unpack(combo: u64) -> impl Iterator<Item = u16> {
+    (0..MAX_COMBINED as u32).map(move |k| (combo >> (PACK_BITS * k)) as u16).take_while(|&b| b != 0).map(|b| b - 1)
 }
 
-/// Pack product indices (at most MAX_COMBINED, each < 255), accident cover first and the
-/// others in the order given (SPEC 10.8). None when too many or repeated.
-pub fn pack(mut products: Vec<u16>, accident: &[bool]) -> Option<u32> {
-    if products.is_empty() || products.len() > MAX_COMBINED || products.iter().any(|&p| p >= 255) {
+/// Pack product indices (at most MAX_COMBINED, each below `policy::MAX_PRODUCTS`),
+/// accident cover first and the others in the order given (docs/interpretations.md,
+/// "Combined products"). None when too many or repeated.
+pub fn pack(mut products: Vec<u16>, accident: &[bool]) -> Option<u64> {
+    if products.is_empty() || products.len() > MAX_COMBINED || products.iter().any(|&p| p as usize >= crate::policy::MAX_PRODUCTS) {
         return None;
     }
     let mut seen = products.clone();
@@ -38,7 +43,7 @@ pub fn pack(mut products: Vec<u16>, accident: &[bool]) -> Option<u32> {
         return None;
     }
     products.sort_by_key(|&p| !accident[p as usize]);
-    Some(products.iter().enumerate().fold(0u32, |acc, (k, &p)| acc | ((p as u32 + 1) << (8 * k))))
+    Some(products.iter().enumerate().fold(0u64, |acc, (k, &p)| acc | ((p as u64 + 1) << (PACK_BITS * k as u32))))
 }
 
 /// A refusal for the whole line, before any product is looked at (SPEC 10.8).
@@ -230,5 +235,10 @@ mod tests {
         assert_eq!(pack(vec![1, 1], &accident), None, "a product twice");
         assert_eq!(pack(vec![0, 1, 2, 0], &accident), None, "more than MAX_COMBINED");
         assert_eq!(unpack(0).count(), 0);
+        // Indices beyond a byte keep their own product.
+        let accident = vec![false; 70_000];
+        let c = pack(vec![280, 65_000, 0], &accident).unwrap();
+        assert_eq!(unpack(c).collect::<Vec<_>>(), vec![280, 65_000, 0]);
+        assert_eq!(pack(vec![crate::policy::MAX_PRODUCTS as u16], &accident), None);
     }
 }

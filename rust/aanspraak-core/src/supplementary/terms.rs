@@ -4,7 +4,8 @@
 use crate::codes::{tag, CodeTable};
 use crate::error::Result;
 use crate::money::float_to_cents;
-use crate::policy::{compile_rule, pct_to_bp, perr, CompiledRule, Rule};
+use crate::policy::{bound, compile_rule, pct_to_bp, perr, CompiledRule, Rule};
+use super::judge::NO_RULE;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -26,15 +27,15 @@ pub struct SupplementaryProduct {
     /// is judged by the conditions of its treatment year, GCZ SKGZ202000171). Inherits
     /// every key not given here from that product.
     pub conditions_of: Option<String>,
-    pub from_year: Option<i32>,
+    pub from_year: Option<i64>,
     /// The article of the policy conditions cited for product-level outcomes (age,
     /// annual maximum, cover dates).
     pub legal_basis: Option<String>,
-    pub min_age: Option<i32>,
+    pub min_age: Option<i64>,
     /// Maximum paid per insured per calendar year, in euros.
     pub annual_max_eur: Option<f64>,
     /// Waiting period for every rule, in months from `supplementary_start`.
-    pub waiting_months: Option<u32>,
+    pub waiting_months: Option<i64>,
     /// Share of material and technique costs (`material_costs`); the rule's share when absent.
     pub material_share_pct: Option<f64>,
     /// The statutory eigen bijdrage (Rzv 2.31) the product reimburses, by code tag.
@@ -53,7 +54,7 @@ pub struct SupplementaryProduct {
 #[serde(deny_unknown_fields)]
 pub struct AccidentTerms {
     /// The treatment must take place within this many months after the accident.
-    pub treatment_within_months: u32,
+    pub treatment_within_months: i64,
     /// Prior (written) authorisation needed; `authorization` false refuses, null is in favour.
     #[serde(default)]
     pub requires_authorization: bool,
@@ -71,8 +72,8 @@ pub struct SuppRule {
     pub sections: Vec<String>,
     #[serde(default)]
     pub tags: Vec<String>,
-    pub min_age: Option<i32>,
-    pub max_age: Option<i32>,
+    pub min_age: Option<i64>,
+    pub max_age: Option<i64>,
     pub share_pct: f64,
     /// Limit of this rule, in euros, `per` calendar year or over the policy's life.
     pub sublimit_eur: Option<f64>,
@@ -81,7 +82,7 @@ pub struct SuppRule {
     /// Rules with the same group share one sub-limit counter (each rule keeps its own
     /// amount: e.g. orthodontics EUR 2,000 under 18 and EUR 750 from 18 on one budget).
     pub limit_group: Option<String>,
-    pub waiting_months: Option<u32>,
+    pub waiting_months: Option<i64>,
     pub legal_basis: String,
     pub source: String,
 }
@@ -98,9 +99,9 @@ pub struct SuppExclusion {
     /// Orthodontic appliance categories 1-9 (NZa beugelcategorie): placement F4k1 and
     /// monthly consult F51k.
     #[serde(default)]
-    pub ortho_categories: Vec<u8>,
-    pub min_age: Option<i32>,
-    pub max_age: Option<i32>,
+    pub ortho_categories: Vec<i64>,
+    pub min_age: Option<i64>,
+    pub max_age: Option<i64>,
     /// Excludes the matching care only when the insured had matching care dated before
     /// `supplementary_start` (a treatment begun before the policy started).
     #[serde(default)]
@@ -177,8 +178,12 @@ impl SuppProduct {
 }
 
 fn euros(file: &str, key: &str, v: f64) -> Result<i64> {
-    float_to_cents(v).filter(|c| *c >= 0).ok_or_else(|| perr(file, key, format!("an amount of euros >= 0, found {v}")))
+    let v = bound::EUROS.float(file, key, v)?;
+    Ok(float_to_cents(v).expect("within bound::EUROS"))
 }
+
+/// Most rules of one product: a rule's index is a byte, and `NO_RULE` is not one.
+pub const MAX_RULES: usize = NO_RULE as usize;
 
 /// Compile the `[supplementary.*]` tables (with `extends` / `conditions_of` resolved).
 pub fn compile(
@@ -198,6 +203,10 @@ pub fn compile(
             return Err(perr(file, k("source"), "a non-empty source citation"));
         }
         let basis_text = p.legal_basis.clone().unwrap_or_else(|| format!("{} ({})", p.name, key));
+        let n_rules = p.rules.as_ref().map_or(0, Vec::len);
+        if n_rules > MAX_RULES {
+            return Err(perr(file, k("rules"), format!("at most {MAX_RULES} rules in one product, found {n_rules}")));
+        }
         let mut rules = Vec::new();
         let mut groups: Vec<String> = Vec::new();
         for (i, r) in p.rules.iter().flatten().enumerate() {
@@ -212,6 +221,9 @@ pub fn compile(
                 legal_basis: r.legal_basis.clone(),
                 source: r.source.clone(),
             };
+            if r.sublimit_per.is_some() && r.sublimit_eur.is_none() {
+                return Err(perr(file, format!("{kk}.sublimit_per"), format!("sublimit_per only together with sublimit_eur, found sublimit_per = {:?} without a sub-limit", r.sublimit_per.as_deref().unwrap_or_default())));
+            }
             let lifetime = match r.sublimit_per.as_deref().unwrap_or("year") {
                 "year" => false,
                 "policy" => true,
@@ -233,8 +245,8 @@ pub fn compile(
                     None => NO_LIMIT,
                 },
                 lifetime,
-                group: u8::try_from(group).map_err(|_| perr(file, k("rules"), "at most 255 rules"))?,
-                waiting_months: r.waiting_months.unwrap_or(0),
+                group: u8::try_from(group).expect("at most MAX_RULES groups"),
+                waiting_months: bound::MONTHS.opt(file, &format!("{kk}.waiting_months"), r.waiting_months, 0)? as u32,
             });
         }
         let mut exclusions = Vec::new();
@@ -242,9 +254,7 @@ pub fn compile(
             let kk = k(&format!("exclusions[{i}]"));
             let mut codes_pat = x.codes.clone();
             for &c in &x.ortho_categories {
-                if !(1..=9).contains(&c) {
-                    return Err(perr(file, format!("{kk}.ortho_categories"), format!("orthodontic categories 1-9, found {c}")));
-                }
+                bound::ORTHO_CATEGORY.int(file, &format!("{kk}.ortho_categories"), c)?;
                 // NZa beugelcategorie (shared/reference/nza_orthodontie_beugelcategorie.csv).
                 codes_pat.push(format!("F4{c}1*"));
                 codes_pat.push(format!("F51{c}*"));
@@ -281,18 +291,19 @@ pub fn compile(
                 if a.legal_basis.trim().is_empty() || (bundled && a.source.trim().is_empty()) {
                     return Err(perr(file, k("accident"), "a legal_basis and a source"));
                 }
-                Some(CompiledAccident { within_months: a.treatment_within_months, requires_authorization: a.requires_authorization, basis: basis_id(&a.legal_basis) })
+                let within_months = bound::MONTHS.int(file, &k("accident.treatment_within_months"), a.treatment_within_months)? as u32;
+                Some(CompiledAccident { within_months, requires_authorization: a.requires_authorization, basis: basis_id(&a.legal_basis) })
             }
         };
         let terms = Terms {
-            from_year: p.from_year.unwrap_or(i32::MIN),
+            from_year: p.from_year.map(|y| bound::YEAR.int(file, &k("from_year"), y)).transpose()?.map_or(i32::MIN, |y| y as i32),
             basis: basis_id(&basis_text),
-            min_age: p.min_age.unwrap_or(0),
+            min_age: bound::AGE.opt(file, &k("min_age"), p.min_age, 0)? as i32,
             annual_max: match p.annual_max_eur {
                 Some(v) => euros(file, &k("annual_max_eur"), v)?,
                 None => NO_LIMIT,
             },
-            waiting_months: p.waiting_months.unwrap_or(0),
+            waiting_months: bound::MONTHS.opt(file, &k("waiting_months"), p.waiting_months, 0)? as u32,
             material_bp: p.material_share_pct.map(|v| pct_to_bp(file, &k("material_share_pct"), v)).transpose()?,
             eb_tags,
             eb_bp,
@@ -316,7 +327,8 @@ pub fn compile(
                 let Some(pp) = products.iter_mut().find(|x| x.key == *parent) else {
                     return Err(perr(file, k("conditions_of"), format!("the key of a supplementary product without conditions_of, found {parent:?}")));
                 };
-                let Some(y) = p.from_year else {
+                // Validated in bound::YEAR: at most 111 sets of conditions, so `Claim::terms` fits a byte.
+                let Some(y) = p.from_year.map(|_| terms.from_year) else {
                     return Err(perr(file, k("from_year"), "the first calendar year of these conditions"));
                 };
                 if pp.terms.iter().any(|t| t.from_year == y) {

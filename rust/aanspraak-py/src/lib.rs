@@ -261,6 +261,12 @@ fn tag_names() -> Vec<&'static str> {
     tag::NAMES.iter().map(|t| t.0).collect()
 }
 
+/// The required input columns with the types the engine reads for each.
+#[pyfunction]
+fn required_columns() -> Vec<(&'static str, &'static str)> {
+    aanspraak_core::input::REQUIRED.iter().map(|c| (*c, aanspraak_core::input::expected_of(c))).collect()
+}
+
 /// Output column names, in order.
 #[pyfunction]
 fn output_columns() -> Vec<&'static str> {
@@ -295,6 +301,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bundled_msz_lists, m)?)?;
     m.add_function(wrap_pyfunction!(tag_names, m)?)?;
     m.add_function(wrap_pyfunction!(output_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(required_columns, m)?)?;
     m.add_function(wrap_pyfunction!(release_memory, m)?)?;
     m.add_function(wrap_pyfunction!(cached_memory, m)?)?;
     Ok(())

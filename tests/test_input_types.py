@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -220,6 +221,8 @@ def with_column(table: pa.Table, name: str, array: pa.Array) -> pa.Table:
 
 @pytest.mark.parametrize("convert", [
     lambda t: with_column(t, "amount", t["amount"].cast(pa.decimal256(40, 2))),
+    lambda t: with_column(t, "amount", t["amount"].cast(pa.decimal64(12, 2))),
+    lambda t: with_column(t, "amount", pa.array(np.array([300, 25], dtype=np.float16))),
     lambda t: with_column(t, "insured_id", pc.run_end_encode(t["insured_id"].combine_chunks())),
     lambda t: with_column(t, "element", t["element"].combine_chunks().dictionary_encode()),
     lambda t: with_column(t, "code", t["code"].cast(pa.string()).combine_chunks().dictionary_encode().cast(pa.dictionary(pa.uint64(), pa.string()))),

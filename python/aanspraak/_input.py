@@ -3,8 +3,9 @@ cannot carry are converted here or refused with :class:`aanspraak.SchemaError` n
 column (README "Input columns", bad input). Per column, never per row.
 
 * run-end encoded columns are decoded, dictionaries of anything but strings decoded;
-* ``decimal256`` becomes ``decimal128`` (refused when a value needs more than 38 digits),
-  a negative scale becomes scale 0 (``decimal128(5, -2)`` holds hundreds);
+* ``decimal32``, ``decimal64`` and ``decimal256`` become ``decimal128`` (refused when a
+  value needs more than 38 digits), a negative scale becomes scale 0 (``decimal128(5,
+  -2)`` holds hundreds); ``float16`` becomes ``float32``;
 * a column of type ``Null`` (every value null, with no type) counts as absent when it is
   optional and is refused when it is required: the Arrow C interface cannot hand it over;
 * anything else polars cannot import is refused, naming the column.
@@ -38,6 +39,10 @@ def _plain_column(name: str, col: pa.ChunkedArray) -> pa.ChunkedArray:
             pa.types.is_string(t.value_type) or pa.types.is_large_string(t.value_type) or pa.types.is_string_view(t.value_type)
         ):
             col = col.cast(t.value_type)
+        elif pa.types.is_decimal32(t) or pa.types.is_decimal64(t):
+            col = col.cast(pa.decimal128(t.precision, t.scale))
+        elif pa.types.is_float16(t):
+            col = col.cast(pa.float32())
         elif pa.types.is_decimal256(t) or (pa.types.is_decimal(t) and t.scale < 0):
             scale = max(t.scale, 0)
             digits = min(t.precision - t.scale + scale, 38)

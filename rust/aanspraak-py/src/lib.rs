@@ -192,9 +192,11 @@ impl PyPrepared {
             let shared: Vec<&str> = shared.iter().map(String::as_str).collect();
             let names: Vec<&str> = columns.iter().map(String::as_str).collect();
             let refs: Vec<&CompiledPolicy> = pols.iter().map(|p| p.as_ref()).collect();
-            let outs = guarded(|| prepared.compare(&refs, &shared, &names))?;
-            let totals = outs.iter().map(aanspraak_core::compare::money_totals).collect::<Vec<_>>();
-            Ok::<_, PyErr>((outs, totals))
+            guarded(|| {
+                let outs = prepared.compare(&refs, &shared, &names)?;
+                let totals = outs.iter().map(aanspraak_core::compare::money_totals).collect::<Vec<_>>();
+                Ok((outs, totals))
+            })
         })?;
         let tables = outs
             .into_iter()
@@ -207,9 +209,9 @@ impl PyPrepared {
     }
 
     /// The number of distinct insured ids.
-    fn distinct_insured(&self, py: Python<'_>) -> usize {
+    fn distinct_insured(&self, py: Python<'_>) -> PyResult<usize> {
         let prepared = self.inner.clone();
-        py.detach(move || prepared.distinct_insured())
+        py.detach(move || guarded(|| Ok(prepared.distinct_insured())))
     }
 }
 

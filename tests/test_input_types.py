@@ -301,3 +301,16 @@ def test_empty_and_many_batch_inputs_score_like_one_batch():
     assert aanspraak.score(table.to_batches()[0]).height == table.to_batches()[0].num_rows
     for empty in (df.head(0), df.head(0).to_arrow(), df.head(0).to_pandas()):
         assert aanspraak.score(empty).height == 0
+
+
+def test_integer_valued_float_insured_ids_are_integers():
+    # pandas makes an integer id column with a missing value float
+    h35 = {"code": "H35", "provider_type": "kaakchirurg", "amount": D("300.00")}
+    df = lines({"line_id": 1, **h35}, {"line_id": 2, **h35}, {"line_id": 3}).to_pandas()
+    df["insured_id"] = [7.0, 7.0, None]
+    out = aanspraak.score(df)
+    assert out["eigen_risico"].to_list() == [D("300.00"), D("85.00"), D("0.00")]  # one insured, one pot
+    assert out["message"].cast(pl.String).to_list() == [None, None, "insured_id is null"]
+    df["insured_id"] = [7.0, 7.5, 1.0]
+    with pytest.raises(aanspraak.SchemaError, match=r"column `insured_id`: found Float64 with the value 7.5"):
+        aanspraak.score(df)

@@ -83,10 +83,10 @@ impl InsuredIds {
 pub enum LineOrder {
     /// No line_id: the row number.
     RowNumber,
-    /// Integer line_ids, by value; null first.
+    /// Integer line_ids (integer-valued floats and decimals read as Int64), by value;
+    /// null first.
     Ints(IntRows),
-    /// Keys computed once: the rank of string line_ids in byte order, or the value of
-    /// integer-valued float and decimal ones; NULL for null.
+    /// String line_ids: their rank in byte order (computed once); NULL for null.
     Keys(Vec<i64>),
 }
 

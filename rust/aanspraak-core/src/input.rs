@@ -1066,7 +1066,7 @@ fn valid_fdi(e: i64) -> bool {
 /// The types the engine reads for a required column.
 pub fn expected_of(col: &str) -> &'static str {
     match col {
-        "insured_id" => "strings or integers",
+        "insured_id" => "strings or integers (or integer-valued floats or decimals)",
         "birth_date" | "treatment_date" => "Date32, Date64, Timestamp or ISO date strings",
         "code" => "strings (Utf8, LargeUtf8, Utf8View or Categorical)",
         _ => "Decimal, Float or Int euros (or amount_cents as Int64)",
@@ -1076,12 +1076,14 @@ pub fn expected_of(col: &str) -> &'static str {
 /// The insured id column (validated), and which rows are null (None when none are).
 fn insured_ids(t: &Table, n: usize) -> Result<(crate::ids::InsuredIds, Option<Vec<bool>>)> {
     let (dt, chunks) = t.column("insured_id").unwrap();
+    let expected = "strings or integers (or integer-valued floats or decimals)";
+    let (dt, chunks) = if is_whole_number_type(&dt) { (DataType::Int64, whole_numbers("insured_id", &dt, &chunks, expected)?) } else { (dt, chunks) };
     let ids = if is_int(&dt) {
         crate::ids::InsuredIds::Ints(crate::ids::IntRows::new(&chunks))
     } else if is_string(&dt) {
         crate::ids::InsuredIds::Strings(crate::strings::RowStrings::new(&chunks))
     } else {
-        return Err(schema_err("insured_id", &dt, "strings or integers"));
+        return Err(schema_err("insured_id", &dt, expected));
     };
     let mut nulls = None;
     if chunks.iter().any(|c| c.logical_null_count() > 0) {
@@ -1140,7 +1142,6 @@ fn line_order(t: &Table, n: usize) -> Result<crate::ids::LineOrder> {
     use crate::ids::{IntRows, LineOrder};
     let Some((dt, chunks)) = t.column("line_id") else { return Ok(LineOrder::RowNumber) };
     let expected = "integers (or integer-valued floats or decimals) or strings";
-    let refuse = |what: String| Error::Schema { column: "line_id".into(), found: format!("{dt} with the value {what}"), expected: expected.into() };
     if is_int(&dt) {
         return Ok(LineOrder::Ints(IntRows::new(&chunks)));
     }
@@ -1156,49 +1157,111 @@ fn line_order(t: &Table, n: usize) -> Result<crate::ids::LineOrder> {
         }
         return Ok(LineOrder::Keys(ids.par_iter().map(|&i| if i == u32::MAX { LineOrder::NULL } else { rank[i as usize] }).collect()));
     }
-    let mut keys = Vec::with_capacity(n);
-    match &dt {
-        // pandas makes an integer column with a missing value float (NaN: missing).
-        DataType::Float64 | DataType::Float32 | DataType::Float16 => {
-            for c in &chunks {
-                let floats: Vec<Option<f64>> = match &dt {
-                    DataType::Float64 => c.as_primitive::<Float64Type>().iter().collect(),
-                    DataType::Float32 => c.as_primitive::<Float32Type>().iter().map(|v| v.map(f64::from)).collect(),
-                    _ => c.as_primitive::<Float16Type>().iter().map(|v| v.map(f64::from)).collect(),
-                };
-                for v in floats {
-                    keys.push(match v {
-                        None => LineOrder::NULL,
-                        Some(x) if x.is_nan() => LineOrder::NULL,
-                        // 2^63 is the first float above i64::MAX.
-                        Some(x) if x.fract() == 0.0 && x >= -9.223_372_036_854_776e18 && x < 9.223_372_036_854_776e18 => x as i64,
-                        Some(x) => return Err(refuse(format!("{x}"))),
-                    });
-                }
-            }
-        }
-        DataType::Decimal128(_, scale) => {
-            let unit = 10i128.checked_pow((*scale).max(0) as u32);
-            let times = 10i128.checked_pow((-(*scale as i32)).max(0) as u32);
-            for c in &chunks {
+    if is_whole_number_type(&dt) {
+        return Ok(LineOrder::Ints(IntRows::new(&whole_numbers("line_id", &dt, &chunks, expected)?)));
+    }
+    Err(schema_err("line_id", &dt, expected))
+}
+
+/// Floats and decimals that can hold whole numbers (an id column as pandas or a
+/// warehouse may type it).
+fn is_whole_number_type(dt: &DataType) -> bool {
+    matches!(dt, DataType::Float64 | DataType::Float32 | DataType::Float16 | DataType::Decimal128(_, _))
+}
+
+/// An id column of floats or decimals as Int64 chunks: pandas makes an integer column
+/// with a missing value float (NaN is missing). A fraction, an infinity or a value beyond
+/// Int64 is a schema error naming the column and the value.
+fn whole_numbers(name: &str, dt: &DataType, chunks: &[ArrayRef], expected: &str) -> Result<Vec<ArrayRef>> {
+    let refuse = |what: String| Error::Schema { column: name.into(), found: format!("{dt} with the value {what}"), expected: expected.into() };
+    let mut out: Vec<ArrayRef> = Vec::with_capacity(chunks.len());
+    for c in chunks {
+        let mut ints: Vec<Option<i64>> = Vec::with_capacity(c.len());
+        match dt {
+            DataType::Decimal128(_, scale) => {
+                let unit = 10i128.checked_pow((*scale).max(0) as u32);
+                let times = 10i128.checked_pow((-(*scale as i32)).max(0) as u32);
                 for v in c.as_primitive::<Decimal128Type>().iter() {
-                    keys.push(match v {
-                        None => LineOrder::NULL,
+                    ints.push(match v {
+                        None => None,
                         Some(v) => {
                             let whole = match (unit, times) {
                                 (Some(u), Some(m)) if v % u == 0 => (v / u).checked_mul(m),
                                 _ => None,
                             };
-                            match whole.and_then(|w| i64::try_from(w).ok()) {
-                                Some(w) => w,
-                                None => return Err(refuse(crate::money::format_decimal(v, *scale))),
-                            }
+                            Some(whole.and_then(|w| i64::try_from(w).ok()).ok_or_else(|| refuse(crate::money::format_decimal(v, *scale)))?)
                         }
                     });
                 }
             }
+            _ => {
+                let floats: Vec<Option<f64>> = match dt {
+                    DataType::Float64 => c.as_primitive::<Float64Type>().iter().collect(),
+                    DataType::Float32 => c.as_primitive::<Float32Type>().iter().map(|v| v.map(f64::from)).collect(),
+                    _ => c.as_primitive::<Float16Type>().iter().map(|v| v.map(f64::from)).collect(),
+                };
+                for v in floats {
+                    ints.push(match v {
+                        None => None,
+                        Some(x) if x.is_nan() => None,
+                        // 2^63 is the first float above i64::MAX.
+                        Some(x) if x.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) => Some(x as i64),
+                        Some(x) => return Err(refuse(format!("{x}"))),
+                    });
+                }
+            }
         }
-        other => return Err(schema_err("line_id", other, expected)),
+        out.push(std::sync::Arc::new(arrow_array::Int64Array::from(ints)));
     }
-    Ok(LineOrder::Keys(keys))
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Date32Array, TimestampSecondArray};
+    use std::sync::Arc;
+
+    fn day(s: &str) -> i32 {
+        crate::dates::parse_iso(s).unwrap()
+    }
+
+    fn read_dates(a: ArrayRef) -> Vec<i32> {
+        let dt = a.data_type().clone();
+        let n = a.len();
+        dates("d", &dt, &[a], n).unwrap()
+    }
+
+    #[test]
+    fn tz_aware_timestamps_are_the_local_calendar_date() {
+        let utc = |d: &str, seconds: i64| day(d) as i64 * 86_400 + seconds;
+        let instants = vec![
+            utc("2021-12-31", 23 * 3600),        // 2022-01-01 00:00 CET
+            utc("2022-03-26", 23 * 3600 + 1800), // 2022-03-27 00:30 CET
+            utc("2022-03-27", 3600 + 1800),      // 03:30 CEST, on the day summer time starts
+            utc("2022-10-29", 22 * 3600 + 1800), // 2022-10-30 00:30 CEST
+            utc("2022-10-30", 23 * 3600),        // 2022-10-31 00:00 CET, after summer time ends
+            i64::MAX,                            // hundreds of billions of years out
+        ];
+        let a: ArrayRef = Arc::new(TimestampSecondArray::from(instants).with_timezone("Europe/Amsterdam"));
+        assert_eq!(read_dates(a), vec![day("2022-01-01"), day("2022-03-27"), day("2022-03-27"), day("2022-10-30"), day("2022-10-31"), BAD_DATE]);
+        let fixed: ArrayRef = Arc::new(TimestampSecondArray::from(vec![utc("2021-12-31", 23 * 3600)]).with_timezone("+01:00"));
+        assert_eq!(read_dates(fixed), vec![day("2022-01-01")]);
+        let naive: ArrayRef = Arc::new(TimestampSecondArray::from(vec![Some(utc("2021-12-31", 23 * 3600)), None]));
+        assert_eq!(read_dates(naive), vec![day("2021-12-31"), NO_DATE]);
+    }
+
+    #[test]
+    fn dates_outside_years_1_to_9999_are_bad() {
+        let a: ArrayRef = Arc::new(Date32Array::from(vec![Some(i32::MAX), Some(FIRST_DAY), None, Some(LAST_DAY + 1)]));
+        assert_eq!(read_dates(a), vec![BAD_DATE, FIRST_DAY, NO_DATE, BAD_DATE]);
+    }
+
+    #[test]
+    fn money_out_of_range_is_too_large_not_negative() {
+        let a: ArrayRef = Arc::new(arrow_array::UInt64Array::from(vec![u64::MAX, 5]));
+        assert_eq!(money("amount_cents", &DataType::UInt64, &[a], 2, true).unwrap(), vec![TOO_LARGE, 5]);
+        assert_eq!(bounded_cents(MAX_CENTS as i128 + 1), TOO_LARGE);
+        assert_eq!(bounded_cents(-(MAX_CENTS as i128) - 7), -MAX_CENTS);
+    }
 }

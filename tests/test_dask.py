@@ -103,3 +103,14 @@ def test_dask_compare_matches_compare(client, ddf, lines):
     assert_same_lines(collect(got.lines), want.lines)
     assert_frame_equal(got.totals(), want.totals)
     assert_same_lines(collect(got.scenario("er0")), want.scenario("er0"))
+
+
+def test_dask_takes_the_local_date_of_tz_aware_dates(client):
+    from test_input_types import DATE_COLUMNS, as_zone, money_view, tz_lines
+
+    df = tz_lines()
+    pandas = as_zone(df, "Europe/Amsterdam").to_pandas(use_pyarrow_extension_array=True)
+    # numpy-backed tz-aware columns too, as pandas reads them from a warehouse extract
+    pandas = pandas.astype({c: "datetime64[ns, Europe/Amsterdam]" for c in DATE_COLUMNS[:2]})
+    got = collect(adask.score(dd.from_pandas(pandas, npartitions=2))).sort("line_id")
+    assert money_view(got) == money_view(aanspraak.score(df))

@@ -239,10 +239,8 @@ def amsterdam(df: pl.DataFrame, cols: list[str] | None = None) -> pl.DataFrame:
     return df.with_columns(pl.col(c).cast(pl.Datetime("us")).dt.replace_time_zone("Europe/Amsterdam") for c in cols)
 
 
-TZ = "tz-aware dates: fixed on branch input"
 
 
-@pytest.mark.xfail(strict=True, reason=TZ)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(portfolio(), st.sets(st.sampled_from(DATE_COLUMNS[2:])))
@@ -261,7 +259,6 @@ def test_amsterdam_datetimes_score_as_their_local_dates(data, tz_columns):
     assert_same(score(df), score(amsterdam(df, tz_columns)), f"Europe/Amsterdam {tz_columns}")
 
 
-@pytest.mark.xfail(strict=True, reason=TZ)
 def test_amsterdam_contract_start_keeps_its_day():
     """Insured from 1 February 2022 (Amsterdam midnight): the pot is 334 days of the
     year, not 335."""

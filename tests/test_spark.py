@@ -110,3 +110,17 @@ def test_spark_compare_matches_compare(sdf, lines):
     assert_frame_equal(got.totals(), want.totals)
     assert got.totals()["delta_basic_paid"][1] > 0
     assert_same_lines(collect(got.scenario("er0")), want.scenario("er0"))
+
+
+def test_spark_takes_the_date_of_timestamps_in_the_session_time_zone(spark):
+    # Europe/Amsterdam midnights as Spark timestamps (instants): the date is the one
+    # Spark shows in the session time zone, as for Date columns
+    from test_input_types import as_zone, money_view, tz_lines
+
+    df = tz_lines()
+    spark.conf.set("spark.sql.session.timeZone", "Europe/Amsterdam")
+    try:
+        got = collect(aspark.score(spark.createDataFrame(as_zone(df, "Europe/Amsterdam").to_arrow()))).sort("line_id")
+    finally:
+        spark.conf.unset("spark.sql.session.timeZone")
+    assert money_view(got) == money_view(aanspraak.score(df))

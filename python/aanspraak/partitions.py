@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
+from aanspraak._input import engine_table
 from aanspraak.policy import Policy, resolve
 from aanspraak.scenarios import SHARED_COLUMNS, _totals, column_name, scenario_columns
 from aanspraak.scoring import OUTPUT_COLUMNS
@@ -48,7 +49,7 @@ def _input_part(table: pa.Table) -> pa.Table:
 def score_table(table: pa.Table, policy: Policy) -> pa.Table:
     """Score one partition (all lines of its insureds): the input columns, then
     :data:`aanspraak.OUTPUT_COLUMNS`, categoricals as strings."""
-    kept, out = _input_part(table), _plain(pa.table(policy._compiled.score(table)))
+    kept, out = _input_part(table), _plain(pa.table(policy._compiled.score(engine_table(table))))
     return pa.Table.from_arrays([*kept.columns, *out.columns], schema=pa.schema([*kept.schema, *out.schema]))
 
 
@@ -86,7 +87,7 @@ def compare_table(table: pa.Table, names: Sequence[str], policies: Sequence[Poli
     :attr:`aanspraak.Comparison.lines` (input, shared columns, ``<column>__<scenario>``)."""
     from aanspraak import _core
 
-    prepared = _core.Prepared(table, policies[0]._compiled)
+    prepared = _core.Prepared(engine_table(table), policies[0]._compiled)
     tables, _sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), list(columns))
     kept = _input_part(table)
     arrays, fields = list(kept.columns), list(kept.schema)

@@ -18,6 +18,7 @@ import polars as pl
 
 from aanspraak import _core
 from aanspraak.policy import Policy, resolve
+from aanspraak._input import engine_frame
 from aanspraak.scoring import OUTPUT_COLUMNS, _input_part, _to_polars
 
 #: Output columns returned per scenario by default.
@@ -141,7 +142,7 @@ def compare(
     """
     names, policies, cols = checked(scenarios, columns)
     df = _to_polars(declarations)
-    prepared = _core.Prepared(df, policies[0]._compiled)
+    prepared = _core.Prepared(engine_frame(df), policies[0]._compiled)
     df = _input_part(df)
     # The shared columns come once, with the first scenario.
     tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from aanspraak import _core
+from aanspraak._input import engine_frame, from_arrow, from_pandas
 from aanspraak.policy import Policy, resolve
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
@@ -18,19 +19,24 @@ OUTPUT_COLUMNS: tuple[str, ...] = tuple(_core.output_columns())
 
 def _to_polars(declarations: Any) -> pl.DataFrame:
     """Accept polars (eager or lazy), pyarrow (Table, RecordBatch, reader), pandas, or any
-    object speaking the Arrow PyCapsule stream interface."""
+    object speaking the Arrow PyCapsule stream interface. Columns polars cannot import are
+    converted or refused naming the column (`aanspraak._input`)."""
     if isinstance(declarations, pl.DataFrame):
         return declarations
     if isinstance(declarations, pl.LazyFrame):
         return declarations.collect(engine="streaming")
     mod = type(declarations).__module__.split(".")[0]
     if mod == "pandas":
-        return pl.from_pandas(declarations)
+        return from_pandas(declarations)
     if mod == "pyarrow":
         import pyarrow as pa
 
         if isinstance(declarations, pa.RecordBatchReader):
             declarations = declarations.read_all()
+        if isinstance(declarations, pa.RecordBatch):
+            declarations = pa.Table.from_batches([declarations])
+        if isinstance(declarations, pa.Table):
+            return from_arrow(declarations)
         return pl.from_arrow(declarations)  # type: ignore[return-value]
     if hasattr(declarations, "__arrow_c_stream__"):
         return pl.DataFrame(declarations)
@@ -78,7 +84,7 @@ def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022")
     """
     pol = resolve(policy)
     df = _to_polars(declarations)
-    result = pl.from_arrow(pol._compiled.score(df))
+    result = pl.from_arrow(pol._compiled.score(engine_frame(df)))
     assert isinstance(result, pl.DataFrame)
     return pl.concat([_input_part(df), result], how="horizontal")
 

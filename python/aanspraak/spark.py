@@ -80,7 +80,7 @@ def score(sdf: DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *,
     numbered = _with_line_id(sdf)
     arrow_out = parts.output_schema(_arrow_schema(numbered), pol)
     shared = _share(numbered, pol)
-    run = _partition_runner(lambda table: parts.score_table(table, _value(shared)), arrow_out, _batch_lines(sdf))
+    run = _partition_runner(lambda table: parts.score_table(table, _value(shared)), arrow_out, _batch_lines(sdf), _zone(sdf))
     return _by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out))
 
 
@@ -113,7 +113,7 @@ def compare(
     numbered = _with_line_id(sdf)
     arrow_out = parts.compare_schema(_arrow_schema(numbered), names, policies, cols)
     shared = _share(numbered, policies)
-    run = _partition_runner(lambda table: parts.compare_table(table, names, _value(shared), cols), arrow_out, _batch_lines(sdf))
+    run = _partition_runner(lambda table: parts.compare_table(table, names, _value(shared), cols), arrow_out, _batch_lines(sdf), _zone(sdf))
     lines = _by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out))
     return SparkComparison(tuple(names), tuple(policies), tuple(cols), lines)
 
@@ -122,8 +122,24 @@ def compare(
 
 
 def _arrow_schema(sdf: DataFrame) -> pa.Schema:
-    """The Arrow schema of the batches `mapInArrow` will hand over for `sdf`."""
-    return to_arrow_schema(sdf.schema)
+    """The Arrow schema of the batches `mapInArrow` will hand over for `sdf`, its
+    timestamps in the session's time zone (see :func:`_in_zone`)."""
+    return _in_zone(to_arrow_schema(sdf.schema, timezone=_zone(sdf)), _zone(sdf))
+
+
+def _zone(sdf: DataFrame) -> str:
+    """The session time zone: the zone in which Spark shows its timestamps (and takes
+    their date, ``to_date``)."""
+    return str(sdf.sparkSession.conf.get("spark.sql.session.timeZone"))
+
+
+def _in_zone(schema: pa.Schema, zone: str) -> pa.Schema:
+    """`schema` with every tz-aware timestamp labelled with `zone`: Spark hands its
+    TimestampType (an instant) over as UTC, but its calendar date is the one in the
+    session time zone; the engine takes the date in the column's zone
+    (docs/interpretations.md, Dates). Only the label changes, not the instants."""
+    fields = [f.with_type(pa.timestamp(f.type.unit, zone)) if pa.types.is_timestamp(f.type) and f.type.tz else f for f in schema]
+    return pa.schema(fields, metadata=schema.metadata)
 
 
 def _spark_schema(schema: pa.Schema) -> StructType:
@@ -153,15 +169,18 @@ def _value(shared: Any) -> Any:
 
 
 def _partition_runner(
-    work: Callable[[pa.Table], pa.Table], schema: pa.Schema, batch_lines: int
+    work: Callable[[pa.Table], pa.Table], schema: pa.Schema, batch_lines: int, zone: str | None = None
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """A `mapInArrow` function: read the whole partition, apply `work` once, hand the
-    result back in batches cast to `schema` (Spark's string and date types)."""
+    result back in batches cast to `schema` (Spark's string and date types). With a
+    `zone`, timestamps reach `work` labelled with it (:func:`_in_zone`)."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         table = pa.Table.from_batches(list(batches))
         if table.num_rows == 0:
             return
+        if zone is not None:
+            table = table.cast(_in_zone(table.schema, zone))
         yield from work(table).cast(schema).to_batches(max_chunksize=max(batch_lines, 1))
 
     return run

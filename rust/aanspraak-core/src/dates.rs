@@ -47,6 +47,11 @@ pub fn civil_from_days(z: i32) -> Ymd {
     Ymd { year: if m <= 2 { y + 1 } else { y }, month: m, day: d }
 }
 
+/// 0001-01-01, the first day a date column may hold (ISO 8601 four-digit years).
+pub const FIRST_DAY: i32 = -719_162;
+/// 9999-12-31, the last day a date column may hold.
+pub const LAST_DAY: i32 = 2_932_896;
+
 pub fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -150,6 +155,8 @@ mod tests {
         }
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(days_from_civil(2000, 3, 1), 11017);
+        assert_eq!(days_from_civil(1, 1, 1), FIRST_DAY);
+        assert_eq!(days_from_civil(9999, 12, 31), LAST_DAY);
     }
 
     #[test]

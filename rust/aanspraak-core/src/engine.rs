@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::input::{self, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS};
 use crate::supplementary;
 use crate::ledger::{self, Item};
-use crate::money::apply_bp;
+use crate::money::{apply_bp, MAX_CENTS};
 use crate::output::{self, flag, Outcome};
 use crate::policy::{CompiledPolicy, Entitlement};
 use crate::reason::{Basis, Reason};
@@ -375,7 +375,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                 let amount = l.amount[i];
                 if l.invalid[i] != Invalid::Ok {
                     // SPEC 10.7: nothing paid; the patient owes the amount when it is valid.
-                    patient[k] = if amount >= 0 { amount as i128 } else { NO_CENTS as i128 };
+                    patient[k] = if (0..=MAX_CENTS).contains(&amount) { amount as i128 } else { NO_CENTS as i128 };
                     continue;
                 }
                 if flags[k] & flag::COVERED != 0 {

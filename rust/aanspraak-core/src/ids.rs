@@ -18,7 +18,20 @@ impl IntRows {
         IntRows { chunks: chunks.to_vec(), offsets: chunk_offsets(chunks) }
     }
 
-    /// The value of row `row` (None for null); u64 values above i64::MAX wrap.
+    /// An i64 that orders row `row` as its value orders (None for null): the value, and
+    /// for UInt64 the value shifted down by 2^63 (so ids above i64::MAX order by value).
+    #[inline]
+    pub fn order_key(&self, row: usize) -> Option<i64> {
+        let (ci, i) = locate(&self.offsets, row);
+        let a = self.chunks[ci].as_ref();
+        match a.data_type() {
+            DataType::UInt64 if a.is_valid(i) => Some((a.as_primitive::<UInt64Type>().value(i) ^ (1 << 63)) as i64),
+            _ => self.get(row),
+        }
+    }
+
+    /// The value of row `row` (None for null); u64 values above i64::MAX wrap (as a
+    /// grouping key that is exact: `key` reads it back as u64).
     #[inline]
     pub fn get(&self, row: usize) -> Option<i64> {
         let (ci, i) = locate(&self.offsets, row);
@@ -65,23 +78,29 @@ impl InsuredIds {
     }
 }
 
-/// The processing order of lines within an insured and day (SPEC 10.6).
+/// The processing order of lines within an insured and day (docs/interpretations.md,
+/// Order): a key per row, the row number breaking ties.
 pub enum LineOrder {
-    /// No usable line_id: the row number.
+    /// No line_id: the row number.
     RowNumber,
-    /// Integer line_ids, by value (null first).
+    /// Integer line_ids (integer-valued floats and decimals read as Int64), by value;
+    /// null first.
     Ints(IntRows),
-    /// String line_ids: their rank in byte order (computed once).
-    Ranks(Vec<i64>),
+    /// String line_ids: their rank in byte order (computed once); NULL for null.
+    Keys(Vec<i64>),
 }
 
 impl LineOrder {
+    /// The key of a null line_id: before every other (it ties only with the smallest
+    /// id, i64::MIN or UInt64 0, and then the row number decides).
+    pub const NULL: i64 = i64::MIN;
+
     #[inline]
     pub fn get(&self, row: usize) -> i64 {
         match self {
             LineOrder::RowNumber => row as i64,
-            LineOrder::Ints(v) => v.get(row).unwrap_or(i64::MIN),
-            LineOrder::Ranks(r) => r[row],
+            LineOrder::Ints(v) => v.order_key(row).unwrap_or(Self::NULL),
+            LineOrder::Keys(r) => r[row],
         }
     }
 }

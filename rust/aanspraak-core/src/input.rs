@@ -8,7 +8,11 @@ use crate::strings::{chunk_offsets, map_strings, StrCol};
 use arrow_array::cast::AsArray;
 use arrow_array::types::*;
 use arrow_array::{Array, ArrayRef, RecordBatch};
+use crate::dates::{FIRST_DAY, LAST_DAY};
+use crate::money::MAX_CENTS;
+use arrow_array::timezone::Tz;
 use arrow_schema::{DataType, SchemaRef, TimeUnit};
+use chrono::{Offset, TimeZone};
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 
@@ -94,6 +98,14 @@ pub enum Invalid {
     BadReferenceTariff,
     SupplementaryEndBeforeStart,
     BadMaterialCosts,
+    AmountTooLarge,
+    BirthOutOfRange,
+    TreatmentOutOfRange,
+    SupplementaryStartOutOfRange,
+    SupplementaryEndOutOfRange,
+    AccidentDateOutOfRange,
+    InsuredFromOutOfRange,
+    InsuredToOutOfRange,
 }
 
 pub const INVALID_MESSAGES: &[&str] = &[
@@ -118,9 +130,17 @@ pub const INVALID_MESSAGES: &[&str] = &[
     "voluntary_deductible is not 0-500 euros in steps of 100",
     "treatment_date is outside insured_from..insured_to",
     "the policy set has no statutory parameters (eigen risico) for the treatment year",
-    "reference_tariff is negative or not a number",
+    "reference_tariff is negative, not a number or too large (10^16 euros or more)",
     "supplementary_end is before supplementary_start",
     "material_costs is negative, not a number or more than amount",
+    "amount is too large: 10^16 euros or more do not fit the output (Decimal(18, 2))",
+    "birth_date is not a date between 0001-01-01 and 9999-12-31",
+    "treatment_date is not a date between 0001-01-01 and 9999-12-31",
+    "supplementary_start is not a date between 0001-01-01 and 9999-12-31",
+    "supplementary_end is not a date between 0001-01-01 and 9999-12-31",
+    "accident_date is not a date between 0001-01-01 and 9999-12-31",
+    "insured_from is not a date between 0001-01-01 and 9999-12-31",
+    "insured_to is not a date between 0001-01-01 and 9999-12-31",
 ];
 
 /// A column that is either absent (one value for all rows) or materialised.
@@ -142,6 +162,8 @@ impl<T: Copy> Col<T> {
 
 pub const NO_CENTS: i64 = i64::MIN;
 pub const NO_DATE: i32 = i32::MIN;
+/// A date value that is no day of the years 1-9999 (or a string that is no ISO date).
+pub const BAD_DATE: i32 = i32::MIN + 1;
 /// `supplementary_product` absent or null; a value that names unknown products.
 pub const NO_SUPP: u64 = 0;
 const BAD_SUPP: u64 = u64::MAX;
@@ -256,7 +278,8 @@ fn is_int(dt: &DataType) -> bool {
     )
 }
 
-/// Visit every value of an integer column as `Option<i64>` (u64 above i64::MAX wraps).
+/// Visit every value of an integer column as `Option<i64>` (u64 above i64::MAX saturates
+/// at i64::MAX, so that it reads as too large, never as negative).
 fn for_each_int(arr: &dyn Array, mut f: impl FnMut(usize, Option<i64>)) {
     macro_rules! go {
         ($t:ty) => {{
@@ -280,12 +303,20 @@ fn for_each_int(arr: &dyn Array, mut f: impl FnMut(usize, Option<i64>)) {
         DataType::UInt8 => go!(UInt8Type),
         DataType::UInt16 => go!(UInt16Type),
         DataType::UInt32 => go!(UInt32Type),
-        DataType::UInt64 => go!(UInt64Type),
+        DataType::UInt64 => {
+            let a = arr.as_primitive::<UInt64Type>();
+            for (i, v) in a.iter().enumerate() {
+                f(i, v.map(|v| v.min(i64::MAX as u64) as i64));
+            }
+        }
         _ => unreachable!("checked by caller"),
     }
 }
 
-/// Dates as days since the epoch; NO_DATE for null or unparsable.
+/// Days since the epoch of a date column: NO_DATE for null, BAD_DATE for a value that is
+/// no day of the years 1-9999 (a far-out Date32, Date64 or Timestamp, a string that is no
+/// ISO date). A tz-aware Timestamp gives the calendar date in its own zone
+/// (docs/interpretations.md "Dates").
 fn dates(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec<i32>> {
     let mut out = vec![NO_DATE; n];
     let offs = chunk_offsets(chunks);
@@ -294,32 +325,57 @@ fn dates(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec
             for (c, o) in chunks.iter().zip(offs) {
                 let a = c.as_primitive::<Date32Type>();
                 let dst = &mut out[o..o + a.len()];
-                if a.null_count() == 0 {
-                    dst.copy_from_slice(a.values());
-                } else {
-                    for (d, v) in dst.iter_mut().zip(a.iter()) {
-                        *d = v.unwrap_or(NO_DATE);
+                for (d, v) in dst.iter_mut().zip(a.values().iter()) {
+                    *d = if (FIRST_DAY..=LAST_DAY).contains(v) { *v } else { BAD_DATE };
+                }
+                if let Some(nulls) = a.nulls().filter(|nb| nb.null_count() > 0) {
+                    for j in nulls.iter().enumerate().filter(|(_, valid)| !valid).map(|(j, _)| j) {
+                        dst[j] = NO_DATE;
                     }
                 }
             }
         }
         DataType::Date64 | DataType::Timestamp(_, _) => {
-            let per_day: i64 = match dt {
-                DataType::Date64 | DataType::Timestamp(TimeUnit::Millisecond, _) => 86_400_000,
-                DataType::Timestamp(TimeUnit::Second, _) => 86_400,
-                DataType::Timestamp(TimeUnit::Microsecond, _) => 86_400_000_000,
-                _ => 86_400_000_000_000,
+            let per_second: i64 = match dt {
+                DataType::Date64 | DataType::Timestamp(TimeUnit::Millisecond, _) => 1_000,
+                DataType::Timestamp(TimeUnit::Second, _) => 1,
+                DataType::Timestamp(TimeUnit::Microsecond, _) => 1_000_000,
+                _ => 1_000_000_000,
             };
+            let mut local = match dt {
+                DataType::Timestamp(_, Some(tz)) => {
+                    let zone: Tz = tz.parse().map_err(|_| schema_err(name, dt, "a Timestamp with a known time zone (IANA name or +HH:MM)"))?;
+                    Some(LocalDays::new(zone, per_second))
+                }
+                _ => None,
+            };
+            let per_day = per_second * 86_400;
             for (c, o) in chunks.iter().zip(offs) {
-                let vals: Vec<Option<i64>> = match dt {
-                    DataType::Date64 => c.as_primitive::<Date64Type>().iter().collect(),
-                    DataType::Timestamp(TimeUnit::Second, _) => c.as_primitive::<TimestampSecondType>().iter().collect(),
-                    DataType::Timestamp(TimeUnit::Millisecond, _) => c.as_primitive::<TimestampMillisecondType>().iter().collect(),
-                    DataType::Timestamp(TimeUnit::Microsecond, _) => c.as_primitive::<TimestampMicrosecondType>().iter().collect(),
-                    _ => c.as_primitive::<TimestampNanosecondType>().iter().collect(),
+                let (vals, nulls): (&[i64], _) = match dt {
+                    DataType::Date64 => (c.as_primitive::<Date64Type>().values(), c.nulls()),
+                    DataType::Timestamp(TimeUnit::Second, _) => (c.as_primitive::<TimestampSecondType>().values(), c.nulls()),
+                    DataType::Timestamp(TimeUnit::Millisecond, _) => (c.as_primitive::<TimestampMillisecondType>().values(), c.nulls()),
+                    DataType::Timestamp(TimeUnit::Microsecond, _) => (c.as_primitive::<TimestampMicrosecondType>().values(), c.nulls()),
+                    _ => (c.as_primitive::<TimestampNanosecondType>().values(), c.nulls()),
                 };
-                for (d, v) in out[o..o + vals.len()].iter_mut().zip(vals) {
-                    *d = v.map(|v| v.div_euclid(per_day) as i32).unwrap_or(NO_DATE);
+                let dst = &mut out[o..o + vals.len()];
+                match local.as_mut() {
+                    // tz-naive: the wall-clock date as stored.
+                    None => {
+                        for (d, v) in dst.iter_mut().zip(vals) {
+                            *d = day_in_range(v.div_euclid(per_day));
+                        }
+                    }
+                    Some(zone) => {
+                        for (d, v) in dst.iter_mut().zip(vals) {
+                            *d = zone.day(*v);
+                        }
+                    }
+                }
+                if let Some(nulls) = nulls.filter(|nb| nb.null_count() > 0) {
+                    for j in nulls.iter().enumerate().filter(|(_, valid)| !valid).map(|(j, _)| j) {
+                        dst[j] = NO_DATE;
+                    }
                 }
             }
         }
@@ -328,9 +384,9 @@ fn dates(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec
             let mut cache: HashMap<Vec<u8>, i32> = HashMap::new();
             col.for_each(|i, s| {
                 if let Some(s) = s {
-                    out[i] = *cache
-                        .entry(s.to_vec())
-                        .or_insert_with(|| std::str::from_utf8(s).ok().and_then(crate::dates::parse_iso).unwrap_or(NO_DATE));
+                    out[i] = *cache.entry(s.to_vec()).or_insert_with(|| {
+                        std::str::from_utf8(s).ok().and_then(crate::dates::parse_iso).map_or(BAD_DATE, |d| day_in_range(d as i64))
+                    });
                 }
             });
         }
@@ -339,40 +395,123 @@ fn dates(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize) -> Result<Vec
     Ok(out)
 }
 
+/// `d` when it is a day of the years 1-9999, else BAD_DATE.
+#[inline(always)]
+fn day_in_range(d: i64) -> i32 {
+    if (FIRST_DAY as i64..=LAST_DAY as i64).contains(&d) {
+        d as i32
+    } else {
+        BAD_DATE
+    }
+}
+
+/// The local calendar day of instants in one time zone. The zone's offset is looked up
+/// once per UTC day; only on a day with a change of offset (summer time) per instant.
+struct LocalDays {
+    zone: Tz,
+    per_second: i64,
+    /// UTC day -> the offset in seconds for the whole day, None when it changes that day.
+    offsets: HashMap<i64, Option<i64>>,
+    last: Option<(i64, Option<i64>)>,
+}
+
+impl LocalDays {
+    fn new(zone: Tz, per_second: i64) -> LocalDays {
+        LocalDays { zone, per_second, offsets: HashMap::new(), last: None }
+    }
+
+    /// The zone's offset from UTC at `second` (since the epoch, UTC), in seconds.
+    fn offset_at(&self, second: i64) -> i64 {
+        chrono::DateTime::from_timestamp(second, 0)
+            .map_or(0, |t| self.zone.offset_from_utc_datetime(&t.naive_utc()).fix().local_minus_utc() as i64)
+    }
+
+    fn day(&mut self, v: i64) -> i32 {
+        let second = v.div_euclid(self.per_second);
+        let utc_day = second.div_euclid(86_400);
+        // Far out: no day of the years 1-9999 in any zone (offsets are under a day).
+        if utc_day < FIRST_DAY as i64 - 1 || utc_day > LAST_DAY as i64 + 1 {
+            return BAD_DATE;
+        }
+        let whole_day = match self.last {
+            Some((d, off)) if d == utc_day => off,
+            _ => {
+                let off = match self.offsets.get(&utc_day) {
+                    Some(off) => *off,
+                    None => {
+                        let (first, last) = (self.offset_at(utc_day * 86_400), self.offset_at(utc_day * 86_400 + 86_399));
+                        let off = (first == last).then_some(first);
+                        self.offsets.insert(utc_day, off);
+                        off
+                    }
+                };
+                self.last = Some((utc_day, off));
+                off
+            }
+        };
+        let offset = whole_day.unwrap_or_else(|| self.offset_at(second));
+        day_in_range((second + offset).div_euclid(86_400))
+    }
+}
+
 /// Money as cents. `Err` for an unusable type; per-row problems come back as
-/// NO_CENTS (null) or i64::MIN+1 (unparsable).
+/// NO_CENTS (null), UNPARSABLE (no number) or TOO_LARGE (10^16 euros or more; a negative
+/// one saturates at -MAX_CENTS, still negative).
 const UNPARSABLE: i64 = i64::MIN + 1;
+const TOO_LARGE: i64 = i64::MAX;
+
+/// Cents that the output holds as they are; larger ones TOO_LARGE (or -MAX_CENTS).
+#[inline(always)]
+fn bounded_cents(c: i128) -> i64 {
+    if c > MAX_CENTS as i128 {
+        TOO_LARGE
+    } else if c < -(MAX_CENTS as i128) {
+        -MAX_CENTS
+    } else {
+        c as i64
+    }
+}
 
 fn money(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize, cents_input: bool) -> Result<Vec<i64>> {
     let mut out = vec![NO_CENTS; n];
     let offs = chunk_offsets(chunks);
     match dt {
-        DataType::Decimal128(_, scale) => {
+        DataType::Decimal128(_, scale) if !cents_input => {
             let scale = *scale;
             for (c, o) in chunks.iter().zip(offs) {
                 let a = c.as_primitive::<Decimal128Type>();
                 let dst = &mut out[o..o + a.len()];
-                if a.null_count() == 0 {
-                    if scale == 2 {
-                        for (d, v) in dst.iter_mut().zip(a.values().iter()) {
-                            *d = i64::try_from(*v).unwrap_or(UNPARSABLE);
-                        }
-                    } else {
-                        for (d, v) in dst.iter_mut().zip(a.values().iter()) {
-                            *d = crate::money::decimal_to_cents(*v, scale).unwrap_or(UNPARSABLE);
-                        }
+                if scale == 2 {
+                    for (d, v) in dst.iter_mut().zip(a.values().iter()) {
+                        *d = bounded_cents(*v);
                     }
                 } else {
-                    let nulls = a.nulls().expect("null_count > 0");
-                    for (j, (d, v)) in dst.iter_mut().zip(a.values().iter()).enumerate() {
-                        *d = if nulls.is_null(j) {
-                            NO_CENTS
-                        } else if scale == 2 {
-                            i64::try_from(*v).unwrap_or(UNPARSABLE)
-                        } else {
-                            crate::money::decimal_to_cents(*v, scale).unwrap_or(UNPARSABLE)
-                        };
+                    for (d, v) in dst.iter_mut().zip(a.values().iter()) {
+                        *d = bounded_cents(crate::money::decimal_to_cents_wide(*v, scale));
                     }
+                }
+                if let Some(nulls) = a.nulls().filter(|nb| nb.null_count() > 0) {
+                    for j in nulls.iter().enumerate().filter(|(_, valid)| !valid).map(|(j, _)| j) {
+                        dst[j] = NO_CENTS;
+                    }
+                }
+            }
+        }
+        // amount_cents as a Decimal: whole cents, like an integer (a fraction of a cent
+        // is no number of cents).
+        DataType::Decimal128(_, scale) => {
+            let scale = *scale;
+            for (c, o) in chunks.iter().zip(offs) {
+                let a = c.as_primitive::<Decimal128Type>();
+                for (d, v) in out[o..o + a.len()].iter_mut().zip(a.iter()) {
+                    *d = match v {
+                        None => NO_CENTS,
+                        Some(v) if scale <= 0 => bounded_cents(crate::money::decimal_to_cents_wide(v, scale.saturating_add(2))),
+                        Some(v) => match 10i128.checked_pow(scale as u32) {
+                            Some(unit) if v % unit == 0 => bounded_cents(v / unit),
+                            _ => UNPARSABLE,
+                        },
+                    };
                 }
             }
         }
@@ -386,22 +525,22 @@ fn money(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize, cents_input: 
                 for (d, v) in out[o..o + vals.len()].iter_mut().zip(vals) {
                     *d = match v {
                         None => NO_CENTS,
-                        Some(x) if cents_input => {
-                            if x.is_finite() && x.fract() == 0.0 { x as i64 } else { UNPARSABLE }
-                        }
-                        Some(x) => crate::money::float_to_cents(x).unwrap_or(UNPARSABLE),
+                        Some(x) if !x.is_finite() => UNPARSABLE,
+                        // `as` saturates; bounded_cents then says too large.
+                        Some(x) if cents_input => if x.fract() == 0.0 { bounded_cents(x as i128) } else { UNPARSABLE },
+                        Some(x) => crate::money::float_to_cents(x).map_or(if x > 0.0 { TOO_LARGE } else { -MAX_CENTS }, |c| bounded_cents(c as i128)),
                     };
                 }
             }
         }
         dt if is_int(dt) => {
-            let mul = if cents_input { 1 } else { 100 };
+            let mul: i128 = if cents_input { 1 } else { 100 };
             for (c, o) in chunks.iter().zip(offs) {
                 let dst = &mut out[o..o + c.len()];
                 for_each_int(c.as_ref(), |i, v| {
                     dst[i] = match v {
                         None => NO_CENTS,
-                        Some(v) => v.checked_mul(mul).unwrap_or(UNPARSABLE),
+                        Some(v) => bounded_cents(v as i128 * mul),
                     }
                 });
             }
@@ -410,12 +549,12 @@ fn money(name: &str, dt: &DataType, chunks: &[ArrayRef], n: usize, cents_input: 
             let col = StrCol::new(chunks);
             col.for_each(|i, s| {
                 if let Some(s) = s {
-                    out[i] = std::str::from_utf8(s).ok().and_then(crate::money::parse_decimal_cents).unwrap_or(UNPARSABLE);
+                    out[i] = std::str::from_utf8(s).ok().and_then(crate::money::parse_decimal_cents_wide).map_or(UNPARSABLE, bounded_cents);
                 }
             });
         }
         other => {
-            let exp = if cents_input { "Int64 cents" } else { "Decimal, Float, Int (euros) or decimal strings" };
+            let exp = if cents_input { "integer cents (Int64)" } else { "Decimal, Float, Int (euros) or decimal strings" };
             return Err(schema_err(name, other, exp));
         }
     }
@@ -731,17 +870,28 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         (&domain, Invalid::BadDomain),
         (&setting, Invalid::BadSetting),
     ];
+    let date_checks: [(&Col<i32>, Invalid); 5] = [
+        (&supp_start, Invalid::SupplementaryStartOutOfRange),
+        (&supp_end, Invalid::SupplementaryEndOutOfRange),
+        (&accident_date, Invalid::AccidentDateOutOfRange),
+        (&insured_from, Invalid::InsuredFromOutOfRange),
+        (&insured_to, Invalid::InsuredToOutOfRange),
+    ];
     let mut invalid = vec![Invalid::Ok; n];
     invalid.par_iter_mut().enumerate().for_each(|(i, inv)| {
         let check = || -> Invalid {
             if insured_null.as_ref().is_some_and(|v| v[i]) {
                 return Invalid::InsuredNull;
             }
-            if birth[i] == NO_DATE {
-                return Invalid::BirthNull;
+            match birth[i] {
+                NO_DATE => return Invalid::BirthNull,
+                BAD_DATE => return Invalid::BirthOutOfRange,
+                _ => {}
             }
-            if treat[i] == NO_DATE {
-                return Invalid::TreatmentNull;
+            match treat[i] {
+                NO_DATE => return Invalid::TreatmentNull,
+                BAD_DATE => return Invalid::TreatmentOutOfRange,
+                _ => {}
             }
             if code[i] == u32::MAX {
                 return Invalid::CodeNull;
@@ -749,8 +899,15 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
             match amount[i] {
                 NO_CENTS => return Invalid::AmountNull,
                 UNPARSABLE => return Invalid::AmountUnparsable,
+                a if a > MAX_CENTS => return Invalid::AmountTooLarge,
                 a if a < 0 => return Invalid::AmountNegative,
                 _ => {}
+            }
+            // Optional dates that are set but no day of the years 1-9999.
+            for (col, why) in &date_checks {
+                if col.get(i) == BAD_DATE {
+                    return *why;
+                }
             }
             if treat[i] < birth[i] {
                 return Invalid::TreatmentBeforeBirth;
@@ -779,7 +936,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
                 return Invalid::BadMaterialCosts;
             }
             let rt = reference_tariff.get(i);
-            if rt != NO_CENTS && (rt < 0 || rt == UNPARSABLE) {
+            if rt != NO_CENTS && (rt < 0 || rt > MAX_CENTS) {
                 return Invalid::BadReferenceTariff;
             }
             let v = voluntary_cents.get(i);
@@ -925,9 +1082,10 @@ fn valid_fdi(e: i64) -> bool {
     ((1..=4).contains(&q) && (1..=8).contains(&t)) || ((5..=8).contains(&q) && (1..=5).contains(&t))
 }
 
-fn expected_of(col: &str) -> &'static str {
+/// The types the engine reads for a required column.
+pub fn expected_of(col: &str) -> &'static str {
     match col {
-        "insured_id" => "strings or integers",
+        "insured_id" => "strings or integers (or integer-valued floats or decimals)",
         "birth_date" | "treatment_date" => "Date32, Date64, Timestamp or ISO date strings",
         "code" => "strings (Utf8, LargeUtf8, Utf8View or Categorical)",
         _ => "Decimal, Float or Int euros (or amount_cents as Int64)",
@@ -937,12 +1095,14 @@ fn expected_of(col: &str) -> &'static str {
 /// The insured id column (validated), and which rows are null (None when none are).
 fn insured_ids(t: &Table, n: usize) -> Result<(crate::ids::InsuredIds, Option<Vec<bool>>)> {
     let (dt, chunks) = t.column("insured_id").unwrap();
+    let expected = "strings or integers (or integer-valued floats or decimals)";
+    let (dt, chunks) = if is_whole_number_type(&dt) { (DataType::Int64, whole_numbers("insured_id", &dt, &chunks, expected)?) } else { (dt, chunks) };
     let ids = if is_int(&dt) {
         crate::ids::InsuredIds::Ints(crate::ids::IntRows::new(&chunks))
     } else if is_string(&dt) {
         crate::ids::InsuredIds::Strings(crate::strings::RowStrings::new(&chunks))
     } else {
-        return Err(schema_err("insured_id", &dt, "strings or integers"));
+        return Err(schema_err("insured_id", &dt, expected));
     };
     let mut nulls = None;
     if chunks.iter().any(|c| c.logical_null_count() > 0) {
@@ -993,10 +1153,14 @@ fn codes(t: &Table, n: usize) -> Result<(Vec<u32>, Vec<String>)> {
     Ok((out, sorted))
 }
 
-/// The order key within an insured and day: the line_id, row number by default.
+/// The order key within an insured and day: the line_id, the row number by default
+/// (docs/interpretations.md "Money", Order). Integers order by value (UInt64 too),
+/// integer-valued floats and decimals as those integers, strings in byte order; a null
+/// line_id goes first. Any other type or a fractional value is a schema error.
 fn line_order(t: &Table, n: usize) -> Result<crate::ids::LineOrder> {
     use crate::ids::{IntRows, LineOrder};
     let Some((dt, chunks)) = t.column("line_id") else { return Ok(LineOrder::RowNumber) };
+    let expected = "integers (or integer-valued floats or decimals) or strings";
     if is_int(&dt) {
         return Ok(LineOrder::Ints(IntRows::new(&chunks)));
     }
@@ -1010,8 +1174,113 @@ fn line_order(t: &Table, n: usize) -> Result<crate::ids::LineOrder> {
         for (r, &d) in order.iter().enumerate() {
             rank[d as usize] = r as i64;
         }
-        return Ok(LineOrder::Ranks(ids.par_iter().map(|&i| if i == u32::MAX { i64::MIN } else { rank[i as usize] }).collect()));
+        return Ok(LineOrder::Keys(ids.par_iter().map(|&i| if i == u32::MAX { LineOrder::NULL } else { rank[i as usize] }).collect()));
     }
-    // Any other type: keep input order (row number), documented.
-    Ok(LineOrder::RowNumber)
+    if is_whole_number_type(&dt) {
+        return Ok(LineOrder::Ints(IntRows::new(&whole_numbers("line_id", &dt, &chunks, expected)?)));
+    }
+    Err(schema_err("line_id", &dt, expected))
+}
+
+/// Floats and decimals that can hold whole numbers (an id column as pandas or a
+/// warehouse may type it).
+fn is_whole_number_type(dt: &DataType) -> bool {
+    matches!(dt, DataType::Float64 | DataType::Float32 | DataType::Float16 | DataType::Decimal128(_, _))
+}
+
+/// An id column of floats or decimals as Int64 chunks: pandas makes an integer column
+/// with a missing value float (NaN is missing). A fraction, an infinity or a value beyond
+/// Int64 is a schema error naming the column and the value.
+fn whole_numbers(name: &str, dt: &DataType, chunks: &[ArrayRef], expected: &str) -> Result<Vec<ArrayRef>> {
+    let refuse = |what: String| Error::Schema { column: name.into(), found: format!("{dt} with the value {what}"), expected: expected.into() };
+    let mut out: Vec<ArrayRef> = Vec::with_capacity(chunks.len());
+    for c in chunks {
+        let mut ints: Vec<Option<i64>> = Vec::with_capacity(c.len());
+        match dt {
+            DataType::Decimal128(_, scale) => {
+                let unit = 10i128.checked_pow((*scale).max(0) as u32);
+                let times = 10i128.checked_pow((-(*scale as i32)).max(0) as u32);
+                for v in c.as_primitive::<Decimal128Type>().iter() {
+                    ints.push(match v {
+                        None => None,
+                        Some(v) => {
+                            let whole = match (unit, times) {
+                                (Some(u), Some(m)) if v % u == 0 => (v / u).checked_mul(m),
+                                _ => None,
+                            };
+                            Some(whole.and_then(|w| i64::try_from(w).ok()).ok_or_else(|| refuse(crate::money::format_decimal(v, *scale)))?)
+                        }
+                    });
+                }
+            }
+            _ => {
+                let floats: Vec<Option<f64>> = match dt {
+                    DataType::Float64 => c.as_primitive::<Float64Type>().iter().collect(),
+                    DataType::Float32 => c.as_primitive::<Float32Type>().iter().map(|v| v.map(f64::from)).collect(),
+                    _ => c.as_primitive::<Float16Type>().iter().map(|v| v.map(f64::from)).collect(),
+                };
+                for v in floats {
+                    ints.push(match v {
+                        None => None,
+                        Some(x) if x.is_nan() => None,
+                        // 2^63 is the first float above i64::MAX.
+                        Some(x) if x.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) => Some(x as i64),
+                        Some(x) => return Err(refuse(format!("{x}"))),
+                    });
+                }
+            }
+        }
+        out.push(std::sync::Arc::new(arrow_array::Int64Array::from(ints)));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Date32Array, TimestampSecondArray};
+    use std::sync::Arc;
+
+    fn day(s: &str) -> i32 {
+        crate::dates::parse_iso(s).unwrap()
+    }
+
+    fn read_dates(a: ArrayRef) -> Vec<i32> {
+        let dt = a.data_type().clone();
+        let n = a.len();
+        dates("d", &dt, &[a], n).unwrap()
+    }
+
+    #[test]
+    fn tz_aware_timestamps_are_the_local_calendar_date() {
+        let utc = |d: &str, seconds: i64| day(d) as i64 * 86_400 + seconds;
+        let instants = vec![
+            utc("2021-12-31", 23 * 3600),        // 2022-01-01 00:00 CET
+            utc("2022-03-26", 23 * 3600 + 1800), // 2022-03-27 00:30 CET
+            utc("2022-03-27", 3600 + 1800),      // 03:30 CEST, on the day summer time starts
+            utc("2022-10-29", 22 * 3600 + 1800), // 2022-10-30 00:30 CEST
+            utc("2022-10-30", 23 * 3600),        // 2022-10-31 00:00 CET, after summer time ends
+            i64::MAX,                            // hundreds of billions of years out
+        ];
+        let a: ArrayRef = Arc::new(TimestampSecondArray::from(instants).with_timezone("Europe/Amsterdam"));
+        assert_eq!(read_dates(a), vec![day("2022-01-01"), day("2022-03-27"), day("2022-03-27"), day("2022-10-30"), day("2022-10-31"), BAD_DATE]);
+        let fixed: ArrayRef = Arc::new(TimestampSecondArray::from(vec![utc("2021-12-31", 23 * 3600)]).with_timezone("+01:00"));
+        assert_eq!(read_dates(fixed), vec![day("2022-01-01")]);
+        let naive: ArrayRef = Arc::new(TimestampSecondArray::from(vec![Some(utc("2021-12-31", 23 * 3600)), None]));
+        assert_eq!(read_dates(naive), vec![day("2021-12-31"), NO_DATE]);
+    }
+
+    #[test]
+    fn dates_outside_years_1_to_9999_are_bad() {
+        let a: ArrayRef = Arc::new(Date32Array::from(vec![Some(i32::MAX), Some(FIRST_DAY), None, Some(LAST_DAY + 1)]));
+        assert_eq!(read_dates(a), vec![BAD_DATE, FIRST_DAY, NO_DATE, BAD_DATE]);
+    }
+
+    #[test]
+    fn money_out_of_range_is_too_large_not_negative() {
+        let a: ArrayRef = Arc::new(arrow_array::UInt64Array::from(vec![u64::MAX, 5]));
+        assert_eq!(money("amount_cents", &DataType::UInt64, &[a], 2, true).unwrap(), vec![TOO_LARGE, 5]);
+        assert_eq!(bounded_cents(MAX_CENTS as i128 + 1), TOO_LARGE);
+        assert_eq!(bounded_cents(-(MAX_CENTS as i128) - 7), -MAX_CENTS);
+    }
 }

@@ -192,9 +192,11 @@ impl PyPrepared {
             let shared: Vec<&str> = shared.iter().map(String::as_str).collect();
             let names: Vec<&str> = columns.iter().map(String::as_str).collect();
             let refs: Vec<&CompiledPolicy> = pols.iter().map(|p| p.as_ref()).collect();
-            let outs = guarded(|| prepared.compare(&refs, &shared, &names))?;
-            let totals = outs.iter().map(aanspraak_core::compare::money_totals).collect::<Vec<_>>();
-            Ok::<_, PyErr>((outs, totals))
+            guarded(|| {
+                let outs = prepared.compare(&refs, &shared, &names)?;
+                let totals = outs.iter().map(aanspraak_core::compare::money_totals).collect::<Vec<_>>();
+                Ok((outs, totals))
+            })
         })?;
         let tables = outs
             .into_iter()
@@ -207,9 +209,9 @@ impl PyPrepared {
     }
 
     /// The number of distinct insured ids.
-    fn distinct_insured(&self, py: Python<'_>) -> usize {
+    fn distinct_insured(&self, py: Python<'_>) -> PyResult<usize> {
         let prepared = self.inner.clone();
-        py.detach(move || prepared.distinct_insured())
+        py.detach(move || guarded(|| Ok(prepared.distinct_insured())))
     }
 }
 
@@ -261,6 +263,12 @@ fn tag_names() -> Vec<&'static str> {
     tag::NAMES.iter().map(|t| t.0).collect()
 }
 
+/// The required input columns with the types the engine reads for each.
+#[pyfunction]
+fn required_columns() -> Vec<(&'static str, &'static str)> {
+    aanspraak_core::input::REQUIRED.iter().map(|c| (*c, aanspraak_core::input::expected_of(c))).collect()
+}
+
 /// Output column names, in order.
 #[pyfunction]
 fn output_columns() -> Vec<&'static str> {
@@ -295,6 +303,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bundled_msz_lists, m)?)?;
     m.add_function(wrap_pyfunction!(tag_names, m)?)?;
     m.add_function(wrap_pyfunction!(output_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(required_columns, m)?)?;
     m.add_function(wrap_pyfunction!(release_memory, m)?)?;
     m.add_function(wrap_pyfunction!(cached_memory, m)?)?;
     Ok(())

@@ -174,9 +174,10 @@ fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: &mu
     let sub_left = sub.map_or(i64::MAX, |s| s.1);
     let paid = full.min(annual_left).min(sub_left);
     take(unpaid, paid, num_e, num);
-    usage[annual].3 += paid;
+    // Saturating: a product without maximum may pay many amounts near 10^16 euros.
+    usage[annual].3 = usage[annual].3.saturating_add(paid);
     if let Some((slot, _)) = sub {
-        usage[slot].3 += paid;
+        usage[slot].3 = usage[slot].3.saturating_add(paid);
     }
     let (reason, basis) = if paid == full {
         (SuppReason::Paid, c.basis)

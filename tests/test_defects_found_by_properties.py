@@ -1,6 +1,5 @@
-"""Defects that the executable reason examples and the property tests ran into. Each is
-marked xfail (strict) until the branch that owns that part of the engine fixes it; the
-mark then turns the passing test into a failure, so it must be removed with the fix."""
+"""Defects that the executable reason examples and the property tests ran into (issue 14):
+J39 under 18 (rules) and all-null columns (input). Each failed before its fix."""
 
 from __future__ import annotations
 
@@ -29,7 +28,6 @@ def test_autotransplant_under_18_is_lid_4_care_that_needs_authorisation():
     assert (granted["reason"], granted["basic_paid"]) == ("COVERED", D("80.00"))
 
 
-@pytest.mark.xfail(strict=True, reason="input: an all-null (Null-typed) column fails in the Arrow C data import")
 @pytest.mark.parametrize("column", ["supplementary_product", "referral", "element", "accident_date"])
 def test_an_all_null_column_reads_as_absent(column):
     """A column whose values are all null has Arrow type Null in polars and pyarrow

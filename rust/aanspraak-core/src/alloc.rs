@@ -4,7 +4,7 @@
 //!
 //! - a hint to the kernel to back them with transparent huge pages. On this kind of machine
 //!   THP is in `madvise` mode, and a 4 KiB page fault per 4 KiB of fresh column memory was
-//!   the largest single cost of scoring (DESIGN.md: every stage ran 1.4-2x faster with
+//!   the largest single cost of scoring (measured: every stage ran 1.4-2x faster with
 //!   huge pages);
 //! - a cache of freed large blocks, reused for the next request of the same (rounded) size
 //!   instead of being unmapped. Fresh memory is zeroed by the kernel page by page: `perf`

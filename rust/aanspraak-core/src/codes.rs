@@ -1,4 +1,4 @@
-//! The dental code table (SPEC 3.1): NZa prestatiecodes keyed by code and validity
+//! The dental code table (docs/rules.md#code-table): NZa prestatiecodes keyed by code and validity
 //! period, each with its section letter and the tags the rules read.
 
 use crate::dates;
@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use foldhash::HashMap;
 use foldhash::HashMapExt;
 
-/// Tag bits read by the rules (SPEC 3.1 table).
+/// Tag bits read by the rules (docs/rules.md#code-table).
 pub mod tag {
     pub const PERIODIC_EXAM: u32 = 1 << 0;
     pub const FLUORIDE: u32 = 1 << 1;
@@ -220,7 +220,7 @@ impl CodeTable {
 }
 
 /// Normalise a declared code: trim and upper-case; an all-digit hospital code is
-/// left-padded with zeros to six digits (SPEC 4: `38911` means `038911`).
+/// left-padded with zeros to six digits (docs/rules.md#hospital-care: `38911` means `038911`).
 pub fn normalize_code(raw: &str) -> String {
     let t = raw.trim();
     if !t.is_empty() && t.len() < 6 && t.bytes().all(|b| b.is_ascii_digit()) {

@@ -71,7 +71,7 @@ pub fn age_on(birth: Ymd, on: Ymd) -> i32 {
 }
 
 /// First day of the month after the month in which the person turns `years`
-/// (SPEC 10.5: a birthday on the 1st still starts the next month).
+/// (docs/rules.md#eigen-risico: a birthday on the 1st still starts the next month).
 pub fn first_of_month_after_birthday(birth: Ymd, years: i32) -> i32 {
     let y = birth.year + years;
     if birth.month == 12 {

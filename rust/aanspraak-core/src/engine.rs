@@ -17,7 +17,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use rayon::prelude::*;
 
-/// Score declaration lines; returns the output columns (SPEC 7) in input order.
+/// Score declaration lines; returns the output columns (docs/rules.md#output) in input order.
 pub fn score(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledPolicy) -> Result<RecordBatch> {
     let t = Timer::new();
     let lines = input::read(schema, batches, &KeySet::of(policy).keys())?;
@@ -97,7 +97,7 @@ pub(crate) fn code_candidates<'a>(lines: &Lines, policy: &'a CompiledPolicy) -> 
     lines.code_strings.iter().map(|c| policy.codes.candidates(c)).collect()
 }
 
-/// SPEC 5.1-5.2: the allowed amount of a covered line (non-contracted care at the
+/// docs/rules.md#allowed and docs/rules.md#eigen-bijdrage: the allowed amount of a covered line (non-contracted care at the
 /// product's share of the reference tariff) and its eigen bijdrage (Rzv 2.31), in cents.
 #[inline]
 fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_bp: u16) -> (i64, i64) {
@@ -111,7 +111,7 @@ fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_b
     (allowed, apply_bp(allowed, bijdrage_bp as u32).min(allowed))
 }
 
-/// The jaw of a line: the `jaw` column, else derived from the element (SPEC 1).
+/// The jaw of a line: the `jaw` column, else derived from the element (docs/rules.md#input).
 #[inline]
 fn line_jaw(l: &Lines, i: usize) -> Jaw {
     match l.jaw.get(i) {
@@ -120,7 +120,7 @@ fn line_jaw(l: &Lines, i: usize) -> Jaw {
     }
 }
 
-/// What the hospital-care rules read of line `i` (SPEC 4).
+/// What the hospital-care rules read of line `i` (docs/rules.md#hospital-care).
 fn msz_facts(l: &Lines, i: usize, code: u32) -> rules::msz::MszFacts {
     rules::msz::MszFacts {
         code,
@@ -181,7 +181,7 @@ fn ledger_item(lines: &Lines, i: usize, net: i64, freq_rule: u8, flags: u8) -> I
     }
 }
 
-/// The eigen risico per row (SPEC 5.3) of lines whose basic outcome is already known:
+/// The eigen risico per row (Zvw art. 19-20; docs/rules.md#eigen-risico) of lines whose basic outcome is already known:
 /// `flags` after the frequency limits, `allowed` and `eigen_bijdrage` in cents. For a
 /// scenario whose policy differs from the scored one only in its eigen risico.
 pub fn eigen_risico_only(lines: &Lines, flags: &[u8], allowed: &[i128], eigen_bijdrage: &[i128], policy: &CompiledPolicy) -> Vec<i128> {
@@ -227,7 +227,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
     let l = lines;
     let year_params = policy.years_dense();
     let adult_may_cover: Vec<bool> = policy.codes.rows.iter().map(rules::adult_may_cover).collect();
-    // Stateless pass (SPEC 3.2, 5.1-5.2): in parallel chunks, no allocation per row.
+    // Stateless pass (docs/rules.md#coverage, docs/rules.md#allowed, docs/rules.md#eigen-bijdrage): in parallel chunks, no allocation per row.
     (
         out.age.par_chunks_mut(CHUNK),
         out.reason.par_chunks_mut(CHUNK),
@@ -256,7 +256,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                     d => d == DOMAIN_MSZ,
                 };
                 if is_msz {
-                    // SPEC 4: medical specialist care.
+                    // Medical specialist care (docs/rules.md#hospital-care).
                     flags[k] = flag::MSZ;
                     let Some(number) = msz_number[code] else {
                         reason[k] = Reason::UnknownCode as u8;
@@ -296,7 +296,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                     provider: l.provider.get(i),
                     authorization: l.authorization.get(i),
                     bt_indication: bt,
-                    // SPEC 1: bt_related defaults to true when bt_indication is set.
+                    // Rzv 2.31 lid 1 (docs/rules.md#input): bt_related defaults to true when bt_indication is set.
                     bt_related: match l.bt_related.get(i) {
                         Tri::Null if bt != 0 => Tri::True,
                         t => t,
@@ -328,7 +328,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
         });
     t.lap("stateless rules");
 
-    // Stateful pass (SPEC 5.3, 10.4-10.6) over the covered lines that need it.
+    // Stateful pass (docs/rules.md#eigen-risico, docs/rules.md#frequency-limits, docs/rules.md#order-of-charging) over the covered lines that need it.
     let mut items = ledger_items(lines, &out, policy);
     t.lap("collect ledger items");
     let effects = ledger::run(&mut items, lines.insured.strings(), policy);
@@ -349,7 +349,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
     }
     t.lap("apply ledger");
 
-    // Money of the basic insurance (SPEC 5.1-5.4); patient_paid before the supplementary.
+    // Money of the basic insurance (docs/rules.md#money); patient_paid before the supplementary.
     let l = lines;
     let by_row = &by_row;
     (
@@ -374,7 +374,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                 }
                 let amount = l.amount[i];
                 if l.invalid[i] != Invalid::Ok {
-                    // SPEC 10.7: nothing paid; the patient owes the amount when it is valid.
+                    // docs/rules.md#bad-input: nothing paid; the patient owes the amount when it is valid.
                     patient[k] = if (0..=MAX_CENTS).contains(&amount) { amount as i128 } else { NO_CENTS as i128 };
                     continue;
                 }
@@ -388,7 +388,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
             }
         });
     t.lap("money");
-    // Supplementary products (SPEC 5.5-5.6, 6) on what the basic insurance left.
+    // Supplementary products (docs/rules.md#supplementary-products) on what the basic insurance left.
     let code_row = |i: usize| policy.codes.pick(cands[l.code[i] as usize], l.treat[i]);
     supplementary::score_with(l, &mut out, policy, code_row, scratch);
     t.lap("supplementary");

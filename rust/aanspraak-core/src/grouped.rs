@@ -1,4 +1,4 @@
-//! Walks over an insured's lines in processing order (SPEC 10.6): items sorted by
+//! Walks over an insured's lines in processing order (docs/rules.md#order-of-charging): items sorted by
 //! (insured, treatment date, line_id, row), split at insured boundaries into chunks for
 //! rayon. Insured ids longer than 12 bytes are keyed by a 128-bit hash; the walk checks
 //! that items grouped under one key share the id, and regroups by exact ids if not.

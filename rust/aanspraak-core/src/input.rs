@@ -1,6 +1,6 @@
-//! Input schema (SPEC 1): validate the Arrow columns once and turn them into compact
+//! Input schema (docs/rules.md#input): validate the Arrow columns once and turn them into compact
 //! working forms: dates as days, money as cents, strings interned to small ids.
-//! A bad value in one row never fails the call: it marks the row invalid (SPEC 8).
+//! A bad value in one row never fails the call: it marks the row invalid (docs/rules.md#bad-input).
 
 use crate::codes::Jaw;
 use crate::error::{Error, Result};
@@ -36,7 +36,7 @@ impl Tri {
     }
 }
 
-/// `provider_type` (SPEC 1).
+/// `provider_type` (docs/rules.md#input).
 #[repr(u8)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Provider {
@@ -172,7 +172,7 @@ const BAD_BASIC: u16 = u16::MAX;
 pub const SPECIALISM_NONE: u16 = u16::MAX;
 pub const SPECIALISM_OTHER: u16 = u16::MAX - 1;
 
-/// `setting` (SPEC 1).
+/// `setting` (docs/rules.md#input).
 pub const SETTING_NONE: u8 = 0;
 pub const SETTING_POK: u8 = 1;
 pub const SETTING_OUTPATIENT: u8 = 2;
@@ -232,7 +232,7 @@ pub struct Lines {
     pub invalid: Vec<Invalid>,
 }
 
-/// The column names SPEC 1 defines (required and optional).
+/// The input column names (required and optional; docs/rules.md#input).
 pub const REQUIRED: [&str; 5] = ["insured_id", "birth_date", "treatment_date", "code", "amount"];
 
 struct Table<'a> {
@@ -860,7 +860,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
     let setting = setting.expect("spawned")?;
     let specialism = specialism.expect("spawned")?;
     timer.lap("  optional columns");
-    // Per-row validation (SPEC 8, 10.7).
+    // Per-row validation (docs/rules.md#bad-input).
     let enum_checks: [(&Col<u8>, Invalid); 7] = [
         (&element, Invalid::BadElement),
         (&jaw_raw, Invalid::BadJaw),
@@ -915,7 +915,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
             if treat[i] < keys.days.0 || treat[i] > keys.days.1 {
                 return Invalid::NoYearParameters;
             }
-            // Enum columns: a value outside the SPEC 1 vocabulary makes the row invalid.
+            // Enum columns: a value outside the documented vocabulary (docs/rules.md#input) makes the row invalid.
             for (col, why) in &enum_checks {
                 if col.get(i) == INVALID_ENUM {
                     return *why;

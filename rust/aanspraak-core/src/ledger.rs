@@ -1,6 +1,6 @@
 //! The stateful pass: an insured's covered lines in treatment-date order, charging
 //! frequency limits (Bzv 2.7 lid 4 sub a, d) and the eigen risico (Zvw art. 19-21)
-//! per calendar year and contract period (SPEC 5.3, 10.4-10.6).
+//! per calendar year and contract period (Zvw art. 19-20; docs/rules.md#eigen-risico, docs/rules.md#frequency-limits).
 
 use crate::dates::{self, Ymd};
 use crate::input::{Tri, NO_DATE};
@@ -15,7 +15,7 @@ pub struct Item {
     pub insured: u128,
     pub treat: i32,
     pub row: u32,
-    /// The line_id's order key (SPEC 10.6); the row number breaks ties.
+    /// The line_id's order key (docs/rules.md#order-of-charging); the row number breaks ties.
     pub order: i64,
     /// allowed − eigen bijdrage, in cents.
     pub net: i64,
@@ -61,7 +61,7 @@ struct Pot {
 }
 
 /// The pot amount: (compulsory + voluntary) × days in period ÷ days in year, rounded
-/// half up to whole euros once (SPEC 10.5). Returns (period start, cents).
+/// half up to whole euros once (docs/rules.md#eigen-risico). Returns (period start, cents).
 pub fn pot_amount(year: i32, compulsory_cents: i64, voluntary_cents: i64, birth: i32, from: i32, to: i32) -> (i32, i64) {
     let jan1 = dates::days_from_civil(year, 1, 1);
     let dec31 = dates::days_from_civil(year, 12, 31);
@@ -100,7 +100,7 @@ fn walk(items: &[Item], effects: &mut [Effect], policy: &CompiledPolicy) {
         }
         let day = it.treat;
         let Ymd { year, .. } = dates::civil_from_days(day);
-        // Frequency limits count earlier covered lines of the same kind in the year (SPEC 10.4).
+        // Frequency limits count earlier covered lines of the same kind in the year (docs/rules.md#frequency-limits).
         if it.freq_rule != 0 {
             let rule = &policy.basic[it.basic as usize].frequency[it.freq_rule as usize - 1];
             let slot = match counts.iter().position(|x| x.0 == year && x.1 == it.basic && x.2 == it.freq_rule) {
@@ -120,7 +120,7 @@ fn walk(items: &[Item], effects: &mut [Effect], policy: &CompiledPolicy) {
             }
             counts[slot].3 += 1;
         }
-        // Eigen risico: one pot per calendar year and contract period (SPEC 10.5).
+        // Eigen risico: one pot per calendar year and contract period (Zvw art. 19-20; docs/rules.md#eigen-risico).
         if it.er && it.net > 0 {
             let from = it.insured_from;
             let pot = match pots.iter().position(|p| p.year == year && p.from == from) {

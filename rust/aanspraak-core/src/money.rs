@@ -1,5 +1,5 @@
 //! Money in integer cents; percentages in basis points (1 % = 100 bp).
-//! Rounding is half up to the cent, once per line (SPEC 5).
+//! Rounding is half up to the cent, once per line (docs/rules.md#money).
 
 /// Cents per euro.
 pub const CENT: i64 = 100;

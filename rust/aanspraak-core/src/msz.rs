@@ -1,4 +1,4 @@
-//! Reference lists for medical specialist care (SPEC 4): the insurer's authorisation list
+//! Reference lists for medical specialist care (docs/rules.md#hospital-care): the insurer's authorisation list
 //! (machtigingslijst, seed 000) and the POK list (seed 001), as versioned CSV files that a
 //! user may replace.
 

@@ -1,4 +1,4 @@
-//! Output columns (SPEC 7) as Arrow arrays. Strings are dictionary-encoded (a small
+//! Output columns (docs/rules.md#output) as Arrow arrays. Strings are dictionary-encoded (a small
 //! table of values plus integer keys), money is Decimal128 with scale 2.
 
 use crate::error::{Error, Result};
@@ -167,7 +167,7 @@ pub fn schema() -> Schema {
     ])
 }
 
-/// All output columns (SPEC 7), in order.
+/// All output columns (docs/rules.md#output), in order.
 pub fn build(lines: &Lines, out: Outcome, policy: &CompiledPolicy) -> Result<RecordBatch> {
     build_columns(lines, out, policy, COLUMNS)
 }

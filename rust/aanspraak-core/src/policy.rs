@@ -1,4 +1,4 @@
-//! Policy sets as data (SPEC 2): TOML read with serde, validated with errors that name
+//! Policy sets as data (docs/rules.md#policy-sets): TOML read with serde, validated with errors that name
 //! the file, the key and what was expected, then compiled into lookup tables.
 
 use crate::codes::{tag, CodeTable};
@@ -78,7 +78,7 @@ pub struct BasicProduct {
     /// Inherit every key not given here from another basic product of the set.
     pub extends: Option<String>,
     pub non_contracted_share_pct: Option<f64>,
-    /// `flag` or `deny` (SPEC 4, POK list).
+    /// `flag` or `deny` (docs/rules.md#hospital-care, POK list).
     pub pok_mismatch: Option<String>,
     /// Bijzondere tandheelkunde needs toestemming vooraf.
     pub bt_requires_authorization: Option<bool>,

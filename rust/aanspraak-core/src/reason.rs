@@ -41,7 +41,7 @@ pub const REASONS: &[(Reason, &str, &str, &str, &str)] = &[
     (Reason::InvalidInput, "INVALID_INPUT", "The row has a bad value (see the message column); it pays nothing and patient_paid is the amount when that is valid.", "aanspraak input validation (SPEC 8)", "a negative amount"),
 ];
 
-/// Why the supplementary insurance paid a line or not (SPEC 6, 10.8). Stable names.
+/// Why the supplementary insurance paid a line or not (docs/rules.md#supplementary-products). Stable names.
 #[repr(u8)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SuppReason {

@@ -18,7 +18,7 @@ pub fn entitlement(f: &LineFacts) -> Statutory {
         return Statutory::Covered { entitlement: Entitlement::Adult, basis: Basis::Bzv27Lid5bRzv231Lid2 };
     }
     // Lid 5 sub a: specialist surgery by a kaakchirurg and its X-rays, except perio surgery,
-    // implants and uncomplicated extractions. An unknown provider does not meet it (SPEC 10.1).
+    // implants and uncomplicated extractions. An unknown provider does not meet it (docs/interpretations.md#coverage).
     let surgical = t & tag::SPECIALIST_SURGERY != 0 && t & (tag::SIMPLE_EXTRACTION | tag::PERIO_SURGERY | tag::IMPLANT) == 0;
     if f.provider == Provider::Kaakchirurg && (surgical || (t & tag::XRAY != 0 && t & tag::ORTHODONTIC == 0)) {
         return Statutory::Covered { entitlement: Entitlement::Adult, basis: Basis::Bzv27Lid5a };

@@ -1,4 +1,4 @@
-//! Code rules that hold for every insured (SPEC 3.2 step 1).
+//! Code rules that hold for every insured (docs/rules.md#code-rules).
 
 use super::LineFacts;
 use crate::codes::tag;
@@ -14,7 +14,7 @@ pub fn refusal(f: &LineFacts) -> Option<(Reason, Basis)> {
     if f.row.tags & tag::NO_SHOW != 0 {
         return Some((Reason::NoShow, Basis::NoShow));
     }
-    // NZa J87/J19: only in the esthetic zone 14-24 (seed 004 r.o. 8.4-8.5); a null element counts as outside (SPEC 10.1).
+    // NZa J87/J19: only in the esthetic zone 14-24 (seed 004 r.o. 8.4-8.5); a null element counts as outside (docs/interpretations.md#coverage).
     if f.row.tags & (tag::TEMP_CROWN_IMPLANT | tag::ESTHETIC_ZONE_SURCHARGE) != 0 && !in_esthetic_zone(f.element) {
         return Some((Reason::OutsideEstheticZone, Basis::EstheticZone));
     }

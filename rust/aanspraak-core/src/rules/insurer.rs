@@ -1,4 +1,4 @@
-//! The basic product's own rules (SPEC 3.2 step 6): exclusions, toestemming vooraf,
+//! The basic product's own rules (docs/rules.md#insurer-rules): exclusions, toestemming vooraf,
 //! who may give the care, verwijzing. Each rule carries its legal basis from the policy file.
 
 use super::{LineFacts, Verdict};
@@ -19,7 +19,7 @@ pub fn apply(f: &LineFacts, p: &CompiledBasic, v: &mut Verdict) {
         return refuse(v, Reason::InsurerExclusion, r.basis);
     }
     // Toestemming vooraf: BT always (where the product says so), plus the listed care.
-    // Null counts as granted (historic data) and is flagged (SPEC 10.1).
+    // Null counts as granted (historic data) and is flagged (docs/interpretations.md#coverage).
     let mut auth_basis = None;
     if v.entitlement == Entitlement::Bt && p.bt_requires_authorization {
         auth_basis = Some(p.bt_authorization_basis);
@@ -41,7 +41,7 @@ pub fn apply(f: &LineFacts, p: &CompiledBasic, v: &mut Verdict) {
             }
         }
     }
-    // Verwijzing: the listed care needs a referral; null counts as given (SPEC 10.1).
+    // Verwijzing: the listed care needs a referral; null counts as given (docs/interpretations.md#coverage).
     if f.referral == Tri::False {
         let needs = p.referrals.iter().find(|r| {
             r.rule.applies(f.row_idx, f.age, v.entitlement)

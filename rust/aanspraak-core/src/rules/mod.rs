@@ -1,5 +1,5 @@
-//! Coverage of a dental line under the basic insurance, in the order of SPEC 3.2 and the
-//! reason precedence of SPEC 10.3: code rules → entitlement → insurer exclusion →
+//! Coverage of a dental line under the basic insurance (Bzv 2.7; docs/rules.md#coverage), with
+//! the reason precedence of docs/rules.md#reason-precedence: code rules → entitlement → insurer exclusion →
 //! authorisation → who may give the care → referral. Stateless: one line at a time.
 //! Frequency limits and the eigen risico need an insured's other lines: see `ledger`.
 
@@ -89,7 +89,7 @@ pub fn regular(f: &LineFacts) -> Statutory {
     lid6::entitlement(f).unwrap_or(by_age)
 }
 
-/// Judge one dental line (SPEC 3.2 steps 1-6).
+/// Judge one dental line (docs/rules.md#coverage, all its steps).
 pub fn judge(f: &LineFacts, product: &CompiledBasic, params: &crate::policy::YearParams) -> Verdict {
     // 1. Code rules that hold everywhere.
     if let Some((reason, basis)) = code_rules::refusal(f) {

@@ -1,4 +1,4 @@
-//! Medical specialist care (SPEC 4): care on request, the authorisation list, the POK
+//! Medical specialist care (Zvw art. 10 a; docs/rules.md#hospital-care): care on request, the authorisation list, the POK
 //! list; everything else is covered (Zvw art. 10 a, Bzv 2.4).
 
 use super::Verdict;

@@ -1,4 +1,4 @@
-//! What one supplementary product makes of one line, before limits (SPEC 6): cover
+//! What one supplementary product makes of one line, before limits (docs/rules.md#supplementary-products): cover
 //! dates, minimum age, accident cover, exclusions, the matching rule and its waiting
 //! period. Stateless; the limits are consumed in `limits`.
 

@@ -1,4 +1,4 @@
-//! The supplementary limits, consumed per insured in treatment-date order (SPEC 6):
+//! The supplementary limits, consumed per insured in treatment-date order (docs/rules.md#supplementary-products):
 //! annual maximum per product and calendar year, sub-limits per rule (group) per year or
 //! over the policy's life from `supplementary_start`, and exclusions of care begun before
 //! the policy started. Combined products pay in turn, each on what is still unpaid.

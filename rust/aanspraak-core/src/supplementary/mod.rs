@@ -1,4 +1,4 @@
-//! Supplementary dental policies (SPEC 6, 10.8): after the basic insurance, each line's
+//! Supplementary dental policies (docs/rules.md#supplementary-products): after the basic insurance, each line's
 //! supplementary products pay their share of what the basic left to the patient (never
 //! the eigen risico), within annual maxima and sub-limits consumed in treatment-date
 //! order. Stateless verdicts per line (`judge`), then a per-insured walk (`limits`).
@@ -46,7 +46,7 @@ pub fn pack(mut products: Vec<u16>, accident: &[bool]) -> Option<u64> {
     Some(products.iter().enumerate().fold(0u64, |acc, (k, &p)| acc | ((p as u64 + 1) << (PACK_BITS * k as u32))))
 }
 
-/// A refusal for the whole line, before any product is looked at (SPEC 10.8).
+/// A refusal for the whole line, before any product is looked at (docs/interpretations.md#supplementary-dental-policies).
 fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
     if out.flags[i] & flag::MSZ != 0 {
         return Some((SuppReason::HospitalCare, Basis::SuppDentalOnly as u16));

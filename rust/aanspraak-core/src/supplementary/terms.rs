@@ -1,4 +1,4 @@
-//! Supplementary dental products as data (SPEC 6): the TOML shape an actuary writes, and
+//! Supplementary dental products as data (docs/rules.md#supplementary-products): the TOML shape an actuary writes, and
 //! the compiled form the engine reads.
 
 use crate::codes::{tag, CodeTable};

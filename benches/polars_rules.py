@@ -5,7 +5,7 @@ it does not run in CI.
 
 The subset (De Friesland 2022, policy set ``defriesland-2022``)
 ---------------------------------------------------------------
-1. *Dental coverage by age* (Bzv 2.7 lid 4 and 5, SPEC 3.2). Under 18: sections
+1. *Dental coverage by age* (Bzv 2.7 lid 4 and 5, docs/rules.md#coverage). Under 18: sections
    C M A B E V T G P H X U, not implants, R-codes or orthodontics. From 18: the
    prostheses (full denture, implant denture, J50, repairs), and specialist
    surgery (not simple extractions, perio surgery or implants) and X-rays by a
@@ -13,7 +13,7 @@ The subset (De Friesland 2022, policy set ``defriesland-2022``)
    exclusions under 18 (M80, M81, M05, G44, G74, C012) and its toestemming
    vooraf (X21 and J39 under 18, J17/J18, implant dentures, J50 and P044 from
    18): ``authorization`` false refuses the line, null counts as granted.
-2. *Money of the basic insurance* (SPEC 5): ``allowed`` (non-contracted care at
+2. *Money of the basic insurance* (docs/rules.md#money): ``allowed`` (non-contracted care at
    80 % Alles Verzorgd / 75 % Zelf Bewust of the reference tariff), the *Rzv
    2.31 eigen bijdrage* from 18 (full denture 25 %, implant denture 10 % lower /
    8 % upper, J50 17 %, repair 10 %), each rounded half up once per line.

@@ -7,10 +7,10 @@ code,description,section,source,list_year,max_tariff_eur) and writes one row per
 
 * era "pre-2026" (2013-01-01..2025-12-31): the 2013 rows, overridden per code by
   the 2020 rows, plus the codes the seeds name for their year with the seed's
-  meaning (SPEC 3.1, 10.2);
+  meaning (docs/rules.md#code-table);
 * era "2026" (2026-01-01..9999-12-31): the 2026 rows only.
 
-No mapping between the eras. Tags follow SPEC 3.1 / 10.2; every judgement call is
+No mapping between the eras. Tags follow docs/rules.md#code-table; every judgement call is
 listed in rust/aanspraak-core/data/codes/README.md.
 
 Usage (from the repository root):
@@ -70,7 +70,7 @@ PRE_TAGS: dict[str, set[str]] = {
     # M40 (2020 excerpt); M10/M20 are the 2013 "Fluoridebehandeling, methode I/II"
     # (fluoride application, Bzv 2.7 lid 4d) -- judgement call, see README.
     "fluoride": {"M40", "M10", "M20"},
-    # SPEC 10.2: J20-J27 and J40-J44 (the fixed superstructure); plus the 2013
+    # docs/rules.md#code-table: J20-J27 and J40-J44 (the fixed superstructure); plus the 2013
     # kaakchirurgie implant codes (permandibulair implantaat, plaatsen/vrijleggen van
     # implantaten, kosten implantaten), so that Bzv 2.7 lid 5 sub a, which excludes
     # placing implants, does not cover them for adults.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the msz (medical specialist care) lists from the seed documents (SPEC 4).
+"""Build the msz (medical specialist care) lists from the seed documents (docs/rules.md#hospital-care).
 
 Stdlib only. Reads two PDF-extracted seeds and writes two CSV files:
 

@@ -1,4 +1,4 @@
-"""Bad input (SPEC 8): schema errors before any work; bad values become INVALID_INPUT rows."""
+"""Bad input (docs/rules.md#bad-input): schema errors before any work; bad values become INVALID_INPUT rows."""
 
 import datetime as dt
 from decimal import Decimal as D

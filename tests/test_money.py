@@ -1,4 +1,4 @@
-"""The money path of SPEC 5: allowed, eigen bijdrage, eigen risico, basic_paid, patient_paid."""
+"""The money path of docs/rules.md#money: allowed, eigen bijdrage, eigen risico, basic_paid, patient_paid."""
 
 from decimal import Decimal as D
 
@@ -73,7 +73,7 @@ def test_non_contracted_share_of_reference_tariff():
     assert one({**base, "reference_tariff": None})["allowed"] == D("96.00")
     # min(amount, share × reference): a cheap provider is paid what it asks.
     assert one({**base, "amount": D("50.00")})["allowed"] == D("50.00")
-    # Restitution policies (Ruime Keuze) pay 100 % (SPEC 10.9).
+    # Restitution policies (Ruime Keuze) pay 100 % (docs/rules.md#allowed).
     assert one({**base}, policy="vgz-2021")["allowed"] == D("100.00")
 
 

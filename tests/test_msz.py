@@ -1,4 +1,4 @@
-"""Medical specialist care (SPEC 4): authorisation list, POK list, care on request, and one
+"""Medical specialist care (docs/rules.md#hospital-care): authorisation list, POK list, care on request, and one
 eigen risico shared with dental care."""
 
 import csv
@@ -19,7 +19,7 @@ def deny_policy() -> aanspraak.Policy:
     return aanspraak.Policy.from_toml(text, "deny.toml")
 
 
-# --- the seed cases of SPEC 9 -----------------------------------------------------------------
+# --- the seed cases (docs/rules.md#seed-cases) -------------------------------------------------
 
 def test_seed_000_238060_upper_toothless_jaw_without_authorisation():
     """Seed 000: 238060 in the upper toothless jaw without authorisation → not covered, K01."""
@@ -89,7 +89,7 @@ def test_038911_pok_mismatch_both_ways(specialism):
 def test_038911_for_a_specialism_not_on_the_list_and_an_unknown_specialism():
     assert one({**ADULT, "code": "038911", "specialism": "ANE", "setting": "daycare"})["pok_mismatch"] is False
     r = one({**ADULT, "code": "038911", "specialism": "XYZ", "setting": "daycare"})
-    assert (r["reason"], r["pok_mismatch"]) == ("COVERED", False)  # an unknown specialism is not invalid (SPEC 10.7)
+    assert (r["reason"], r["pok_mismatch"]) == ("COVERED", False)  # an unknown specialism is not invalid (docs/rules.md#bad-input)
 
 
 def test_unknown_setting_is_invalid():

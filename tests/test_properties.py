@@ -72,7 +72,7 @@ def test_conservation_limits_and_determinism(rows, rnd):
     ok = out.filter(pl.col("reason") != "INVALID_INPUT")
     zero = D("0.00")
     for r in ok.iter_rows(named=True):
-        # Conservation, all parts non-negative (SPEC 5).
+        # Conservation, all parts non-negative (docs/rules.md#paid).
         assert r["basic_paid"] + r["supplementary_paid"] + r["patient_paid"] == r["amount"]
         assert min(r["basic_paid"], r["supplementary_paid"], r["patient_paid"], r["eigen_risico"], r["eigen_bijdrage"]) >= zero
         assert r["allowed"] <= r["amount"]

@@ -1,4 +1,4 @@
-"""Each rule of SPEC 3.2 on both sides of its boundary."""
+"""Each rule of docs/rules.md#coverage on both sides of its boundary."""
 
 from decimal import Decimal as D
 
@@ -119,7 +119,7 @@ def test_lid5a_specialist_surgery_needs_a_kaakchirurg():
     base = {"code": "H35", "amount": D("64.79")}
     assert one({**base, "provider_type": "kaakchirurg"})["legal_basis"] == "Bzv 2.7 lid 5 sub a"
     assert one({**base, "provider_type": "tandarts"})["reason"] == "NOT_INSURED_ADULT"
-    assert one(base)["reason"] == "NOT_INSURED_ADULT"  # unknown provider: lid 5a not met (SPEC 10.1)
+    assert one(base)["reason"] == "NOT_INSURED_ADULT"  # unknown provider: lid 5a not met (docs/interpretations.md#coverage)
     assert one({"code": "H11", "amount": D("40.49"), "provider_type": "kaakchirurg"})["reason"] == "NOT_INSURED_ADULT"
     assert one({"code": "X10", "amount": D("16.33"), "provider_type": "kaakchirurg"})["reason"] == "COVERED"
     assert one({"code": "J20", "amount": D("100.00"), "provider_type": "kaakchirurg"})["reason"] == "NOT_INSURED_ADULT"

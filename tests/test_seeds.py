@@ -1,4 +1,4 @@
-"""The dental cases of SPEC section 9, each from its seed document."""
+"""The dental cases of docs/rules.md#seed-cases, each from its seed document."""
 
 from decimal import Decimal as D
 
@@ -74,7 +74,7 @@ def test_seed_004_j87_j19_on_element_21_covered():
                 {**common, "code": "J19", "amount": D("70.19"), "line_id": 2})
     assert out["reason"].to_list() == ["COVERED", "COVERED"]
     assert out["legal_basis"].to_list() == ["Bzv 2.7 lid 1 sub b"] * 2
-    # Authorisation null: covered and flagged (SPEC 3.2 step 2).
+    # Authorisation null: covered and flagged (docs/rules.md#bijzondere-tandheelkunde).
     assert out["authorization_required"].to_list() == [True, True]
     assert out["eigen_risico"].to_list() == [D("258.67"), D("70.19")]
     assert out["basic_paid"].to_list() == [D("0.00"), D("0.00")]

@@ -1,4 +1,4 @@
-"""Supplementary dental products (SPEC 6, 10.8): the seed cases, every bundled exclusion,
+"""Supplementary dental products (docs/rules.md#supplementary-products): the seed cases, every bundled exclusion,
 limits to the cent, accident cover, combinations and the year's conditions."""
 
 from __future__ import annotations

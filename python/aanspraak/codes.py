@@ -1,4 +1,4 @@
-"""The dental code table (SPEC 3.1): NZa prestatiecodes by validity period, with tags."""
+"""The dental code table (docs/rules.md#code-table): NZa prestatiecodes by validity period, with tags."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Policy sets as data (SPEC 2): bundled TOML files or your own."""
+"""Policy sets as data (docs/rules.md#policy-sets): bundled TOML files or your own."""
 
 from __future__ import annotations
 

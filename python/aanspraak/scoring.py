@@ -52,7 +52,7 @@ def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022")
     Parameters
     ----------
     declarations
-        One row per declaration line with the columns of SPEC section 1 (at least
+        One row per declaration line with the columns of docs/rules.md#input (at least
         ``insured_id, birth_date, treatment_date, code, amount``).
     policy
         A bundled policy set key (see :func:`aanspraak.policies`), a TOML path, or a

@@ -25,15 +25,8 @@ SUFFIXES = {".rs", ".py"}
 
 CITATION = re.compile(r"\bSPEC\s+(?:section\s+)?\d+(?:\.\d+)?|DESIGN\.md")
 
-# Output strings that still name SPEC: legal-basis texts users already filter on. They
-# are data, not citations for a reader of the code; changing them changes the output.
-ALLOWED_STRINGS = {
-    "aanspraak input validation (SPEC 8)",
-    "Zvw art. 19 (eigen risico); SPEC 10.8",
-    "SPEC 10.8",
-    "aanvullende verzekering volgt de formele weigering van de basisverzekering (SPEC 10.8)",
-    "aanvullende tandverzekering: alleen mondzorg (SPEC 10.8)",
-}
+# Output strings that may name SPEC: none (legal-basis texts cite the law or docs/).
+ALLOWED_STRINGS: set[str] = set()
 
 STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 

@@ -250,7 +250,7 @@ def test_cover_ended_and_before_cover_start():
 def test_basic_formality_refusal_is_not_paid_by_the_supplementary():
     r = one(_extra(code="H35", amount=D("100.00"), provider_type="kaakchirurg", referral=False))
     assert (r["reason"], r["supplementary_reason"], r["supplementary_paid"]) == ("REFERRAL_MISSING", "BASIC_FORMALITY", D("0.00"))
-    assert "SPEC 10.8" in r["supplementary_basis"]
+    assert r["supplementary_basis"] == "aanvullende verzekering volgt de formele weigering van de basisverzekering"
 
 
 def test_seed_004_esthetic_zone_refusal_is_not_paid_by_the_supplementary():

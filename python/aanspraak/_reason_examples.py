@@ -104,7 +104,7 @@ BASIC: dict[str, dict[str, Any]] = {
     },
     "INVALID_INPUT": {
         "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "C11", "amount": -10.00}],
-        "legal_basis": "aanspraak input validation (SPEC 8)",
+        "legal_basis": "aanspraak input validation (docs/rules.md, bad input)",
     },
 }
 
@@ -177,7 +177,7 @@ SUPPLEMENTARY: dict[str, dict[str, Any]] = {
     "BASIC_FORMALITY": {
         "lines": [{"insured_id": "E1", "birth_date": CHILD_12, "treatment_date": "2022-03-01", "code": "X21", "amount": 69.97,
                    "authorization": False, **EXTRA}],
-        "legal_basis": "aanvullende verzekering volgt de formele weigering van de basisverzekering (SPEC 10.8)",
+        "legal_basis": "aanvullende verzekering volgt de formele weigering van de basisverzekering",
     },
     "OUTSIDE_ESTHETIC_ZONE": {
         "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "J87", "amount": 250.00,
@@ -187,7 +187,7 @@ SUPPLEMENTARY: dict[str, dict[str, Any]] = {
     "HOSPITAL_CARE": {
         "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "238060", "amount": 900.00,
                    "jaw": "upper", "edentulous": True, "authorization": True, **EXTRA}],
-        "legal_basis": "aanvullende tandverzekering: alleen mondzorg (SPEC 10.8)",
+        "legal_basis": "aanvullende tandverzekering: alleen mondzorg",
     },
     "NO_SHOW": {
         "code_rows": [NO_SHOW_ROW],
@@ -219,7 +219,7 @@ SUPPLEMENTARY: dict[str, dict[str, Any]] = {
     },
     "INVALID_INPUT": {
         "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "V21", "amount": -10.00, **EXTRA}],
-        "legal_basis": "aanspraak input validation (SPEC 8)",
+        "legal_basis": "aanspraak input validation (docs/rules.md, bad input)",
     },
 }
 

@@ -38,7 +38,7 @@ pub const REASONS: &[(Reason, &str, &str, &str, &str)] = &[
     (Reason::NotInsuredOnRequest, "NOT_INSURED_ON_REQUEST", "Hospital care on the patient's own request (199872, 199884, 199893) is not insured care.", "Zvw art. 10 a; zorgactiviteit op verzoek patiënt (seed 001)", "199872 monofocal toric lens on request"),
     (Reason::InsurerExclusion, "INSURER_EXCLUSION", "The insurer's policy conditions exclude this code.", "policy conditions (uitsluitingen)", "M80 for a child (De Friesland 2022)"),
     (Reason::UnknownCode, "UNKNOWN_CODE", "The code is not in the code table for the treatment date.", "NZa prestatiecodelijst of the treatment year", "J087 declared in 2022"),
-    (Reason::InvalidInput, "INVALID_INPUT", "The row has a bad value (see the message column); it pays nothing and patient_paid is the amount when that is valid.", "aanspraak input validation (SPEC 8)", "a negative amount"),
+    (Reason::InvalidInput, "INVALID_INPUT", "The row has a bad value (see the message column); it pays nothing and patient_paid is the amount when that is valid.", "aanspraak input validation (docs/rules.md, bad input)", "a negative amount"),
 ];
 
 /// Why the supplementary insurance paid a line or not (docs/rules.md#supplementary-products). Stable names.
@@ -80,17 +80,17 @@ pub const SUPP_REASONS: &[(SuppReason, &str, &str, &str, &str)] = &[
     (SuppReason::NotCoveredByProduct, "NOT_COVERED_BY_PRODUCT", "No rule of the product covers this care (or the eigen bijdrage of this prosthesis).", "the product's conditions", "a filling under UC TandZeker 500 (orthodontics only in the seed)"),
     (SuppReason::BeforeCoverStart, "BEFORE_COVER_START", "Treatment before supplementary_start.", "the product's conditions (looptijd)", "care in 2020 on a policy that began in 2021"),
     (SuppReason::CoverEnded, "COVER_ENDED", "Treatment after supplementary_end.", "the product's conditions (looptijd)", "care after the policy ended"),
-    (SuppReason::NothingToPay, "NOTHING_TO_PAY", "The basic insurance left nothing to the patient except the eigen risico, which may not be insured.", "Zvw art. 19 (eigen risico); SPEC 10.8", "C11 for a child"),
-    (SuppReason::BasicFormality, "BASIC_FORMALITY", "The basic insurance refused the line for a formality (authorisation, referral, who may give the care, POK, a frequency limit without authorisation); the supplementary follows.", "SPEC 10.8", "X21 for a child of 12 without authorisation, with AV Tand Extra"),
+    (SuppReason::NothingToPay, "NOTHING_TO_PAY", "The basic insurance left nothing to the patient except the eigen risico, which may not be insured.", "Zvw art. 19 (eigen risico, not insurable)", "C11 for a child"),
+    (SuppReason::BasicFormality, "BASIC_FORMALITY", "The basic insurance refused the line for a formality (authorisation, referral, who may give the care, POK, a frequency limit without authorisation); the supplementary follows.", "the basic insurance's formal refusal (docs/interpretations.md)", "X21 for a child of 12 without authorisation, with AV Tand Extra"),
     (SuppReason::OutsideEstheticZone, "OUTSIDE_ESTHETIC_ZONE", "J87/J19 outside the esthetic zone: refused by the supplementary too.", "seed 004 r.o. 8.4-8.5", "seed 004: J87 on element 43"),
-    (SuppReason::HospitalCare, "HOSPITAL_CARE", "A supplementary dental product never pays hospital (msz) lines.", "SPEC 10.8", "238060 under AV Tand Extra"),
+    (SuppReason::HospitalCare, "HOSPITAL_CARE", "A supplementary dental product never pays hospital (msz) lines.", "dental cover only (docs/interpretations.md)", "238060 under AV Tand Extra"),
     (SuppReason::NoShow, "NO_SHOW", "A fee for a missed appointment is not care.", "Zvw art. 11", "a missed-appointment code (a code-table row tagged no_show)"),
     (SuppReason::UnknownCode, "UNKNOWN_CODE", "The code is not in the code table for the treatment date, so no product rule can match it.", "NZa prestatiecodelijst", "J087 in 2022"),
     (SuppReason::NoAccident, "NO_ACCIDENT", "Accident cover pays only care for an accident (accident_date is null).", "the accident product's conditions", "tand-ongevallen, no accident_date"),
     (SuppReason::AccidentOutsideCover, "ACCIDENT_OUTSIDE_COVER", "The accident happened before supplementary_start or after supplementary_end.", "seed 004 art. 4.4 (ongeval tijdens de looptijd)", "accident in 2020, cover from 2021"),
     (SuppReason::AccidentTreatmentLate, "ACCIDENT_TREATMENT_LATE", "The treatment is before the accident or later than the product's period after it (seed 004: one year).", "seed 004 art. 4.4 (binnen een jaar na het ongeval)", "treatment 14 months after the accident"),
     (SuppReason::AuthorizationMissing, "AUTHORIZATION_MISSING", "The product needs prior authorisation and authorization is false.", "seed 004 art. 4.4 Toestemming", "accident care, authorization false"),
-    (SuppReason::InvalidInput, "INVALID_INPUT", "The row is invalid (see message); nothing is paid.", "aanspraak input validation (SPEC 8)", "a negative amount"),
+    (SuppReason::InvalidInput, "INVALID_INPUT", "The row is invalid (see message); nothing is paid.", "aanspraak input validation (docs/rules.md, bad input)", "a negative amount"),
 ];
 
 impl SuppReason {
@@ -183,12 +183,12 @@ pub const BASES: &[(Basis, &str)] = &[
     (Basis::EstheticZone, "NZa J87/J19 esthetische zone (elementen 14-24); seed 004 r.o. 8.4-8.5"),
     (Basis::NoShow, "Zvw art. 11; niet nagekomen afspraak is geen zorg"),
     (Basis::UnknownCode, "NZa prestatiecodelijst (code unknown on treatment date)"),
-    (Basis::InvalidInput, "aanspraak input validation (SPEC 8)"),
+    (Basis::InvalidInput, "aanspraak input validation (docs/rules.md, bad input)"),
     (Basis::ZvwArt10a, "Zvw art. 10 a / Bzv 2.4"),
     (Basis::OnRequest, "Zvw art. 10 a; zorgactiviteit op verzoek patiënt (seed 001)"),
-    (Basis::SuppAfterFormality, "aanvullende verzekering volgt de formele weigering van de basisverzekering (SPEC 10.8)"),
+    (Basis::SuppAfterFormality, "aanvullende verzekering volgt de formele weigering van de basisverzekering"),
     (Basis::SuppEstheticZone, "NZa J87/J19 esthetische zone; seed 004 r.o. 8.4-8.5 (ook niet uit de aanvullende verzekering)"),
-    (Basis::SuppDentalOnly, "aanvullende tandverzekering: alleen mondzorg (SPEC 10.8)"),
+    (Basis::SuppDentalOnly, "aanvullende tandverzekering: alleen mondzorg"),
 ];
 
 impl Basis {

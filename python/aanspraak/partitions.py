@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from aanspraak._input import engine_table
 from aanspraak.policy import Policy, resolve
-from aanspraak.scenarios import SHARED_COLUMNS, _totals, column_name, scenario_columns
+from aanspraak.scenarios import SHARED_COLUMNS, column_name, scenario_columns, scenario_totals
 from aanspraak.scoring import OUTPUT_COLUMNS
 
 #: The column that numbers the input lines; the engine orders ties by it.
@@ -136,7 +136,7 @@ def totals(sums: pl.DataFrame, names: Sequence[str], policies: Sequence[Policy],
     """:attr:`aanspraak.Comparison.totals` from the rows of :func:`partition_sums`."""
     add = {c: sum(int(v) for v in sums[c].to_list()) for c in sums.columns}
     cents = [{c: add[column_name(c, n)] for c in _money(columns)} for n in names]
-    return _totals(names, policies, columns, cents, add["lines"], add["insured"])
+    return scenario_totals(names, policies, columns, cents, add["lines"], add["insured"])
 
 
 @dataclass(frozen=True)

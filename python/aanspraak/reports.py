@@ -11,20 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from aanspraak._frames import MONEY
+
 if TYPE_CHECKING:
     from aanspraak.scenarios import Comparison
-
-#: The money totals, in order. ``declared`` is basic_paid + supplementary_paid +
-#: patient_paid, which is the declared amount to the cent (money is conserved per line).
-MONEY: tuple[str, ...] = (
-    "declared",
-    "allowed",
-    "eigen_bijdrage",
-    "eigen_risico",
-    "basic_paid",
-    "supplementary_paid",
-    "patient_paid",
-)
 
 #: Age bands of 5 years, the last open-ended.
 AGE_BANDS: tuple[str, ...] = tuple(f"{a}-{a + 4}" for a in range(0, 95, 5)) + ("95+",)

@@ -19,7 +19,7 @@ import polars as pl
 from aanspraak import _core
 from aanspraak.policy import Policy, resolve
 from aanspraak._input import engine_frame
-from aanspraak.scoring import OUTPUT_COLUMNS, _input_part, _to_polars
+from aanspraak._frames import MONEY, OUTPUT_COLUMNS, input_part, to_polars
 
 #: Output columns returned per scenario by default.
 SCENARIO_COLUMNS: tuple[str, ...] = (
@@ -141,9 +141,9 @@ def compare(
     True
     """
     names, policies, cols = checked(scenarios, columns)
-    df = _to_polars(declarations)
+    df = to_polars(declarations)
     prepared = _core.Prepared(engine_frame(df), policies[0]._compiled)
-    df = _input_part(df)
+    df = input_part(df)
     # The shared columns come once, with the first scenario.
     tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
     parts: list[pl.DataFrame] = [df]
@@ -152,7 +152,7 @@ def compare(
         assert isinstance(out, pl.DataFrame)
         parts.append(out.rename({c: column_name(c, name) for c in cols}))
     lines = pl.concat(parts, how="horizontal")
-    totals = _totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured())
+    totals = scenario_totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured())
     return Comparison(tuple(names), tuple(policies), tuple(cols), lines, totals)
 
 
@@ -176,13 +176,11 @@ def checked(scenarios: Mapping[str, "str | Path | Policy"], columns: Sequence[st
     return names, [resolve(scenarios[n]) for n in names], cols
 
 
-def _totals(
+def scenario_totals(
     names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str], cents: Sequence[dict[str, int]], lines: int, insured: int
 ) -> pl.DataFrame:
     """The columns of `schadelast` without groups, one row per scenario, from the engine's
     exact sums in cents, plus the deltas against the first scenario."""
-    from aanspraak.reports import MONEY
-
     money = [m for m in MONEY[1:] if m in columns]
     euros = lambda c: Decimal(c).scaleb(-2)  # noqa: E731 - cents are exact integers
     kind = pl.Decimal(38, 2)

@@ -3,48 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import polars as pl
 
 from aanspraak import _core
-from aanspraak._input import engine_frame, from_arrow, from_pandas
+from aanspraak._frames import OUTPUT_COLUMNS, input_part, to_polars
+from aanspraak._input import engine_frame
 from aanspraak.policy import Policy, resolve
-
-FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
-
-#: Columns `score` adds to the input, in order.
-OUTPUT_COLUMNS: tuple[str, ...] = tuple(_core.output_columns())
-
-
-def _to_polars(declarations: Any) -> pl.DataFrame:
-    """Accept polars (eager or lazy), pyarrow (Table, RecordBatch, reader), pandas, or any
-    object speaking the Arrow PyCapsule stream interface. Columns polars cannot import are
-    converted or refused naming the column (`aanspraak._input`)."""
-    if isinstance(declarations, pl.DataFrame):
-        return declarations
-    if isinstance(declarations, pl.LazyFrame):
-        return declarations.collect(engine="streaming")
-    mod = type(declarations).__module__.split(".")[0]
-    if mod == "pandas":
-        return from_pandas(declarations)
-    if mod == "pyarrow":
-        import pyarrow as pa
-
-        if isinstance(declarations, pa.RecordBatchReader):
-            declarations = declarations.read_all()
-        if isinstance(declarations, pa.RecordBatch):
-            declarations = pa.Table.from_batches([declarations])
-        if isinstance(declarations, pa.Table):
-            return from_arrow(declarations)
-        return pl.from_arrow(declarations)  # type: ignore[return-value]
-    if hasattr(declarations, "__arrow_c_stream__"):
-        return pl.DataFrame(declarations)
-    raise TypeError(
-        "declarations must be a polars DataFrame/LazyFrame, a pyarrow Table or RecordBatchReader, "
-        f"a pandas DataFrame, or an Arrow stream; got {type(declarations).__name__}"
-    )
-
 
 def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022") -> pl.DataFrame:
     """Score declaration lines under a policy set.
@@ -83,24 +49,10 @@ def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022")
     ('COVERED', 'Bzv 2.7 lid 4', Decimal('25.00'))
     """
     pol = resolve(policy)
-    df = _to_polars(declarations)
+    df = to_polars(declarations)
     result = pl.from_arrow(pol._compiled.score(engine_frame(df)))
     assert isinstance(result, pl.DataFrame)
-    return pl.concat([_input_part(df), result], how="horizontal")
-
-
-def _with_line_id(frame: "FrameT") -> "FrameT":
-    """`frame` with ``line_id`` = the row number (Int64) when it has none, as the engine
-    numbers the lines."""
-    if "line_id" in frame.collect_schema().names():
-        return frame
-    return frame.with_row_index("line_id").with_columns(pl.col("line_id").cast(pl.Int64))
-
-
-def _input_part(df: pl.DataFrame) -> pl.DataFrame:
-    """The input columns of the result: with ``line_id``, without columns the output replaces."""
-    df = _with_line_id(df)
-    return df.drop([c for c in OUTPUT_COLUMNS if c in df.columns])
+    return pl.concat([input_part(df), result], how="horizontal")
 
 
 def release_memory() -> int:

@@ -39,7 +39,8 @@ from pathlib import Path
 import polars as pl
 
 from aanspraak.policy import Policy, resolve
-from aanspraak.scoring import _with_line_id, score
+from aanspraak._frames import with_line_id
+from aanspraak.scoring import score
 
 #: Seed of the insured-id hash that assigns buckets (fixed, so reruns give the same files).
 BUCKET_SEED = 20_26
@@ -153,7 +154,7 @@ def score_parquet(
     if "insured_id" not in names:
         raise _missing_column("insured_id")
     total = lf.select(pl.len()).collect().item()
-    lf = _with_line_id(lf)
+    lf = with_line_id(lf)
     # The engine checks the columns on no lines, before the long first pass.
     score(lf.head(0).collect(), pol)
     n_buckets = buckets or max(1, math.ceil(total / lines_per_bucket))

@@ -3,7 +3,7 @@
 //! rayon. Insured ids longer than 12 bytes are keyed by a 128-bit hash; the walk checks
 //! that items grouped under one key share the id, and regroups by exact ids if not.
 
-use crate::engine::CHUNK;
+use crate::passes::CHUNK;
 use crate::strings::RowStrings;
 use rayon::prelude::*;
 
@@ -27,7 +27,7 @@ pub fn walk<T: Grouped, E: Default + Clone + Send>(
     strings: Option<&RowStrings>,
     walk: impl Fn(&[T], &mut [E]) + Sync,
 ) -> Vec<E> {
-    let timer = crate::engine::Timer::new();
+    let timer = crate::passes::Timer::new();
     let strings = strings.filter(|_| items.iter().any(|it| RowStrings::is_hashed(it.insured())));
     sort(items);
     timer.lap("    walk: sort");

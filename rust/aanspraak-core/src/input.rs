@@ -2,6 +2,7 @@
 //! working forms: dates as days, money as cents, strings interned to small ids.
 //! A bad value in one row never fails the call: it marks the row invalid (docs/rules.md#bad-input).
 
+pub use crate::provider::Provider;
 use crate::codes::Jaw;
 use crate::error::{Error, Result};
 use crate::strings::{chunk_offsets, map_strings, StrCol};
@@ -33,40 +34,6 @@ impl Tri {
             Some(false) => Tri::False,
             Some(true) => Tri::True,
         }
-    }
-}
-
-/// `provider_type` (docs/rules.md#input).
-#[repr(u8)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Provider {
-    #[default]
-    Unknown = 0,
-    Tandarts,
-    Mondhygienist,
-    Tandprotheticus,
-    Orthodontist,
-    Kaakchirurg,
-    Implantoloog,
-    Cbt,
-    MedischSpecialist,
-}
-
-impl Provider {
-    pub const NAMES: [&'static str; 8] =
-        ["tandarts", "mondhygienist", "tandprotheticus", "orthodontist", "kaakchirurg", "implantoloog", "cbt", "medisch_specialist"];
-    pub fn parse(s: &str) -> Option<Provider> {
-        let i = Self::NAMES.iter().position(|n| *n == s)?;
-        Some(match i {
-            0 => Provider::Tandarts,
-            1 => Provider::Mondhygienist,
-            2 => Provider::Tandprotheticus,
-            3 => Provider::Orthodontist,
-            4 => Provider::Kaakchirurg,
-            5 => Provider::Implantoloog,
-            6 => Provider::Cbt,
-            _ => Provider::MedischSpecialist,
-        })
     }
 }
 
@@ -693,7 +660,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         return Err(Error::Schema { column: "amount".into(), found: "no such column (nor amount_cents)".into(), expected: expected_of("amount").into() });
     };
 
-    let timer = crate::engine::Timer::new();
+    let timer = crate::passes::Timer::new();
     // Required columns, read in parallel.
     let (ins, rest) = rayon::join(
         || insured_ids(&t, n),
@@ -1059,7 +1026,7 @@ fn supplementary_col(t: &Table, n: usize, keys: &[String], accident: &[bool]) ->
             return NO_SUPP;
         }
         let parts: Option<Vec<u16>> = s.split('+').map(|part| keys.iter().position(|k| k == part.trim()).map(|p| p as u16)).collect();
-        parts.and_then(|p| crate::supplementary::pack(p, accident)).unwrap_or(BAD_SUPP)
+        parts.and_then(|p| crate::supplementary::terms::pack(p, accident)).unwrap_or(BAD_SUPP)
     })))
 }
 

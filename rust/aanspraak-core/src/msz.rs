@@ -75,7 +75,7 @@ impl MszTables {
     pub fn fingerprint(&self) -> u64 {
         let mut pok: Vec<&(u16, u32)> = self.pok.iter().collect();
         pok.sort_unstable();
-        crate::policy::fingerprint(&format!("{:?}|{:?}|{:?}|{pok:?}", self.entries, self.combos, self.specialisms))
+        crate::fingerprint::fingerprint(&format!("{:?}|{:?}|{:?}|{pok:?}", self.entries, self.combos, self.specialisms))
     }
 
     pub fn bundled() -> MszTables {

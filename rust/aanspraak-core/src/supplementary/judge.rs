@@ -2,6 +2,7 @@
 //! dates, minimum age, accident cover, exclusions, the matching rule and its waiting
 //! period. Stateless; the limits are consumed in `limits`.
 
+pub use super::terms::NO_RULE;
 use super::terms::{SuppProduct, Terms};
 use crate::dates::add_months;
 use crate::input::{Tri, NO_DATE};
@@ -27,8 +28,6 @@ pub struct LineView {
     /// What the basic insurance did not allow: amount − allowed (all of it when not covered).
     pub gap: i64,
 }
-
-pub const NO_RULE: u8 = u8::MAX;
 
 /// One product's verdict on a line: a claim (reason 0) the limits still have to pass, or
 /// a refusal.

@@ -7,44 +7,17 @@ pub mod judge;
 pub mod limits;
 pub mod terms;
 
-use crate::engine::CHUNK;
+use crate::passes::CHUNK;
 use crate::grouped;
 use crate::input::{Col, Invalid, Lines, NO_SUPP};
-use crate::output::{flag, Outcome, NO_BASIS};
+use crate::outcome::{flag, Outcome, NO_BASIS};
 use crate::policy::CompiledPolicy;
 use crate::reason::{Basis, Reason, SuppReason};
 use judge::{Claim, LineView, NO_RULE};
 use limits::{SuppEffect, SuppItem};
 use rayon::prelude::*;
+pub use terms::{pack, unpack};
 use terms::MAX_COMBINED;
-
-/// Bits per product in a packed `supplementary_product` value: the product's index + 1
-/// (0 ends the list), so a policy set holds up to `policy::MAX_PRODUCTS` products.
-const PACK_BITS: u32 = 16;
-
-/// The products of a packed `supplementary_product` value (PACK_BITS per product, index
-/// + 1, accident cover first): 0 for none.
-#[inline]
-pub fn unpack(combo: u64) -> impl Iterator<Item = u16> {
-    (0..MAX_COMBINED as u32).map(move |k| (combo >> (PACK_BITS * k)) as u16).take_while(|&b| b != 0).map(|b| b - 1)
-}
-
-/// Pack product indices (at most MAX_COMBINED, each below `policy::MAX_PRODUCTS`),
-/// accident cover first and the others in the order given (docs/interpretations.md,
-/// "Combined products"). None when too many or repeated.
-pub fn pack(mut products: Vec<u16>, accident: &[bool]) -> Option<u64> {
-    if products.is_empty() || products.len() > MAX_COMBINED || products.iter().any(|&p| p as usize >= crate::policy::MAX_PRODUCTS) {
-        return None;
-    }
-    let mut seen = products.clone();
-    seen.sort_unstable();
-    seen.dedup();
-    if seen.len() != products.len() {
-        return None;
-    }
-    products.sort_by_key(|&p| !accident[p as usize]);
-    Some(products.iter().enumerate().fold(0u64, |acc, (k, &p)| acc | ((p as u64 + 1) << (PACK_BITS * k as u32))))
-}
 
 /// A refusal for the whole line, before any product is looked at (docs/interpretations.md#supplementary-dental-policies).
 fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
@@ -95,7 +68,7 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
         }
         return;
     }
-    let timer = crate::engine::Timer::new();
+    let timer = crate::passes::Timer::new();
     // Code-table rows that are care of a begun-before-start exclusion, as bits.
     let marks_of_row: Vec<u8> = (0..policy.codes.rows.len())
         .map(|r| {

@@ -4,8 +4,7 @@
 use crate::codes::{tag, CodeTable};
 use crate::error::Result;
 use crate::money::float_to_cents;
-use crate::policy::{bound, compile_rule, pct_to_bp, perr, CompiledRule, Rule};
-use super::judge::NO_RULE;
+use crate::policy::rule::{bound, compile_rule, pct_to_bp, perr, CompiledRule, Rule};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -13,6 +12,36 @@ use std::collections::BTreeMap;
 pub const MAX_COMBINED: usize = 3;
 /// Most "begun before the policy started" exclusions in one policy set.
 pub const MAX_BEGUN_EXCLUSIONS: usize = 8;
+
+pub const NO_RULE: u8 = u8::MAX;
+
+/// Bits per product in a packed `supplementary_product` value: the product's index + 1
+/// (0 ends the list), so a policy set holds up to `policy::MAX_PRODUCTS` products.
+const PACK_BITS: u32 = 16;
+
+/// The products of a packed `supplementary_product` value (PACK_BITS per product, index
+/// + 1, accident cover first): 0 for none.
+#[inline]
+pub fn unpack(combo: u64) -> impl Iterator<Item = u16> {
+    (0..MAX_COMBINED as u32).map(move |k| (combo >> (PACK_BITS * k)) as u16).take_while(|&b| b != 0).map(|b| b - 1)
+}
+
+/// Pack product indices (at most MAX_COMBINED, each below `policy::MAX_PRODUCTS`),
+/// accident cover first and the others in the order given (docs/interpretations.md,
+/// "Combined products"). None when too many or repeated.
+pub fn pack(mut products: Vec<u16>, accident: &[bool]) -> Option<u64> {
+    if products.is_empty() || products.len() > MAX_COMBINED || products.iter().any(|&p| p as usize >= crate::policy::rule::MAX_PRODUCTS) {
+        return None;
+    }
+    let mut seen = products.clone();
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() != products.len() {
+        return None;
+    }
+    products.sort_by_key(|&p| !accident[p as usize]);
+    Some(products.iter().enumerate().fold(0u64, |acc, (k, &p)| acc | ((p as u64 + 1) << (PACK_BITS * k as u32))))
+}
 
 // ---------------------------------------------------------------- raw TOML shape
 

@@ -23,6 +23,8 @@ from conftest import DTYPES
 
 D = Decimal
 YEARS = (2021, 2022, 2023)
+#: The last day the bundled policy sets have statutory parameters (eigen risico) for.
+LAST_POLICY_DAY = dt.date(2026, 12, 31)
 
 #: Codes of several eras and domains; the variants below must score as these do.
 CODES = ["C11", "C002", "C13", "M03", "M40", "V12", "V21", "A10", "H35", "X10", "X21", "R24", "E13", "J20", "J51", "J52",
@@ -131,7 +133,11 @@ def portfolio(draw, max_insured: int = 4, max_lines: int = 40, min_insured: int 
                 # Care in the weeks around the 18th birthday (the eigen risico starts on
                 # the first of the next month).
                 eighteen = dt.date(b.year + 18, b.month, 28 if (b.month, b.day) == (2, 29) else b.day)
-                dates[k][0] = eighteen + dt.timedelta(days=draw(st.integers(-3, 40)))
+                around = eighteen + dt.timedelta(days=draw(st.integers(-3, 40)))
+                # Only within the years the bundled policy sets have parameters for (else the
+                # line is invalid for another reason than the one the tests expect).
+                if around <= LAST_POLICY_DAY:
+                    dates[k][0] = around
         out.append(line_row(ins, ln, dates[k][ln["day"]], line_id))
     return insureds, out
 

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "python" / "aanspraak"
 
 #: Layers, bottom to top. ``__init__`` is the package (``import aanspraak``).
 LAYERS: list[tuple[str, set[str]]] = [
-    ("extension and data", {"_core", "_reason_examples", "synthetic"}),
+    ("extension and data", {"_core", "_reason_examples"}),
     ("reference data", {"codes"}),
     ("policy", {"policy"}),
     ("input", {"_input"}),
@@ -21,8 +21,11 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("scenarios", {"scenarios"}),
     ("reports", {"reports"}),
     ("streaming", {"streaming"}),
+    ("files", {"io"}),
     ("partitions", {"partitions"}),
     ("cluster front ends", {"spark", "dask"}),
+    ("synthetic tables", {"_synthetic_tables"}),
+    ("synthetic data", {"synthetic"}),
     ("package", {"__init__"}),
     ("demo", {"demo"}),
     ("cli", {"cli"}),

@@ -4,35 +4,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from aanspraak import _synthetic_tables as tables
+from aanspraak import synthetic
+
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_CSV = REPO.parent / "shared" / "reference" / "nza_mondzorg_codes.csv"
 MSZ_DIR = REPO / "rust" / "aanspraak-core" / "data" / "msz"
 
-
-def _load_synthetic():
-    """Import aanspraak.synthetic; if the package cannot be imported (e.g. its
-    compiled core is not built yet), load the module file on its own."""
-    try:
-        from aanspraak import synthetic  # type: ignore[import-not-found]
-
-        return synthetic
-    except Exception:  # noqa: BLE001 - ImportError or an error inside __init__
-        path = REPO / "python" / "aanspraak" / "synthetic.py"
-        spec = importlib.util.spec_from_file_location("_aanspraak_synthetic", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
-
-synthetic = _load_synthetic()
 declarations = synthetic.declarations
 
 EXPECTED_SCHEMA = {
@@ -277,12 +261,12 @@ def test_codes_exist_in_reference_for_their_era(
 
 def test_every_table_code_is_in_reference() -> None:
     pre, new = _era_tariffs()
-    for pre_code, new_code, *_ in synthetic._CODE_TABLE:
+    for pre_code, new_code, *_ in tables.CODE_TABLE:
         assert pre_code in pre and new_code in new, (pre_code, new_code)
     # the embedded tariffs are the reference maxima
-    for code, cents in synthetic._TARIFF_PRE2026_CENTS.items():
+    for code, cents in tables.dental_tariffs()[0].items():
         assert Decimal(cents) / 100 == pre[code], code
-    for code, cents in synthetic._TARIFF_2026_CENTS.items():
+    for code, cents in tables.dental_tariffs()[1].items():
         assert Decimal(cents) / 100 == new[code], code
 
 
@@ -475,13 +459,13 @@ def test_hospital_code_sources(df_msz: pl.DataFrame) -> None:
     pok = {(r["specialism"], r["code"]) for r in _csv_rows("pok_list.csv")}
     auth = {(r["category"], r["code"]) for r in _csv_rows("authorization_list.csv")}
     # the embedded tables are copied from the bundled CSVs
-    for spec, code, weight in synthetic._MSZ_POK:
+    for spec, code, weight in tables.MSZ_POK:
         assert (spec, code) in pok and weight > 0 and code not in ON_REQUEST
-    assert len(synthetic._MSZ_POK) >= 50
-    for cat, code in synthetic._MSZ_AUTH:
+    assert len(tables.MSZ_POK) >= 50
+    for cat, code in tables.MSZ_AUTH:
         assert (cat, code) in auth
-    assert len(synthetic._MSZ_AUTH) >= 12
-    for spec, code in synthetic._MSZ_ON_REQUEST:
+    assert len(tables.MSZ_AUTH) >= 12
+    for spec, code in tables.MSZ_ON_REQUEST:
         assert (spec, code) in pok and ON_REQUEST[code] == spec
 
     msz = df_msz.filter(pl.col("domain") == "msz")
@@ -508,7 +492,7 @@ def test_hospital_code_sources(df_msz: pl.DataFrame) -> None:
 
 
 def test_jaw_and_edentulous(df_msz: pl.DataFrame) -> None:
-    k13 = {code for cat, code in synthetic._MSZ_AUTH if cat in {"K01", "K02", "K03"}}
+    k13 = {code for cat, code in tables.MSZ_AUTH if cat in {"K01", "K02", "K03"}}
     with_jaw = df_msz.filter(pl.col("jaw").is_not_null())
     assert with_jaw.height > 0
     assert set(with_jaw["jaw"].unique()) == {"upper", "lower"}
@@ -559,3 +543,43 @@ def test_score_mixed_frame() -> None:
     msz_reasons = set(reasons.filter(pl.col("domain") == "msz")["reason"].unique())
     assert msz_reasons <= MSZ_REASONS, msz_reasons - MSZ_REASONS
     assert "COVERED" in msz_reasons and "NOT_INSURED_ON_REQUEST" in msz_reasons
+
+
+def test_import_aanspraak_does_not_import_synthetic() -> None:
+    # The generator and its tables load on first use of aanspraak.synthetic, not on import.
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, aanspraak\n"
+        "print(sorted(m for m in sys.modules if 'synthetic' in m))\n"
+        "aanspraak.synthetic.declarations(10, seed=1)\n"
+        "print(sorted(m for m in sys.modules if 'synthetic' in m))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120).stdout
+    assert out.splitlines() == ["[]", "['aanspraak._synthetic_tables', 'aanspraak.synthetic']"]
+
+
+def test_tariffs_come_from_the_bundled_code_table() -> None:
+    import aanspraak
+
+    table = aanspraak.CodeTable.bundled().to_polars()
+    pre, new = tables.dental_tariffs()
+    for era, (tariffs, day) in enumerate(((pre, dt.date(2025, 12, 31)), (new, dt.date(2026, 1, 1)))):
+        assert set(tariffs) == {row[era] for row in tables.CODE_TABLE}
+        rows = table.filter(pl.col("code").is_in(list(tariffs)) & (pl.col("valid_from") <= day) & (pl.col("valid_to") >= day))
+        in_table = {c: t for c, t in zip(rows["code"], rows["max_tariff_cents"]) if t is not None}
+        assert {c: t for c, t in tariffs.items() if c in in_table} == in_table
+        # The only tariff the generator keeps itself: the 2013 J50 the table leaves out.
+        assert {c: tariffs[c] for c in set(tariffs) - set(in_table)} == ({"J50": 55610} if era == 0 else {})
+
+
+def test_product_mix_of_every_bundled_policy_set() -> None:
+    import aanspraak
+
+    products = aanspraak.policies()
+    assert sorted(synthetic.POLICY_SETS) == sorted(products["policy_set"].unique())
+    for key, (basic, supp) in synthetic.POLICY_SETS.items():
+        of_set = products.filter(policy_set=key)
+        assert {b for b, _ in basic} <= set(of_set.filter(kind="basic")["product"])
+        assert set(supp) <= set(of_set.filter(kind="supplementary", accident_cover=False)["product"])

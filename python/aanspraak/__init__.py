@@ -15,7 +15,8 @@ Examples
 True
 """
 
-from aanspraak import synthetic
+from typing import TYPE_CHECKING, Any
+
 from aanspraak._core import PolicyError, SchemaError, __version__
 from aanspraak.codes import CodeTable
 from aanspraak.policy import Policy, policies
@@ -42,3 +43,20 @@ __all__ = [
     "supplementary_reasons",
     "synthetic",
 ]
+
+if TYPE_CHECKING:
+    from aanspraak import synthetic
+
+
+def __getattr__(name: str) -> Any:
+    """``aanspraak.synthetic`` is imported on first use, so that ``import aanspraak`` does
+    not load the synthetic-data generator nor build its tables."""
+    if name == "synthetic":
+        import aanspraak.synthetic  # sets the package attribute; no `from` (it would call back here)
+
+        return globals()["synthetic"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -7,6 +7,7 @@ import pytest
 import aanspraak
 import aanspraak._synthetic_tables
 import aanspraak.codes
+import aanspraak.io
 import aanspraak.partitions
 import aanspraak.policy
 import aanspraak.reports
@@ -15,7 +16,7 @@ import aanspraak.scoring
 import aanspraak.streaming
 import aanspraak.synthetic
 
-MODULES = [aanspraak, aanspraak._synthetic_tables, aanspraak.codes, aanspraak.partitions, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
+MODULES = [aanspraak, aanspraak._synthetic_tables, aanspraak.codes, aanspraak.io, aanspraak.partitions, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

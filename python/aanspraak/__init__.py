@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from aanspraak._core import PolicyError, SchemaError, __version__
 from aanspraak.codes import CodeTable
+from aanspraak.io import FileError, read_declarations, schadelast_of_files, write_frame
 from aanspraak.policy import Policy, policies
 from aanspraak.scenarios import Comparison, compare
 from aanspraak.reports import schadelast
@@ -28,6 +29,7 @@ from aanspraak.scoring import OUTPUT_COLUMNS, reasons, release_memory, score, su
 __all__ = [
     "CodeTable",
     "Comparison",
+    "FileError",
     "OUTPUT_COLUMNS",
     "Policy",
     "PolicyError",
@@ -35,13 +37,16 @@ __all__ = [
     "__version__",
     "compare",
     "policies",
+    "read_declarations",
     "reasons",
     "release_memory",
     "schadelast",
+    "schadelast_of_files",
     "score",
     "score_parquet",
     "supplementary_reasons",
     "synthetic",
+    "write_frame",
 ]
 
 if TYPE_CHECKING:

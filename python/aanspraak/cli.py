@@ -30,12 +30,14 @@ A mistake in the command line or its input (a missing file, an unknown policy, a
 column, ...) prints one line ``aanspraak: error: ...`` on stderr and exits with 2; an
 unexpected internal error exits with 1 (rerun with ``--debug`` for the traceback).
 ``python -m aanspraak`` is the same command.
+
+This module parses the arguments, calls the library and prints; reading and writing the
+files is :mod:`aanspraak.io` (``aanspraak.read_declarations``, ``aanspraak.write_frame``).
 """
 
 from __future__ import annotations
 
 import argparse
-import glob
 import os
 import re
 import sys
@@ -48,39 +50,26 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import polars as pl
-import polars.selectors as cs
 
 import aanspraak
+from aanspraak.io import (
+    FileError,
+    check_output,
+    check_output_dir,
+    check_parquet_schemas,
+    estimate_rows,
+    expand_inputs,
+    is_directory_output,
+    one_line,
+    read_declarations,
+    schadelast_tables_of_files,
+    write_frame,
+)
 from aanspraak.policy import Policy
 from aanspraak.streaming import LINES_PER_BUCKET
 
-#: File formats by extension.
-FORMATS: dict[str, str] = {
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".csv": "csv",
-    ".arrow": "ipc",
-    ".ipc": "ipc",
-    ".feather": "ipc",
-}
-
 #: Above this many input lines the progress bar is shown (when stderr is a terminal).
 LARGE_ROWS = 1_000_000
-
-#: CSV columns read with a fixed type: ids and codes stay strings (leading zeros,
-#: all-digit hospital codes), flags are booleans even when a file has no value in them.
-_CSV_STRINGS = (
-    "insured_id", "code", "basic_product", "supplementary_product", "domain", "jaw", "provider_type",
-    "bt_indication", "missing_tooth_cause", "setting", "specialism",
-)
-_CSV_BOOLEANS = (
-    "contracted", "authorization", "edentulous", "bt_related", "ortho_severe", "severely_resorbed",
-    "need_before_18", "referral",
-)
-#: Money columns are read as text and become Decimal(18, 2) when every value has at most
-#: two decimals (exact); otherwise the engine parses the text and flags bad values.
-_CSV_MONEY = ("amount", "reference_tariff", "material_costs")
-_CENTS_TEXT = r"^\s*[+-]?[0-9]+(\.[0-9]{0,2})?\s*$"
 
 _SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 _SCENARIO_HELP = "NAME=POLICY, NAME=eigen_risico:EUR or NAME=set:PATH=VALUE[,PATH=VALUE...]"
@@ -95,240 +84,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UserError(f"{message} (see '{self.prog} --help')")
-
-
-# --------------------------------------------------------------------------- input
-
-
-def expand_inputs(patterns: Sequence[str]) -> list[Path]:
-    """The files named by ``patterns`` (paths or globs, ``~`` expanded), in order, each once.
-
-    A glob's matches are sorted. Raises :class:`UserError` for a pattern that matches no
-    file, a path that does not exist or is a directory, and an unsupported extension.
-    """
-    files: list[Path] = []
-    seen: set[Path] = set()
-    for pattern in patterns:
-        expanded = os.path.expanduser(pattern)
-        if glob.has_magic(expanded):
-            matches = sorted(m for m in glob.glob(expanded, recursive=True) if not os.path.isdir(m))
-            if not matches:
-                raise UserError(f"no file matches {pattern!r}")
-            paths = [Path(m) for m in matches]
-        else:
-            path = Path(expanded)
-            if path.is_dir():
-                raise UserError(f"{pattern} is a directory; name its files, e.g. '{path / '*.parquet'}'")
-            if not path.exists():
-                raise UserError(f"no such file: {pattern}")
-            paths = [path]
-        for path in paths:
-            file_format(path)
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
-                files.append(path)
-    return files
-
-
-def file_format(path: Path) -> str:
-    """``parquet``, ``csv`` or ``ipc`` by the extension of ``path`` (else :class:`UserError`)."""
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise UserError(
-            f"{path}: unsupported file type {path.suffix or '(no extension)'!r}; use {', '.join(FORMATS)}"
-        )
-    return kind
-
-
-def read_file(path: Path) -> pl.DataFrame:
-    """One declarations file, read through polars (CSV with ISO dates parsed, ids and
-    codes as text, money exact). Raises :class:`UserError` when it cannot be read."""
-    kind = file_format(path)
-    try:
-        if kind == "parquet":
-            return pl.read_parquet(path)
-        if kind == "ipc":
-            return pl.read_ipc(path, memory_map=False)
-        return _read_csv(path)
-    except UserError:
-        raise
-    except (OSError, pl.exceptions.PolarsError, ValueError) as e:
-        raise UserError(f"cannot read {path}: {_one_line(e, first_paragraph=True)}") from e
-
-
-def _read_csv(path: Path) -> pl.DataFrame:
-    overrides: dict[str, Any] = {c: pl.String for c in (*_CSV_STRINGS, *_CSV_MONEY)}
-    overrides.update({c: pl.Boolean for c in _CSV_BOOLEANS})
-    df = pl.read_csv(
-        path, separator=_csv_separator(path), try_parse_dates=True, schema_overrides=overrides, infer_schema_length=1_000
-    )
-    money = [c for c in _CSV_MONEY if c in df.columns]
-    if money:
-        clean = df.select(pl.col(c).is_null().or_(pl.col(c).str.contains(_CENTS_TEXT)).all() for c in money).row(0)
-        exact = [c for c, ok in zip(money, clean) if ok]
-        df = df.with_columns(pl.col(exact).str.strip_chars().cast(pl.Decimal(18, 2)))
-    return df
-
-
-def _csv_separator(path: Path) -> str:
-    """``,``, or ``;`` / tab when the header line has those and no comma (spreadsheet exports)."""
-    with open(path, "rb") as f:
-        header = f.readline(65_536)
-    if b"," not in header:
-        for sep in (b";", b"\t"):
-            if sep in header:
-                return sep.decode()
-    return ","
-
-
-def _quick_rows(path: Path) -> int | None:
-    """The number of rows from a file's metadata (Parquet, IPC), or an estimate for CSV."""
-    try:
-        kind = file_format(path)
-        if kind == "parquet":
-            return int(pl.scan_parquet(path).select(pl.len()).collect().item())
-        if kind == "ipc":
-            return int(pl.scan_ipc(path).select(pl.len()).collect().item())
-        return path.stat().st_size // 80  # ~80 bytes per CSV line
-    except Exception:  # noqa: BLE001 - reading reports the real problem
-        return None
-
-
-#: Columns every declarations file needs (``amount`` or ``amount_cents``).
-REQUIRED: tuple[str, ...] = ("insured_id", "birth_date", "treatment_date", "code", "amount")
-
-
-def _check_required(frame: "pl.DataFrame | dict[str, pl.DataType]", path: Path) -> None:
-    """Each of several files needs the required columns (concatenation would fill them with nulls)."""
-    columns = frame.columns if isinstance(frame, pl.DataFrame) else list(frame)
-    missing = [c for c in REQUIRED if c not in columns and not (c == "amount" and "amount_cents" in columns)]
-    if missing:
-        raise UserError(f"{path}: no column {', '.join(map(repr, missing))} (required: {', '.join(REQUIRED)})")
-
-
-def read_declarations(files: Sequence[Path], progress: "_Progress") -> pl.DataFrame:
-    """All ``files`` read and concatenated (columns matched by name, types relaxed to a
-    common supertype), in file order."""
-    frames = []
-    rows = 0
-    for path in files:
-        progress.step(f"read {path.name}")
-        frame = read_file(path)
-        if len(files) > 1:
-            _check_required(frame, path)
-        rows += frame.height
-        progress.done(rows=rows)
-        frames.append(frame)
-    if len(frames) == 1:
-        return frames[0]
-    try:
-        return pl.concat(frames, how="diagonal_relaxed")
-    except pl.exceptions.PolarsError as e:
-        raise UserError(f"cannot combine the input files: {_one_line(e, first_paragraph=True)}") from e
-
-
-# -------------------------------------------------------------------------- output
-
-
-def check_output(output: str, inputs: Sequence[Path]) -> Path:
-    """The output path, checked before any work: a supported extension, an existing
-    directory, and not one of the inputs."""
-    path = Path(os.path.expanduser(output))
-    file_format(path)
-    if path.is_dir():
-        raise UserError(f"output {output} is a directory")
-    if not path.parent.is_dir():
-        raise UserError(f"the directory of output {output} does not exist")
-    if any(path.resolve() == f.resolve() for f in inputs):
-        raise UserError(f"output {output} would overwrite an input file")
-    return path
-
-
-def is_directory_output(output: str) -> bool:
-    """Whether ``-o`` names a directory of part files rather than a file: an existing
-    directory, a path ending in ``/``, or a path without an extension (``scored``)."""
-    expanded = os.path.expanduser(output)
-    if expanded.endswith(("/", os.sep)) or os.path.isdir(expanded):
-        return True
-    return Path(expanded).suffix == ""
-
-
-def check_output_dir(output: str, inputs: Sequence[Path]) -> Path:
-    """The output directory of part files, checked before any work: Parquet inputs only,
-    its parent exists, no ``part-*.parquet`` there yet, and no input file inside it."""
-    path = Path(os.path.expanduser(output))
-    not_parquet = [f for f in inputs if file_format(f) != "parquet"]
-    if not_parquet:
-        raise UserError(
-            f"a directory output ({output}) streams Parquet inputs only, and {not_parquet[0]} is "
-            f"{file_format(not_parquet[0]).upper()}; convert it to Parquet or name an output file (e.g. -o scored.parquet)"
-        )
-    if path.exists() and not path.is_dir():
-        raise UserError(f"output {output} is a file, not a directory; give it an extension (.parquet, .csv, ...) or choose a directory")
-    if not path.exists() and not path.parent.is_dir():
-        raise UserError(f"the parent directory of output {output} does not exist")
-    if path.is_dir():
-        if any(path.glob("part-*.parquet")):
-            raise UserError(f"output directory {output} already has part-*.parquet files; remove them or choose another directory")
-        inside = [f for f in inputs if f.resolve().is_relative_to(path.resolve())]
-        if inside:
-            raise UserError(f"output directory {output} holds the input file {inside[0]}; choose another directory")
-    return path
-
-
-def check_parquet_schemas(files: Sequence[Path]) -> dict[str, pl.DataType]:
-    """The common schema of Parquet ``files`` (read from their footers): every file needs
-    the required columns, and the same columns with the same types as the first."""
-    first: dict[str, pl.DataType] | None = None
-    for path in files:
-        try:
-            schema = dict(pl.read_parquet_schema(path))
-        except (OSError, pl.exceptions.PolarsError, ValueError) as e:
-            raise UserError(f"cannot read {path}: {_one_line(e, first_paragraph=True)}") from e
-        _check_required(schema, path)
-        if first is None:
-            first = schema
-            continue
-        missing = [c for c in first if c not in schema]
-        extra = [c for c in schema if c not in first]
-        changed = [f"{c} ({schema[c]}, not {first[c]})" for c in first if c in schema and schema[c] != first[c]]
-        if missing or extra or changed:
-            what = "; ".join(
-                x for x in (
-                    f"no column {', '.join(map(repr, missing))}" if missing else "",
-                    f"extra column {', '.join(map(repr, extra))}" if extra else "",
-                    f"other type: {', '.join(changed)}" if changed else "",
-                ) if x
-            )
-            raise UserError(
-                f"cannot stream the input files together: {path} differs from {files[0]} ({what}); "
-                "a directory output needs the same columns and types in every file"
-            )
-    return first or {}
-
-
-def write_frame(df: pl.DataFrame, path: Path) -> None:
-    """Write ``df`` as Parquet, CSV or Arrow IPC by the extension of ``path``, through a
-    temporary file so that a failed write leaves no partial output.
-
-    CSV gets money (Decimal) and categorical columns as text, so the cents stay exact.
-    """
-    kind = file_format(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        if kind == "parquet":
-            df.write_parquet(tmp)
-        elif kind == "ipc":
-            df.write_ipc(tmp)
-        else:
-            df.with_columns((cs.decimal() | cs.categorical() | cs.enum()).cast(pl.String)).write_csv(tmp)
-        os.replace(tmp, path)
-    except (OSError, pl.exceptions.PolarsError) as e:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write {path}: {_one_line(e, first_paragraph=True)}") from e
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # ------------------------------------------------------------------------ progress
@@ -361,7 +116,7 @@ def _progress_enabled(files: Sequence[Path], forced: bool | None) -> bool | None
     the input is large (several files or more than :data:`LARGE_ROWS` lines), else off."""
     if forced is not None:
         return forced
-    rows = [_quick_rows(f) for f in files] if len(files) == 1 else []
+    rows = [estimate_rows(f) for f in files] if len(files) == 1 else []
     large = len(files) > 1 or sum(r or 0 for r in rows) > LARGE_ROWS
     return None if large else False
 
@@ -403,15 +158,6 @@ def _show(title: str, df: pl.DataFrame, groups: Sequence[str] = (), rows: int = 
         print(f"({df.height:,} rows, {rows} shown)")
 
 
-def _one_line(error: BaseException | str, *, first_paragraph: bool = False) -> str:
-    """An error message on one line (a polars message without its hints)."""
-    text = str(error)
-    if first_paragraph:
-        text = text.strip().split("\n\n", 1)[0]
-    parts = [line.strip() for line in text.splitlines() if line.strip()]
-    return " ".join(parts) or type(error).__name__
-
-
 def _split_list(value: str, option: str) -> list[str]:
     items = [v.strip() for v in value.split(",")]
     if not all(items):
@@ -448,7 +194,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     t_start = time.perf_counter()
     with _progress(files, 2, args.progress) as bar:
-        decl = read_declarations(files, bar)
+        decl = read_declarations(files, progress=bar)
         t_read = time.perf_counter()
         bar.step(f"score {decl.height:,} lines")
         scored = aanspraak.score(decl, policy)
@@ -509,10 +255,10 @@ def _score_to_directory(
         )
     except pl.exceptions.PolarsError as e:
         notes = "".join(f"; {n}" for n in getattr(e, "__notes__", ()))
-        raise UserError(f"cannot stream the input files: {_one_line(e, first_paragraph=True)}{notes}") from e
+        raise UserError(f"cannot stream the input files: {one_line(e, first_paragraph=True)}{notes}") from e
     t_score = time.perf_counter()
     paths = [Path(f) for f in parts["file"]]
-    totals, groups = _schadelast_of_parts(paths, by)
+    totals, groups = schadelast_tables_of_files(paths, [(), by]) if paths else (None, None)
     t_end = time.perf_counter()
 
     n = int(parts["lines"].sum())
@@ -531,27 +277,6 @@ def _score_to_directory(
         _show("Schadelast, all lines", totals)
         _show(f"By {', '.join(by)}", groups, by)
     return 0
-
-
-def _schadelast_of_parts(paths: Sequence[Path], by: Sequence[str]) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
-    """The schadelast of part files, all lines and grouped ``by``: each file read on its
-    own (only the columns the sums and groups need) and the per-file tables added up. The
-    insured counts add up too, because every insured is in exactly one part file."""
-    if not paths:
-        return None, None
-    from aanspraak.reports import MONEY
-
-    # The sums, and what the derived groups (year, age_band, product, ...) are made of.
-    wanted = {"insured_id", *MONEY, *by, "treatment_date", "age", "code_normalized", "domain", "supplementary_product", "basic_product"}
-    totals, groups = [], []
-    for path in paths:
-        part = pl.read_parquet(path, columns=[c for c in pl.read_parquet_schema(path) if c in wanted])
-        totals.append(aanspraak.schadelast(part))
-        groups.append(aanspraak.schadelast(part, by=by))
-        del part
-    total = pl.concat(totals).select(pl.all().sum())
-    group = pl.concat(groups).group_by(list(by)).agg(pl.all().sum()).sort(list(by), nulls_last=True)
-    return total, group
 
 
 def parse_scenario(spec: str, base: Policy) -> tuple[str, Policy]:
@@ -592,7 +317,7 @@ def _derive(spec: str, make: Callable[[], Policy]) -> Policy:
     try:
         return make()
     except ValueError as e:  # PolicyError too: name the scenario
-        raise UserError(f"--scenario {spec!r}: {_one_line(e)}") from e
+        raise UserError(f"--scenario {spec!r}: {one_line(e)}") from e
 
 
 def _toml_value(value: str, spec: str) -> Any:
@@ -623,7 +348,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     t_start = time.perf_counter()
     with _progress(files, 2 if output else 1, args.progress) as bar:
-        decl = read_declarations(files, bar)
+        decl = read_declarations(files, progress=bar)
         t_read = time.perf_counter()
         bar.step(f"compare {len(scenarios)} scenarios on {decl.height:,} lines")
         cmp = aanspraak.compare(decl, scenarios, **extra)
@@ -864,14 +589,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(func(args) or 0)
     except SystemExit as e:  # --help, --version
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except UserError as e:
-        return _fail(_one_line(e), 2, debug)
+    except (UserError, FileError) as e:
+        return _fail(one_line(e), 2, debug)
     except (aanspraak.SchemaError, aanspraak.PolicyError) as e:
-        return _fail(_one_line(e), 2, debug)
+        return _fail(one_line(e), 2, debug)
     except FileNotFoundError as e:
-        return _fail(f"no such file: {e.filename}" if e.filename else _one_line(e), 2, debug)
+        return _fail(f"no such file: {e.filename}" if e.filename else one_line(e), 2, debug)
     except ValueError as e:  # compare, schadelast and policy derivations explain the mistake
-        return _fail(_one_line(e), 2, debug)
+        return _fail(one_line(e), 2, debug)
     except BrokenPipeError:  # pragma: no cover - e.g. `aanspraak policies | head`
         try:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -879,12 +604,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 1
     except OSError as e:
-        return _fail(f"{e.strerror or _one_line(e)}{f': {e.filename}' if e.filename else ''}", 2, debug)
+        return _fail(f"{e.strerror or one_line(e)}{f': {e.filename}' if e.filename else ''}", 2, debug)
     except KeyboardInterrupt as e:  # the notes say what an unfinished run removed or left
         return _fail("; ".join(["interrupted", *getattr(e, "__notes__", ())]), 130, debug)
     except Exception as e:  # noqa: BLE001 - one line, the traceback with --debug
         hint = "" if debug else " (rerun with --debug for the traceback)"
-        return _fail(f"internal error: {type(e).__name__}: {_one_line(e, first_paragraph=True)}{hint}", 1, debug)
+        return _fail(f"internal error: {type(e).__name__}: {one_line(e, first_paragraph=True)}{hint}", 1, debug)
 
 
 if __name__ == "__main__":

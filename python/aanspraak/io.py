@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import inspect
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,6 +59,10 @@ FORMATS: dict[str, str] = {
     ".ipc": "ipc",
     ".feather": "ipc",
 }
+
+#: An Arrow IPC input is read into memory, not memory-mapped (polars 1 maps it by default;
+#: polars 2 has no ``memory_map`` argument and reads it).
+_IPC_OPTIONS: dict[str, Any] = {"memory_map": False} if "memory_map" in inspect.signature(pl.read_ipc).parameters else {}
 
 #: Money text that becomes Decimal(18, 2) exactly: at most two decimals, a dot.
 _CENTS_TEXT = r"^\s*[+-]?[0-9]+(\.[0-9]{0,2})?\s*$"
@@ -209,7 +214,7 @@ def read_file(path: str | Path) -> pl.DataFrame:
         if kind == "parquet":
             return pl.read_parquet(path)
         if kind == "ipc":
-            return pl.read_ipc(path, memory_map=False)
+            return pl.read_ipc(path, **_IPC_OPTIONS)
         return _read_csv(path)
     except FileError:
         raise

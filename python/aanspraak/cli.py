@@ -52,19 +52,8 @@ from typing import Any, NoReturn
 import polars as pl
 
 import aanspraak
-from aanspraak.io import (
-    FileError,
-    check_output,
-    check_output_dir,
-    check_parquet_schemas,
-    estimate_rows,
-    expand_inputs,
-    is_directory_output,
-    one_line,
-    read_declarations,
-    schadelast_tables_of_files,
-    write_frame,
-)
+from aanspraak.io import FileError, check_output, check_output_dir, check_parquet_schemas, estimate_rows, expand_inputs
+from aanspraak.io import is_directory_output, one_line, read_declarations, schadelast_tables_of_files, write_frame
 from aanspraak.policy import Policy
 from aanspraak.streaming import LINES_PER_BUCKET
 
@@ -143,13 +132,8 @@ def _show(title: str, df: pl.DataFrame, groups: Sequence[str] = (), rows: int = 
         df = df.with_columns(pl.col(ints).cast(pl.String))
     utf8 = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") == "utf8"
     with pl.Config(
-        tbl_rows=rows,
-        tbl_cols=-1,
-        tbl_width_chars=250,
-        fmt_str_lengths=60,
-        tbl_hide_dataframe_shape=True,
-        tbl_hide_column_data_types=True,
-        thousands_separator=True,
+        tbl_rows=rows, tbl_cols=-1, tbl_width_chars=250, fmt_str_lengths=60, tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True, thousands_separator=True,
         tbl_formatting="UTF8_FULL_CONDENSED" if utf8 else "ASCII_FULL_CONDENSED",
     ):
         print(f"\n{title}")

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
 import os
 import platform
@@ -92,19 +91,11 @@ def _import_aanspraak() -> ModuleType | None:
 
 
 def _synthetic_module() -> ModuleType:
-    """aanspraak.synthetic, or the module file on its own if the package
-    cannot be imported."""
-    try:
-        from aanspraak import synthetic
+    """aanspraak.synthetic (it reads its tariffs and lists from the bundled tables of the
+    compiled core, so it needs the package)."""
+    from aanspraak import synthetic
 
-        return synthetic
-    except Exception:  # noqa: BLE001
-        path = REPO / "python" / "aanspraak" / "synthetic.py"
-        spec = importlib.util.spec_from_file_location("_aanspraak_synthetic", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+    return synthetic
 
 
 def floor_frame(df: "Any", outputs: int) -> "Any":

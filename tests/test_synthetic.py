@@ -263,7 +263,7 @@ def test_every_table_code_is_in_reference() -> None:
     pre, new = _era_tariffs()
     for pre_code, new_code, *_ in tables.CODE_TABLE:
         assert pre_code in pre and new_code in new, (pre_code, new_code)
-    # the embedded tariffs are the reference maxima
+    # the tariffs (read from the bundled code table) are the reference maxima
     for code, cents in tables.dental_tariffs()[0].items():
         assert Decimal(cents) / 100 == pre[code], code
     for code, cents in tables.dental_tariffs()[1].items():
@@ -458,7 +458,7 @@ def test_hospital_columns(df_msz: pl.DataFrame) -> None:
 def test_hospital_code_sources(df_msz: pl.DataFrame) -> None:
     pok = {(r["specialism"], r["code"]) for r in _csv_rows("pok_list.csv")}
     auth = {(r["category"], r["code"]) for r in _csv_rows("authorization_list.csv")}
-    # the embedded tables are copied from the bundled CSVs
+    # the hospital codes are chosen from the bundled CSVs
     for spec, code, weight in tables.MSZ_POK:
         assert (spec, code) in pok and weight > 0 and code not in ON_REQUEST
     assert len(tables.MSZ_POK) >= 50

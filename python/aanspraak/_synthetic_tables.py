@@ -42,6 +42,7 @@ from aanspraak.policy import policies
 __all__ = [
     "AGE_EDGES",
     "CODE_TABLE",
+    "ERA_START_2026",
     "MSZ_AUTH",
     "MSZ_ON_REQUEST",
     "MSZ_POK",

@@ -43,8 +43,9 @@ frame.
    P020, J51 -> J081, ...). Every code exists in the bundled code table
    (docs/rules.md#code-table) for its era.
 4. *Money.* ``amount`` is the NZa maximum tariff of the code (read from the
-   bundled code table, see ``aanspraak._synthetic_tables``) times a factor: 55 % exactly 1, the rest uniform in 0.80-1.05, rounded half
-   up to the cent with integer arithmetic. Never negative.
+   bundled code table, see ``aanspraak._synthetic_tables``) times a factor:
+   55 % exactly 1, the rest uniform in 0.80-1.05, rounded half up to the
+   cent with integer arithmetic. Never negative.
 5. *Other columns.* FDI ``element`` for per-tooth codes (deciduous 51-85 only
    under 12), ``provider_type`` by code group and age, ``contracted`` ~90 %,
    ``authorization`` null ~95 % / true 4 % / false 1 %, ``bt_indication``

@@ -64,7 +64,7 @@ def test_an_override_of_the_eigen_risico_still_works():
     base = aanspraak.Policy.load("vgz-2021")
     low = base.with_eigen_risico(165)
     assert (base.eigen_risico(2022), low.eigen_risico(2022)) == (Decimal("385.00"), Decimal("165.00"))
-    adult = lines({"code": "H11", "amount": Decimal("300.00"), "birth_date": dt.date(1980, 1, 1)})
+    adult = lines({"code": "H35", "amount": Decimal("300.00"), "birth_date": dt.date(1970, 1, 1), "provider_type": "kaakchirurg"})
     assert aanspraak.score(adult, low)["eigen_risico"].item() == Decimal("165.00")
     assert aanspraak.score(adult, base)["eigen_risico"].item() == Decimal("300.00")
     er = low.statutory().filter(parameter="compulsory_eigen_risico_eur", year=2022).row(0, named=True)

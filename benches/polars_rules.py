@@ -69,7 +69,6 @@ import platform
 import resource
 import sys
 import time
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,12 +79,11 @@ from aanspraak import synthetic
 
 REPO = Path(__file__).resolve().parents[1]
 CODE_TABLE = REPO / "rust" / "aanspraak-core" / "data" / "codes" / "dental_codes.csv"
-POLICY_TOML = REPO / "rust" / "aanspraak-core" / "data" / "policies" / "defriesland-2022.toml"
 POLICY = "defriesland-2022"
 PRODUCT = "av-tand-extra"
 YEARS = (2021, 2022)
 
-# Policy figures (checked against POLICY_TOML by check_constants).
+# Policy figures (checked against the bundled policy, statutory file merged in, by check_constants).
 COMPULSORY_ER_CENTS = 38_500
 NON_CONTRACTED_PCT = {"alles-verzorgd": 80, "zelf-bewust": 75}
 EB_PCT = {"full_denture": 25, "implant_denture_lower": 10, "implant_denture_upper": 8,
@@ -110,7 +108,7 @@ MONEY = ["allowed", "eigen_bijdrage", "eigen_risico", "basic_paid", "supplementa
 
 def check_constants() -> None:
     """Fail early if the bundled policy no longer says what the constants say."""
-    p = tomllib.loads(POLICY_TOML.read_text())
+    p = aanspraak.Policy.load(POLICY).document()
     st = p["statutory"][0]
     assert st["compulsory_eigen_risico_eur"] * 100 == COMPULSORY_ER_CENTS
     assert (st["full_denture_pct"], st["implant_denture_lower_pct"], st["implant_denture_upper_pct"],

@@ -23,6 +23,11 @@ class Policy:
     """A validated, compiled policy set (statutory parameters, basic and supplementary products).
 
     Load a bundled set by key (see :func:`policies`), a TOML file by path, or TOML text.
+    Every policy extends the statutory file (docs/rules.md#the-statutory-file): the eigen
+    risico per year, the Rzv 2.31 percentages and the Bzv 2.7 lid 4 frequency limits come
+    from it unless the policy states them itself. :meth:`document` is the policy as one
+    TOML document with the statutory values merged in, :meth:`statutory` the values with
+    their references.
 
     Examples
     --------
@@ -51,9 +56,8 @@ class Policy:
     def load(cls, name_or_path: str | Path) -> "Policy":
         """A bundled policy set by key, or a TOML file by path (errors name file, key and expectation)."""
         name = str(name_or_path)
-        if name in _core.bundled_policies():
-            return cls(_core.CompiledPolicy.load(name), _core.bundled_policy_toml(name), name)
-        return cls(_core.CompiledPolicy.load(name), Path(name).read_text(encoding="utf-8") if Path(name).exists() else None, name)
+        compiled = _core.CompiledPolicy.load(name)
+        return cls(compiled, compiled.document, name)
 
     @classmethod
     def from_toml(
@@ -81,7 +85,7 @@ class Policy:
     def _compile(cls, text: str, origin: str, code_table: CodeTable | None, lists: dict[str, tuple[str, str]]) -> "Policy":
         csv = code_table.csv_text if code_table is not None else None
         compiled = _core.CompiledPolicy.from_toml(text, origin, csv, lists.get("authorization_list"), lists.get("pok_list"))
-        return cls(compiled, text, origin, code_table, lists)
+        return cls(compiled, compiled.document, origin, code_table, lists)
 
     def _recompile(self, code_table: CodeTable | None, lists: dict[str, tuple[str, str]]) -> "Policy":
         if self.toml_text is None:
@@ -111,7 +115,19 @@ class Policy:
     # validated like a file (errors name the key). The base policy is not changed.
 
     def document(self) -> dict[str, Any]:
-        """The policy's TOML as a dict (a fresh copy each call)."""
+        """The policy's TOML as a dict (a fresh copy each call): the insurer file with the
+        statutory file merged in, so that what-ifs reach statutory values by the same
+        paths (``statutory[0].compulsory_eigen_risico_eur``,
+        ``basic.<product>.frequency_limits[0].per_year``).
+
+        Examples
+        --------
+        >>> doc = Policy.load("vgz-2021").document()
+        >>> doc["statutory"][0]["compulsory_eigen_risico_eur"]
+        385
+        >>> [f["law"] for f in doc["basic"]["uc-ruime-keuze"]["frequency_limits"]]
+        ['bzv-2.7-lid4-a', 'bzv-2.7-lid4-d']
+        """
         if self.toml_text is None:
             raise ValueError(f"policy {self.origin!r} has no TOML text to derive from")
         return tomllib.loads(self.toml_text)
@@ -233,9 +249,9 @@ class Policy:
         """The compulsory eigen risico of a calendar year, as a Decimal in euros."""
         from decimal import Decimal
 
-        for y, cents in self._compiled.eigen_risico_by_year():
-            if y == year:
-                return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+        for r in self._compiled.eigen_risico_by_year():
+            if r.year == year:
+                return (Decimal(r.cents) / 100).quantize(Decimal("0.01"))
         raise KeyError(f"policy {self.key!r} has no statutory parameters for {year}")
 
     def products(self) -> pl.DataFrame:
@@ -248,35 +264,66 @@ class Policy:
             {
                 "policy_set": self.key,
                 "kind": "basic",
-                "product": k,
-                "name": n,
-                "default": k == self.default_basic_product,
-                "non_contracted_share_pct": share,
+                "product": b.key,
+                "name": b.name,
+                "default": b.key == self.default_basic_product,
+                "non_contracted_share_pct": b.non_contracted_share_pct,
                 "accident_cover": None,
                 "min_age": None,
                 "annual_max": None,
             }
-            for k, n, share in self._compiled.basic_products()
+            for b in self._compiled.basic_products()
         ]
         rows += [
             {
                 "policy_set": self.key,
                 "kind": "supplementary",
-                "product": k,
-                "name": n,
+                "product": s.key,
+                "name": s.name,
                 "default": False,
                 "non_contracted_share_pct": None,
-                "accident_cover": accident,
-                "min_age": min_age,
-                "annual_max": None if cents is None else Decimal(cents).scaleb(-2),
+                "accident_cover": s.accident_cover,
+                "min_age": s.min_age,
+                "annual_max": None if s.annual_max_cents is None else Decimal(s.annual_max_cents).scaleb(-2),
             }
-            for k, n, accident, min_age, cents, _rules in self._compiled.supplementary_products()
+            for s in self._compiled.supplementary_products()
         ]
         return pl.DataFrame(rows, schema={
             "policy_set": pl.String, "kind": pl.String, "product": pl.String, "name": pl.String,
             "default": pl.Boolean, "non_contracted_share_pct": pl.Float64,
             "accident_cover": pl.Boolean, "min_age": pl.Int32, "annual_max": pl.Decimal(18, 2),
         })
+
+    def statutory(self) -> pl.DataFrame:
+        """The statutory values this policy uses, each with its reference
+        (docs/rules.md#the-statutory-file): one row per calendar year and parameter
+        (``compulsory_eigen_risico_eur`` in euros, the Rzv 2.31 percentages), and one per
+        basic product and statutory frequency limit (``parameter`` its ``law`` id, e.g.
+        ``bzv-2.7-lid4-a``, ``value`` the times per year). ``statutory_value`` is the
+        statutory file's value; a policy or what-if that overrides it shows its own
+        ``value`` and ``source``. ``reference`` names the article, ``href`` the law on
+        wetten.overheid.nl.
+
+        Examples
+        --------
+        >>> p = Policy.load("defriesland-2022")
+        >>> er = p.statutory().filter(parameter="compulsory_eigen_risico_eur", year=2022)
+        >>> er.select("value", "statutory_value", "reference").row(0)
+        (385.0, 385.0, 'Zorgverzekeringswet, artikel 19 (verplicht eigen risico)')
+        >>> p.with_eigen_risico(165).statutory().filter(parameter="compulsory_eigen_risico_eur", year=2022)["value"].item()
+        165.0
+        >>> p.statutory().filter(parameter="bzv-2.7-lid4-a")[["product", "value", "reference"]].rows()
+        [('alles-verzorgd', 1.0, 'Besluit zorgverzekering, artikel 2.7 lid 4 sub a'), ('zelf-bewust', 1.0, 'Besluit zorgverzekering, artikel 2.7 lid 4 sub a')]
+        """
+        rows = self._compiled.statutory()
+        names = ("parameter", "product", "year", "value", "unit", "statutory_value", "reference", "href", "source")
+        return pl.DataFrame(
+            {n: [getattr(r, n) for r in rows] for n in names},
+            schema={
+                "parameter": pl.String, "product": pl.String, "year": pl.Int32, "value": pl.Float64, "unit": pl.String,
+                "statutory_value": pl.Float64, "reference": pl.String, "href": pl.String, "source": pl.String,
+            },
+        )
 
     def __repr__(self) -> str:
         return f"Policy({self.key!r}: {self.name})"

@@ -88,11 +88,11 @@ def supplementary_reasons() -> pl.DataFrame:
     rows = _core.supplementary_reasons()
     return pl.DataFrame(
         {
-            "reason": [r[0] for r in rows],
-            "meaning": [r[1] for r in rows],
-            "legal_basis": [r[2] for r in rows],
-            "example": [r[3] for r in rows],
-            "example_input": [as_json(SUPPLEMENTARY.get(r[0])) for r in rows],
+            "reason": [r.code for r in rows],
+            "meaning": [r.meaning for r in rows],
+            "legal_basis": [r.legal_basis for r in rows],
+            "example": [r.example for r in rows],
+            "example_input": [as_json(SUPPLEMENTARY.get(r.code)) for r in rows],
         }
     )
 
@@ -112,10 +112,10 @@ def reasons() -> pl.DataFrame:
     rows = _core.reasons()
     return pl.DataFrame(
         {
-            "reason": [r[0] for r in rows],
-            "meaning": [r[1] for r in rows],
-            "legal_basis": [r[2] for r in rows],
-            "example": [r[3] for r in rows],
-            "example_input": [as_json(BASIC.get(r[0])) for r in rows],
+            "reason": [r.code for r in rows],
+            "meaning": [r.meaning for r in rows],
+            "legal_basis": [r.legal_basis for r in rows],
+            "example": [r.example for r in rows],
+            "example_input": [as_json(BASIC.get(r.code)) for r in rows],
         }
     )

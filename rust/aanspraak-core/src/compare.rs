@@ -266,7 +266,8 @@ mod tests {
     }
 
     fn variant(from: &str, to: &str) -> CompiledPolicy {
-        let text = policy::BUNDLED.iter().find(|b| b.0 == "defriesland-2022").unwrap().1;
+        // The bundled set as one document (statutory file merged in).
+        let text = policy::bundled_document("defriesland-2022").unwrap();
         assert!(text.contains(from));
         policy::from_toml_str(&text.replacen(from, to, 1), "test variant", None, true).unwrap()
     }

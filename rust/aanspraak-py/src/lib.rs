@@ -5,7 +5,7 @@
 static GLOBAL: aanspraak_core::alloc::HugePageHint = aanspraak_core::alloc::HugePageHint;
 
 use aanspraak_core::codes::{tag, CodeTable};
-use aanspraak_core::msz::{self, MszTables};
+use aanspraak_core::msz;
 use aanspraak_core::policy::{self, CompiledPolicy};
 use aanspraak_core::reason::REASONS;
 use aanspraak_core::Error;
@@ -53,9 +53,10 @@ impl PyPolicy {
         Ok(PyPolicy { inner: Arc::new(p) })
     }
 
-    /// Compile a policy set from TOML text; `origin` names it in error messages.
-    /// `code_table_csv` replaces the bundled code table when given.
-    /// `authorization_list` / `pok_list`: (CSV text, origin) replacing the bundled msz lists.
+    /// Compile a policy set from TOML text (the statutory file merged in); `origin` names
+    /// it in error messages. `code_table_csv` replaces the bundled code table when given.
+    /// `authorization_list` / `pok_list`: (CSV text, origin) replacing the bundled msz
+    /// lists. Files the TOML names are not read here (Python reads them and passes them).
     #[staticmethod]
     #[pyo3(signature = (text, origin, code_table_csv=None, authorization_list=None, pok_list=None))]
     fn from_toml(
@@ -68,21 +69,14 @@ impl PyPolicy {
     ) -> PyResult<Self> {
         let p = py.detach(|| {
             guarded(|| {
-                let raw = policy::parse_toml(&text, &origin)?;
-                let codes = match &code_table_csv {
-                    Some(csv) => Arc::new(CodeTable::from_csv_str(csv, &format!("{origin} code table"))?),
-                    None => Arc::new(CodeTable::bundled()),
-                };
-                let msz = if authorization_list.is_none() && pok_list.is_none() && raw.msz.is_none() {
-                    Arc::new(MszTables::bundled())
-                } else {
-                    let (a, ao) = authorization_list
-                        .clone()
-                        .unwrap_or_else(|| (msz::BUNDLED_AUTHORIZATION.to_string(), "bundled authorization_list.csv".to_string()));
-                    let (p, po) = pok_list.clone().unwrap_or_else(|| (msz::BUNDLED_POK.to_string(), "bundled pok_list.csv".to_string()));
-                    Arc::new(MszTables::from_csv(&a, &ao, &p, &po)?)
-                };
-                policy::compile_with(raw, &origin, codes, msz, false)
+                let source = |(text, origin): (String, String)| policy::Source::new(text, origin);
+                policy::assemble(policy::Sources {
+                    code_table: code_table_csv.map(|csv| policy::Source::new(csv, format!("{origin} code table"))),
+                    authorization_list: authorization_list.map(source),
+                    pok_list: pok_list.map(source),
+                    files: policy::Files::Given,
+                    ..policy::Sources::toml(text, origin.clone())
+                })
             })
         })?;
         Ok(PyPolicy { inner: Arc::new(p) })
@@ -104,26 +98,60 @@ impl PyPolicy {
     fn default_basic_product(&self) -> String {
         self.inner.basic[self.inner.default_basic].key.clone()
     }
-    /// (key, name, non-contracted share in %) per basic product.
-    fn basic_products(&self) -> Vec<(String, String, f64)> {
-        self.inner.basic.iter().map(|b| (b.key.clone(), b.name.clone(), b.non_contracted_bp as f64 / 100.0)).collect()
+    /// The policy as one TOML document: the insurer file with the statutory file merged
+    /// in (docs/rules.md#the-statutory-file); compiling it again gives the same policy.
+    #[getter]
+    fn document(&self) -> String {
+        self.inner.document.clone()
     }
-    /// (key, name, accident cover, minimum age, annual maximum in cents or None, number
-    /// of rules) per supplementary product, for its first conditions.
-    fn supplementary_products(&self) -> Vec<(String, String, bool, i32, Option<i64>, usize)> {
+    /// The basic products.
+    fn basic_products(&self) -> Vec<BasicProduct> {
+        self.inner
+            .basic
+            .iter()
+            .map(|b| BasicProduct { key: b.key.clone(), name: b.name.clone(), non_contracted_share_pct: b.non_contracted_bp as f64 / 100.0 })
+            .collect()
+    }
+    /// The supplementary products, with the terms of their first conditions.
+    fn supplementary_products(&self) -> Vec<SupplementaryProduct> {
         self.inner
             .supp
             .iter()
             .map(|p| {
                 let t = &p.terms[0];
                 let max = (t.annual_max != aanspraak_core::supplementary::terms::NO_LIMIT).then_some(t.annual_max);
-                (p.key.clone(), p.name.clone(), p.accident, t.min_age, max, t.rules.len())
+                SupplementaryProduct {
+                    key: p.key.clone(),
+                    name: p.name.clone(),
+                    accident_cover: p.accident,
+                    min_age: t.min_age,
+                    annual_max_cents: max,
+                    rules: t.rules.len(),
+                }
             })
             .collect()
     }
-    /// (year, eigen risico in cents) per calendar year with parameters.
-    fn eigen_risico_by_year(&self) -> Vec<(i32, i64)> {
-        self.inner.years.iter().map(|(y, p)| (*y, p.eigen_risico_cents)).collect()
+    /// The compulsory eigen risico per calendar year with parameters.
+    fn eigen_risico_by_year(&self) -> Vec<YearEigenRisico> {
+        self.inner.years.iter().map(|(y, p)| YearEigenRisico { year: *y, cents: p.eigen_risico_cents }).collect()
+    }
+    /// The statutory values the policy uses, with their references (`Policy.statutory()`).
+    fn statutory(&self) -> Vec<StatutoryValue> {
+        self.inner
+            .statutory_values()
+            .into_iter()
+            .map(|v| StatutoryValue {
+                parameter: v.parameter,
+                product: v.product,
+                year: v.year,
+                value: v.value,
+                unit: v.unit,
+                statutory_value: v.statutory_value,
+                reference: v.reference,
+                href: v.href,
+                source: v.source,
+            })
+            .collect()
     }
 
     /// Score an Arrow table; returns a pyarrow Table of the output columns in input order.
@@ -134,6 +162,68 @@ impl PyPolicy {
         let schema = out.schema();
         let t = PyTable::try_new(vec![out], schema)?;
         Ok(t.into_pyarrow(py)?)
+    }
+}
+
+/// A basic product of a policy (`CompiledPolicy.basic_products()`).
+#[pyclass(module = "aanspraak._core", get_all, frozen)]
+struct BasicProduct {
+    key: String,
+    name: String,
+    /// Reimbursement for non-contracted providers, in %.
+    non_contracted_share_pct: f64,
+}
+
+/// A supplementary product of a policy, its first conditions (`supplementary_products()`).
+#[pyclass(module = "aanspraak._core", get_all, frozen)]
+struct SupplementaryProduct {
+    key: String,
+    name: String,
+    accident_cover: bool,
+    min_age: i32,
+    /// Annual maximum in cents; None without one.
+    annual_max_cents: Option<i64>,
+    /// Number of rules.
+    rules: usize,
+}
+
+/// The compulsory eigen risico of a calendar year (`eigen_risico_by_year()`).
+#[pyclass(module = "aanspraak._core", get_all, frozen)]
+struct YearEigenRisico {
+    year: i32,
+    cents: i64,
+}
+
+/// A statutory value a policy uses, with its reference (`CompiledPolicy.statutory()`).
+#[pyclass(module = "aanspraak._core", get_all, frozen)]
+struct StatutoryValue {
+    /// A year parameter (`compulsory_eigen_risico_eur`, ...) or a frequency limit's `law` id.
+    parameter: String,
+    /// The basic product (frequency limits), else None.
+    product: Option<String>,
+    /// The calendar year (year parameters), else None.
+    year: Option<i32>,
+    value: f64,
+    unit: String,
+    /// The statutory file's value (None when it has none for that year).
+    statutory_value: Option<f64>,
+    reference: String,
+    href: String,
+    source: String,
+}
+
+/// A reason of the catalogue (`reasons()`, `supplementary_reasons()`).
+#[pyclass(module = "aanspraak._core", get_all, frozen)]
+struct ReasonInfo {
+    code: String,
+    meaning: String,
+    legal_basis: String,
+    example: String,
+}
+
+impl ReasonInfo {
+    fn new(code: &str, meaning: &str, legal_basis: &str, example: &str) -> ReasonInfo {
+        ReasonInfo { code: code.into(), meaning: meaning.into(), legal_basis: legal_basis.into(), example: example.into() }
     }
 }
 
@@ -215,16 +305,16 @@ impl PyPrepared {
     }
 }
 
-/// The reason catalogue: (code, meaning, legal basis, example).
+/// The reason catalogue.
 #[pyfunction]
-fn reasons() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
-    REASONS.iter().map(|r| (r.1, r.2, r.3, r.4)).collect()
+fn reasons() -> Vec<ReasonInfo> {
+    REASONS.iter().map(|r| ReasonInfo::new(r.1, r.2, r.3, r.4)).collect()
 }
 
-/// The supplementary reason catalogue: (name, meaning, what it rests on, example).
+/// The supplementary reason catalogue (`legal_basis`: what the reason rests on).
 #[pyfunction]
-fn supplementary_reasons() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
-    aanspraak_core::reason::SUPP_REASONS.iter().map(|r| (r.1, r.2, r.3, r.4)).collect()
+fn supplementary_reasons() -> Vec<ReasonInfo> {
+    aanspraak_core::reason::SUPP_REASONS.iter().map(|r| ReasonInfo::new(r.1, r.2, r.3, r.4)).collect()
 }
 
 /// Keys of the bundled policy sets.
@@ -233,10 +323,17 @@ fn bundled_policies() -> Vec<&'static str> {
     policy::BUNDLED.iter().map(|b| b.0).collect()
 }
 
-/// The TOML text of a bundled policy set.
+/// The TOML text of a bundled policy set as one document: its insurer file with the
+/// statutory file merged in (docs/rules.md#the-statutory-file).
 #[pyfunction]
-fn bundled_policy_toml(key: &str) -> PyResult<&'static str> {
-    policy::BUNDLED.iter().find(|b| b.0 == key).map(|b| b.1).ok_or_else(|| PolicyError::new_err(format!("no bundled policy set {key:?}")))
+fn bundled_policy_toml(key: &str) -> PyResult<String> {
+    policy::bundled_document(key).ok_or_else(|| PolicyError::new_err(format!("no bundled policy set {key:?}")))
+}
+
+/// The TOML text of the bundled statutory file.
+#[pyfunction]
+fn statutory_toml() -> &'static str {
+    policy::statutory::BUNDLED_STATUTORY
 }
 
 /// The CSV text of the bundled dental code table.
@@ -294,10 +391,16 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PolicyError", m.py().get_type::<PolicyError>())?;
     m.add_class::<PyPolicy>()?;
     m.add_class::<PyPrepared>()?;
+    m.add_class::<BasicProduct>()?;
+    m.add_class::<SupplementaryProduct>()?;
+    m.add_class::<YearEigenRisico>()?;
+    m.add_class::<StatutoryValue>()?;
+    m.add_class::<ReasonInfo>()?;
     m.add_function(wrap_pyfunction!(reasons, m)?)?;
     m.add_function(wrap_pyfunction!(supplementary_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_policies, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_policy_toml, m)?)?;
+    m.add_function(wrap_pyfunction!(statutory_toml, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_code_table_csv, m)?)?;
     m.add_function(wrap_pyfunction!(check_code_table, m)?)?;
     m.add_function(wrap_pyfunction!(bundled_msz_lists, m)?)?;

@@ -215,16 +215,19 @@ impl PyPrepared {
     }
 }
 
-/// The reason catalogue: (code, meaning, legal basis, example).
+/// A catalogue row: (code, meaning, legal basis, example, functions that emit it).
+type CatalogueRow = (&'static str, &'static str, &'static str, &'static str, Vec<&'static str>);
+
+/// The reason catalogue: (code, meaning, legal basis, example, emitted by).
 #[pyfunction]
-fn reasons() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
-    REASONS.iter().map(|r| (r.1, r.2, r.3, r.4)).collect()
+fn reasons() -> Vec<CatalogueRow> {
+    REASONS.iter().map(|r| (r.1, r.2, r.3, r.4, r.0.emitted_by().to_vec())).collect()
 }
 
-/// The supplementary reason catalogue: (name, meaning, what it rests on, example).
+/// The supplementary reason catalogue: (name, meaning, what it rests on, example, emitted by).
 #[pyfunction]
-fn supplementary_reasons() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
-    aanspraak_core::reason::SUPP_REASONS.iter().map(|r| (r.1, r.2, r.3, r.4)).collect()
+fn supplementary_reasons() -> Vec<CatalogueRow> {
+    aanspraak_core::reason::SUPP_REASONS.iter().map(|r| (r.1, r.2, r.3, r.4, r.0.emitted_by().to_vec())).collect()
 }
 
 /// Keys of the bundled policy sets.

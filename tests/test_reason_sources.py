@@ -40,5 +40,5 @@ def test_docs_render_the_registry():
     want = {}
     for kind, df in (("basic", aanspraak.reasons()), ("supplementary", aanspraak.supplementary_reasons())):
         for reason, sources in zip(df["reason"].to_list(), df["emitted_by"].to_list()):
-            want[(kind, reason)] = sources.to_list()
+            want[(kind, reason)] = sources
     assert rows == want

@@ -67,6 +67,7 @@ class ReasonInfo:
     meaning: str
     legal_basis: str
     example: str
+    emitted_by: list[str]
 
 class Prepared:
     def __init__(self, table: Any, policy: CompiledPolicy) -> None: ...

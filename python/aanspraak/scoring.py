@@ -75,13 +75,16 @@ def release_memory() -> int:
 
 def supplementary_reasons() -> pl.DataFrame:
     """The catalogue of ``supplementary_reason`` codes: code, meaning, what it rests on,
-    an example line, and that example as input that scores to it (``example_input``:
-    JSON, see ``aanspraak._reason_examples``).
+    an example line, that example as input that scores to it (``example_input``:
+    JSON, see ``aanspraak._reason_examples``), and the engine functions that decide it
+    (``emitted_by``: paths in the Rust core, see docs/rules.md#where-each-reason-comes-from).
 
     Examples
     --------
     >>> supplementary_reasons().filter(reason="WAITING_PERIOD")["example"].item()[:8]
     'seed 003'
+    >>> supplementary_reasons().filter(reason="PAID")["emitted_by"].item().to_list()
+    ['supplementary::limits::pay']
     """
     from aanspraak._reason_examples import SUPPLEMENTARY, as_json
 
@@ -93,6 +96,7 @@ def supplementary_reasons() -> pl.DataFrame:
             "legal_basis": [r.legal_basis for r in rows],
             "example": [r.example for r in rows],
             "example_input": [as_json(SUPPLEMENTARY.get(r.code)) for r in rows],
+            "emitted_by": pl.Series([r.emitted_by for r in rows], dtype=pl.List(pl.String)),
         }
     )
 
@@ -100,12 +104,16 @@ def supplementary_reasons() -> pl.DataFrame:
 def reasons() -> pl.DataFrame:
     """The catalogue of reason codes: code, meaning, legal basis, an example line, and
     that example as input that scores to it (``example_input``: JSON with the lines, the
-    policy and the line's exact legal basis; see ``aanspraak._reason_examples``).
+    policy and the line's exact legal basis; see ``aanspraak._reason_examples``), and the
+    engine functions that decide it (``emitted_by``: paths in the Rust core, all in
+    ``rules`` or the ``ledger``; see docs/rules.md#where-each-reason-comes-from).
 
     Examples
     --------
     >>> reasons().filter(reason="OUTSIDE_ESTHETIC_ZONE")["legal_basis"].item()[:3]
     'NZa'
+    >>> reasons().filter(reason="FREQUENCY_LIMIT")["emitted_by"].item().to_list()
+    ['ledger::walk']
     """
     from aanspraak._reason_examples import BASIC, as_json
 
@@ -117,5 +125,6 @@ def reasons() -> pl.DataFrame:
             "legal_basis": [r.legal_basis for r in rows],
             "example": [r.example for r in rows],
             "example_input": [as_json(BASIC.get(r.code)) for r in rows],
+            "emitted_by": pl.Series([r.emitted_by for r in rows], dtype=pl.List(pl.String)),
         }
     )

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::input::{self, Invalid, Lines};
 use crate::output::{self, Outcome, COLUMNS, NO_BASIS};
 use crate::policy::CompiledPolicy;
+use crate::reason::{Reason, SuppReason};
 use crate::strings::RowStrings;
 use crate::supplementary::{self, Scratch};
 use arrow_array::{Array, ArrayRef, Decimal128Array, RecordBatch};
@@ -169,7 +170,8 @@ impl Prepared {
                     eigen_risico: er.to_vec(),
                     patient_paid: before_supp(),
                     supplementary_paid: vec![0; l.n],
-                    supplementary_reason: vec![0; l.n],
+                    // Written for every row by the supplementary pass.
+                    supplementary_reason: vec![SuppReason::default(); l.n],
                     supplementary_basis: vec![NO_BASIS; l.n],
                     ..Outcome::empty()
                 };
@@ -202,7 +204,7 @@ impl Prepared {
 /// The baseline's columns that a reusing scenario reads and the output does not keep.
 struct Kept {
     flags: Vec<u8>,
-    reason: Vec<u8>,
+    reason: Vec<Reason>,
     age: Vec<i16>,
 }
 

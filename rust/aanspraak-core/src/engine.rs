@@ -1,19 +1,17 @@
-//! The scoring pipeline: read → stateless rules (parallel) → ledger → money → output.
+//! The scoring pipeline: read → stateless rules (parallel) → ledger → money → supplementary →
+//! output. Orchestration only: every reason comes from `rules`, the `ledger` or the input
+//! schema (see `reason::sources`).
 
-use crate::codes::{code_is_msz, Jaw};
-use crate::msz::JawState;
-use crate::dates;
 use crate::grouped;
 use crate::error::Result;
-use crate::input::{self, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS};
+use crate::input::{self, Invalid, Keys, Lines, NO_CENTS};
 use crate::supplementary;
 use crate::ledger::{self, Item};
 use crate::money::{apply_bp, MAX_CENTS};
 use crate::output::{self, flag, Outcome};
 pub use crate::passes::{Timer, CHUNK};
-use crate::policy::{CompiledPolicy, Entitlement};
-use crate::reason::{Basis, Reason};
-use crate::rules::{self, LineFacts};
+use crate::policy::CompiledPolicy;
+use crate::rules::line::{judge_line, LineContext};
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use rayon::prelude::*;
@@ -65,10 +63,7 @@ impl KeySet {
     }
 }
 
-/// Candidate code-table rows per distinct input code.
-pub(crate) fn code_candidates<'a>(lines: &Lines, policy: &'a CompiledPolicy) -> Vec<&'a [u32]> {
-    lines.code_strings.iter().map(|c| policy.codes.candidates(c)).collect()
-}
+pub(crate) use crate::rules::line::code_candidates;
 
 /// docs/rules.md#allowed and docs/rules.md#eigen-bijdrage: the allowed amount of a covered line (non-contracted care at the
 /// product's share of the reference tariff) and its eigen bijdrage (Rzv 2.31), in cents.
@@ -82,37 +77,6 @@ fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_b
         amount.min(apply_bp(if rt == NO_CENTS { amount } else { rt }, policy.basic[l.basic.get(i) as usize].non_contracted_bp))
     };
     (allowed, apply_bp(allowed, bijdrage_bp as u32).min(allowed))
-}
-
-/// The jaw of a line: the `jaw` column, else derived from the element (docs/rules.md#input).
-#[inline]
-fn line_jaw(l: &Lines, i: usize) -> Jaw {
-    match l.jaw.get(i) {
-        Jaw::Unknown => rules::jaw_of_element(l.element.get(i)),
-        j => j,
-    }
-}
-
-/// What the hospital-care rules read of line `i` (docs/rules.md#hospital-care).
-fn msz_facts(l: &Lines, i: usize, code: u32) -> rules::msz::MszFacts {
-    rules::msz::MszFacts {
-        code,
-        jaw: JawState {
-            jaw: match line_jaw(l, i) {
-                Jaw::Upper => 1,
-                Jaw::Lower => 2,
-                Jaw::Unknown | Jaw::Both => 0,
-            },
-            edentulous: match l.edentulous.get(i) {
-                Tri::True => 1,
-                Tri::False => 2,
-                Tri::Null => 0,
-            },
-        },
-        specialism: l.specialism.get(i),
-        setting: l.setting.get(i),
-        authorization: l.authorization.get(i),
-    }
 }
 
 /// The ledger items: covered lines with a frequency rule or subject to the eigen risico.
@@ -186,18 +150,10 @@ pub fn score_lines(lines: &Lines, policy: &CompiledPolicy) -> Outcome {
 pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut supplementary::Scratch) -> Outcome {
     let n = lines.n;
     let t = Timer::new();
-    let cands = code_candidates(lines, policy);
-    // Per distinct code: all digits (msz by inference), and its number as a zorgactiviteit.
-    let msz_code: Vec<bool> = lines.code_strings.iter().map(|c| code_is_msz(c)).collect();
-    let msz_number: Vec<Option<u32>> =
-        lines.code_strings.iter().map(|c| if code_is_msz(c) && c.len() <= 6 { c.parse().ok() } else { None }).collect();
-
-
+    let ctx = LineContext::new(lines, policy);
     let mut out = Outcome::new(n);
     let l = lines;
-    let year_params = policy.years_dense();
-    let adult_may_cover: Vec<bool> = policy.codes.rows.iter().map(rules::adult_may_cover).collect();
-    // Stateless pass (docs/rules.md#coverage, docs/rules.md#allowed, docs/rules.md#eigen-bijdrage): in parallel chunks, no allocation per row.
+    // Stateless pass (docs/rules.md#coverage, docs/rules.md#hospital-care): each line judged on its own, in parallel chunks.
     (
         out.age.par_chunks_mut(CHUNK),
         out.reason.par_chunks_mut(CHUNK),
@@ -211,89 +167,9 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
         .enumerate()
         .for_each(|(c, (age, reason, basis, flags, freq, bijdrage_bp, auth_category))| {
             for k in 0..age.len() {
-                let i = c * CHUNK + k;
-                if l.invalid[i] != Invalid::Ok {
-                    reason[k] = Reason::InvalidInput as u8;
-                    basis[k] = Basis::InvalidInput as u16;
-                    continue;
-                }
-                let ymd_t = dates::civil_from_days(l.treat[i]);
-                let a = dates::age_on(dates::civil_from_days(l.birth[i]), ymd_t);
-                age[k] = a.min(i16::MAX as i32) as i16;
-                let code = l.code[i] as usize;
-                let is_msz = match l.domain.get(i) {
-                    DOMAIN_INFER => msz_code[code],
-                    d => d == DOMAIN_MSZ,
-                };
-                if is_msz {
-                    // Medical specialist care (docs/rules.md#hospital-care).
-                    flags[k] = flag::MSZ;
-                    let Some(number) = msz_number[code] else {
-                        reason[k] = Reason::UnknownCode as u8;
-                        basis[k] = Basis::UnknownCode as u16;
-                        continue;
-                    };
-                    let facts = msz_facts(l, i, number);
-                    let product = &policy.basic[l.basic.get(i) as usize];
-                    let (v, category, pok) = rules::msz::judge(&facts, policy, product);
-                    reason[k] = v.reason as u8;
-                    basis[k] = v.basis;
-                    auth_category[k] = category.unwrap_or(u16::MAX);
-                    flags[k] = flag::MSZ | if v.authorization_required { flag::AUTHORIZATION_REQUIRED } else { 0 } | if pok { flag::POK_MISMATCH } else { 0 };
-                    if v.covered {
-                        flags[k] |= flag::COVERED | if a >= 18 { flag::EIGEN_RISICO } else { 0 };
-                    }
-                    continue;
-                }
-                let Some(ri) = policy.codes.pick(cands[code], l.treat[i]) else {
-                    reason[k] = Reason::UnknownCode as u8;
-                    basis[k] = Basis::UnknownCode as u16;
-                    continue;
-                };
-                let bt = l.bt_indication.get(i);
-                // The common case, decided without the full rule walk (see rules::adult_fast_path).
-                if a >= 18 && bt == 0 && !adult_may_cover[ri as usize] {
-                    reason[k] = Reason::NotInsuredAdult as u8;
-                    basis[k] = Basis::Bzv27Lid5 as u16;
-                    continue;
-                }
-                let facts = LineFacts {
-                    age: a,
-                    row_idx: ri,
-                    row: &policy.codes.rows[ri as usize],
-                    element: l.element.get(i),
-                    jaw: line_jaw(l, i),
-                    provider: l.provider.get(i),
-                    authorization: l.authorization.get(i),
-                    bt_indication: bt,
-                    // Rzv 2.31 lid 1 (docs/rules.md#input): bt_related defaults to true when bt_indication is set.
-                    bt_related: match l.bt_related.get(i) {
-                        Tri::Null if bt != 0 => Tri::True,
-                        t => t,
-                    },
-                    ortho_severe: l.ortho_severe.get(i),
-                    severely_resorbed: l.severely_resorbed.get(i),
-                    missing_cause: l.missing_cause.get(i),
-                    need_before_18: l.need_before_18.get(i),
-                    referral: l.referral.get(i),
-                };
-                let product = &policy.basic[l.basic.get(i) as usize];
-                let params = year_params.get(ymd_t.year);
-                let v = rules::judge(&facts, product, params);
-                reason[k] = v.reason as u8;
-                basis[k] = v.basis;
-                flags[k] = if v.authorization_required { flag::AUTHORIZATION_REQUIRED } else { 0 };
-                if !v.covered {
-                    continue;
-                }
-                flags[k] |= flag::COVERED | if a >= 18 { flag::EIGEN_RISICO } else { 0 };
-                if v.bijdrage_is_care {
-                    flags[k] |= flag::BIJDRAGE_IS_CARE;
-                }
-                bijdrage_bp[k] = v.eigen_bijdrage_bp as u16;
-                if v.entitlement != Entitlement::Bt {
-                    freq[k] = product.frequency.iter().position(|f| f.rule.applies(ri, a, v.entitlement)).map_or(0, |p| p as u8 + 1);
-                }
+                let v = judge_line(l, c * CHUNK + k, &ctx);
+                (age[k], reason[k], basis[k], flags[k]) = (v.age, v.reason, v.basis, v.flags);
+                (freq[k], bijdrage_bp[k], auth_category[k]) = (v.freq_rule, v.bijdrage_bp, v.auth_category);
             }
         });
     t.lap("stateless rules");
@@ -308,13 +184,11 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
     by_row.par_sort_unstable_by_key(|x| x.0);
     for &(row, eff) in by_row.iter().filter(|(_, e)| e.over_limit) {
         let i = row as usize;
-        {
-            out.flags[i] |= flag::AUTHORIZATION_REQUIRED;
-            if eff.refused {
-                out.flags[i] &= !flag::COVERED;
-                out.reason[i] = Reason::FrequencyLimit as u8;
-                out.basis[i] = eff.basis;
-            }
+        out.flags[i] |= flag::AUTHORIZATION_REQUIRED;
+        if let Some(reason) = eff.refusal {
+            out.flags[i] &= !flag::COVERED;
+            out.reason[i] = reason;
+            out.basis[i] = eff.basis;
         }
     }
     t.lap("apply ledger");
@@ -359,7 +233,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
         });
     t.lap("money");
     // Supplementary products (docs/rules.md#supplementary-products) on what the basic insurance left.
-    let code_row = |i: usize| policy.codes.pick(cands[l.code[i] as usize], l.treat[i]);
+    let code_row = |i: usize| policy.codes.pick(ctx.cands[l.code[i] as usize], l.treat[i]);
     supplementary::score_with(l, &mut out, policy, code_row, scratch);
     t.lap("supplementary");
     out
@@ -368,6 +242,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::dates;
     use arrow_array::{ArrayRef, Date32Array, Decimal128Array, StringArray};
     use arrow_schema::{DataType, Field, Schema};
     use std::sync::Arc;

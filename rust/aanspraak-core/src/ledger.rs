@@ -6,6 +6,7 @@ use crate::dates::{self, Ymd};
 use crate::input::{Tri, NO_DATE};
 use crate::grouped::{self, Grouped};
 use crate::policy::CompiledPolicy;
+use crate::reason::Reason;
 use crate::strings::RowStrings;
 
 /// One covered line that the ledger must look at, carrying everything the walk reads
@@ -37,7 +38,8 @@ pub struct Item {
 pub struct Effect {
     /// Over a frequency limit: refused (authorization false) or flagged.
     pub over_limit: bool,
-    pub refused: bool,
+    /// Why the line is refused after all (FREQUENCY_LIMIT), None when it stays as judged.
+    pub refusal: Option<Reason>,
     /// Legal basis of the frequency rule (when over the limit).
     pub basis: u16,
     pub eigen_risico: i64,
@@ -113,8 +115,9 @@ fn walk(items: &[Item], effects: &mut [Effect], policy: &CompiledPolicy) {
             if counts[slot].3 >= rule.per_year {
                 eff.over_limit = true;
                 eff.basis = rule.rule.basis;
+                // Bzv 2.7 lid 4 sub a / sub d (docs/rules.md#frequency-limits): without authorisation, refused.
                 if it.authorization == Tri::False {
-                    eff.refused = true;
+                    eff.refusal = Some(Reason::FrequencyLimit);
                     continue;
                 }
             }

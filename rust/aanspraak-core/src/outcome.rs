@@ -1,6 +1,8 @@
 //! The per-line outcome columns the passes write, with their flags and null markers
 //! (`output` turns them into Arrow).
 
+use crate::reason::{Reason, SuppReason};
+
 /// No legal basis (a null in the output).
 pub const NO_BASIS: u16 = u16::MAX;
 
@@ -26,7 +28,7 @@ pub const NO_AGE: i16 = i16::MIN;
 /// without another copy. Money in cents as i128 (the Decimal128 representation).
 pub struct Outcome {
     pub age: Vec<i16>,
-    pub reason: Vec<u8>,
+    pub reason: Vec<Reason>,
     pub basis: Vec<u16>,
     pub flags: Vec<u8>,
     /// Frequency rule index + 1 of the line's product, 0 for none.
@@ -39,7 +41,7 @@ pub struct Outcome {
     pub basic_paid: Vec<i128>,
     pub supplementary_paid: Vec<i128>,
     pub patient_paid: Vec<i128>,
-    pub supplementary_reason: Vec<u8>,
+    pub supplementary_reason: Vec<SuppReason>,
     /// Legal basis of the supplementary outcome; NO_BASIS for none.
     pub supplementary_basis: Vec<u16>,
     /// Index into the policy's authorisation-category combinations; u16::MAX for none.
@@ -55,7 +57,7 @@ impl Outcome {
     pub fn new(n: usize) -> Outcome {
         Outcome {
             age: vec![NO_AGE; n],
-            reason: vec![0; n],
+            reason: vec![Reason::default(); n],
             basis: vec![0; n],
             flags: vec![0; n],
             freq_rule: vec![0; n],
@@ -66,7 +68,7 @@ impl Outcome {
             basic_paid: vec![0; n],
             supplementary_paid: vec![0; n],
             patient_paid: vec![0; n],
-            supplementary_reason: vec![0; n],
+            supplementary_reason: vec![SuppReason::default(); n],
             supplementary_basis: vec![NO_BASIS; n],
             auth_category: vec![u16::MAX; n],
         }

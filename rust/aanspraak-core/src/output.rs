@@ -49,6 +49,12 @@ fn dict_u8(keys: Vec<u8>, values: &[&str]) -> Result<ArrayRef> {
     Ok(Arc::new(DictionaryArray::<UInt8Type>::try_new(keys, values).map_err(|e| Error::Other(e.to_string()))?))
 }
 
+/// The dictionary keys of a one-byte enum column: its discriminants, which index the
+/// catalogue (`REASONS`, `SUPP_REASONS`). Collected in place: no copy of the column.
+fn keys_of<T>(vals: Vec<T>, key: impl Fn(T) -> u8) -> Vec<u8> {
+    vals.into_iter().map(key).collect()
+}
+
 /// A validity buffer, or None when every value is valid (the common case costs one scan).
 fn null_buffer<T: Sync>(vals: &[T], valid: impl Fn(&T) -> bool + Sync) -> Option<NullBuffer> {
     if vals.par_iter().all(&valid) {
@@ -126,7 +132,7 @@ pub fn build_columns(lines: &Lines, mut out: Outcome, policy: &CompiledPolicy, n
                 Arc::new(DictionaryArray::<Int32Type>::try_new(keys, strings).map_err(err)?)
             }
             "basic_covered" => bools(&out.flags, flag::COVERED),
-            "reason" => dict_u8(std::mem::take(&mut out.reason), &REASONS.iter().map(|r| r.1).collect::<Vec<_>>())?,
+            "reason" => dict_u8(keys_of(std::mem::take(&mut out.reason), |r| r as u8), &REASONS.iter().map(|r| r.1).collect::<Vec<_>>())?,
             "legal_basis" => {
                 let keys = UInt16Array::new(std::mem::take(&mut out.basis).into(), None);
                 Arc::new(DictionaryArray::<UInt16Type>::try_new(keys, basis_vals()).map_err(err)?)
@@ -147,7 +153,8 @@ pub fn build_columns(lines: &Lines, mut out: Outcome, policy: &CompiledPolicy, n
             "supplementary_paid" => money(std::mem::take(&mut out.supplementary_paid), false)?,
             "patient_paid" => money(std::mem::take(&mut out.patient_paid), true)?,
             "supplementary_reason" => {
-                dict_u8(std::mem::take(&mut out.supplementary_reason), &SUPP_REASONS.iter().map(|r| r.1).collect::<Vec<_>>())?
+                let keys = keys_of(std::mem::take(&mut out.supplementary_reason), |r| r as u8);
+                dict_u8(keys, &SUPP_REASONS.iter().map(|r| r.1).collect::<Vec<_>>())?
             }
             "supplementary_basis" => {
                 let basis = std::mem::take(&mut out.supplementary_basis);

@@ -1,10 +1,16 @@
 //! The one catalogue of outcomes: every reason code and every statutory legal basis,
-//! each with its text in one place. `aanspraak.reasons()` hands this table to Python.
+//! each with its text in one place. `aanspraak.reasons()` hands this table to Python;
+//! `sources` says which function writes each reason.
 
-/// Why a line was (not) paid by the basic insurance. Stable upper-case names.
+pub mod sources;
+
+/// Why a line was (not) paid by the basic insurance. Stable upper-case names; one byte,
+/// its value the key of the output's `reason` dictionary. The default only fills a
+/// column before the passes write every row (`reason::sources` says who writes what).
 #[repr(u8)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Reason {
+    #[default]
     Covered = 0,
     NotInsuredAdult,
     NotInsuredYouth,
@@ -42,9 +48,12 @@ pub const REASONS: &[(Reason, &str, &str, &str, &str)] = &[
 ];
 
 /// Why the supplementary insurance paid a line or not (docs/rules.md#supplementary-products). Stable names.
+/// One byte, its value the key of the output's `supplementary_reason` dictionary; the
+/// default only fills a column before the supplementary pass writes every row.
 #[repr(u8)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SuppReason {
+    #[default]
     NoSupplementary = 0,
     Paid,
     AnnualMaximumReached,
@@ -96,9 +105,6 @@ pub const SUPP_REASONS: &[(SuppReason, &str, &str, &str, &str)] = &[
 impl SuppReason {
     pub fn name(self) -> &'static str {
         SUPP_REASONS[self as usize].1
-    }
-    pub fn from_u8(v: u8) -> SuppReason {
-        SUPP_REASONS[v as usize].0
     }
 }
 

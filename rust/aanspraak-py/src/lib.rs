@@ -219,11 +219,19 @@ struct ReasonInfo {
     meaning: String,
     legal_basis: String,
     example: String,
+    /// The functions that emit the reason (`reason::sources`).
+    emitted_by: Vec<&'static str>,
 }
 
 impl ReasonInfo {
-    fn new(code: &str, meaning: &str, legal_basis: &str, example: &str) -> ReasonInfo {
-        ReasonInfo { code: code.into(), meaning: meaning.into(), legal_basis: legal_basis.into(), example: example.into() }
+    fn new(code: &str, meaning: &str, legal_basis: &str, example: &str, emitted_by: &[&'static str]) -> ReasonInfo {
+        ReasonInfo {
+            code: code.into(),
+            meaning: meaning.into(),
+            legal_basis: legal_basis.into(),
+            example: example.into(),
+            emitted_by: emitted_by.to_vec(),
+        }
     }
 }
 
@@ -308,13 +316,13 @@ impl PyPrepared {
 /// The reason catalogue.
 #[pyfunction]
 fn reasons() -> Vec<ReasonInfo> {
-    REASONS.iter().map(|r| ReasonInfo::new(r.1, r.2, r.3, r.4)).collect()
+    REASONS.iter().map(|r| ReasonInfo::new(r.1, r.2, r.3, r.4, r.0.emitted_by())).collect()
 }
 
 /// The supplementary reason catalogue (`legal_basis`: what the reason rests on).
 #[pyfunction]
 fn supplementary_reasons() -> Vec<ReasonInfo> {
-    aanspraak_core::reason::SUPP_REASONS.iter().map(|r| ReasonInfo::new(r.1, r.2, r.3, r.4)).collect()
+    aanspraak_core::reason::SUPP_REASONS.iter().map(|r| ReasonInfo::new(r.1, r.2, r.3, r.4, r.0.emitted_by())).collect()
 }
 
 /// Keys of the bundled policy sets.

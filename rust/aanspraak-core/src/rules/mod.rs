@@ -1,7 +1,8 @@
 //! Coverage of a dental line under the basic insurance (Bzv 2.7; docs/rules.md#coverage), with
 //! the reason precedence of docs/rules.md#reason-precedence: code rules → entitlement → insurer exclusion →
 //! authorisation → who may give the care → referral. Stateless: one line at a time.
-//! Frequency limits and the eigen risico need an insured's other lines: see `ledger`.
+//! Frequency limits and the eigen risico need an insured's other lines: see `ledger`. `line`
+//! holds the whole decision on one line (bad row, domain, unknown code, then these rules).
 
 pub mod adult;
 pub mod bt;
@@ -9,6 +10,7 @@ pub mod code_rules;
 pub mod eigen_bijdrage;
 pub mod insurer;
 pub mod lid6;
+pub mod line;
 pub mod msz;
 pub mod youth;
 
@@ -126,7 +128,7 @@ pub fn judge(f: &LineFacts, product: &CompiledBasic, params: &crate::policy::Yea
 }
 
 /// False when an insured of 18 or over without a BT indication can never be covered for
-/// this code: no tag that lid 5, lid 6, lid 2 or a code rule reads. The engine then
+/// this code: no tag that lid 5, lid 6, lid 2 or a code rule reads. `line::judge_line` then
 /// answers NOT_INSURED_ADULT (Bzv 2.7 lid 5) without the full walk; a test checks that
 /// `judge` agrees for every code row.
 pub fn adult_may_cover(row: &CodeRow) -> bool {

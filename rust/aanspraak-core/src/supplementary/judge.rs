@@ -29,8 +29,8 @@ pub struct LineView {
     pub gap: i64,
 }
 
-/// One product's verdict on a line: a claim (reason 0) the limits still have to pass, or
-/// a refusal.
+/// One product's verdict on a line: a claim (`refusal` None) the limits still have to
+/// pass, or a refusal.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Claim {
     pub product: u16,
@@ -39,15 +39,15 @@ pub struct Claim {
     pub rule: u8,
     /// The product reimburses this line's eigen bijdrage.
     pub eb: bool,
-    /// 0 for a claim, else the SuppReason of the refusal.
-    pub refusal: u8,
+    /// None for a claim, else why the product refuses (one byte: the enum's niche).
+    pub refusal: Option<SuppReason>,
     pub basis: u16,
     /// Bit of a begun-before-start exclusion that matches (checked by the limits walk).
     pub begun_bit: u8,
 }
 
 fn refuse(reason: SuppReason, basis: u16) -> Claim {
-    Claim { refusal: reason as u8, basis, rule: NO_RULE, ..Claim::default() }
+    Claim { refusal: Some(reason), basis, rule: NO_RULE, ..Claim::default() }
 }
 
 /// Judge `v` under `product` (index `p`).

@@ -45,7 +45,7 @@ impl Grouped for SuppItem {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SuppEffect {
     pub paid: i64,
-    pub reason: u8,
+    pub reason: SuppReason,
     pub basis: u16,
 }
 
@@ -135,10 +135,10 @@ pub fn walk(items: &[SuppItem], effects: &mut [SuppEffect], policy: &CompiledPol
         let mut best: Option<SuppEffect> = None;
         let mut last = SuppEffect::default();
         for c in &it.claims[..it.n as usize] {
-            let mut e = SuppEffect { paid: 0, reason: c.refusal, basis: c.basis };
-            if c.refusal == 0 {
-                e = pay(it, c, policy, year, &mut unpaid, &first_marked, &mut usage);
-            }
+            let e = match c.refusal {
+                Some(reason) => SuppEffect { paid: 0, reason, basis: c.basis },
+                None => pay(it, c, policy, year, &mut unpaid, &first_marked, &mut usage),
+            };
             if e.paid > 0 && best.is_none_or(|b| e.paid > b.paid) {
                 best = Some(e);
             }
@@ -159,11 +159,11 @@ fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: &mu
     let t = &policy.supp[c.product as usize].terms[c.terms as usize];
     if c.begun_bit != 0 && it.start != NO_DATE && first_marked[c.begun_bit as usize - 1] < it.start {
         let x = t.exclusions.iter().find(|x| x.begun_bit == c.begun_bit).expect("compiled together");
-        return SuppEffect { paid: 0, reason: SuppReason::SupplementaryExclusion as u8, basis: x.rule.basis };
+        return SuppEffect { paid: 0, reason: SuppReason::SupplementaryExclusion, basis: x.rule.basis };
     }
     let (full, num_e, num) = share_of(it, c, policy, *unpaid);
     if full == 0 {
-        return SuppEffect { paid: 0, reason: SuppReason::NotCoveredByProduct as u8, basis: c.basis };
+        return SuppEffect { paid: 0, reason: SuppReason::NotCoveredByProduct, basis: c.basis };
     }
     let annual = used(usage, c.product, 0, year);
     let annual_left = if t.annual_max == NO_LIMIT { i64::MAX } else { (t.annual_max - usage[annual].3).max(0) };
@@ -186,5 +186,5 @@ fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: &mu
     } else {
         (SuppReason::AnnualMaximumReached, t.basis)
     };
-    SuppEffect { paid, reason: reason as u8, basis }
+    SuppEffect { paid, reason, basis }
 }

@@ -19,26 +19,29 @@ use rayon::prelude::*;
 pub use terms::{pack, unpack};
 use terms::MAX_COMBINED;
 
-/// A refusal for the whole line, before any product is looked at (docs/interpretations.md#supplementary-dental-policies).
+/// A refusal for the whole line, before any product is looked at (docs/interpretations.md#supplementary-dental-policies):
+/// hospital care, or a basic refusal the supplementary insurance follows.
 fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
     if out.flags[i] & flag::MSZ != 0 {
         return Some((SuppReason::HospitalCare, Basis::SuppDentalOnly as u16));
     }
-    let r = out.reason[i];
-    let formality = [Reason::AuthorizationMissing, Reason::ReferralMissing, Reason::ProviderNotQualified, Reason::PokMismatch, Reason::FrequencyLimit];
-    if formality.iter().any(|f| *f as u8 == r) {
-        return Some((SuppReason::BasicFormality, Basis::SuppAfterFormality as u16));
+    match out.reason[i] {
+        // A formal refusal of the basic insurance stands for the supplementary too.
+        Reason::AuthorizationMissing | Reason::ReferralMissing | Reason::ProviderNotQualified | Reason::PokMismatch | Reason::FrequencyLimit => {
+            Some((SuppReason::BasicFormality, Basis::SuppAfterFormality as u16))
+        }
+        Reason::OutsideEstheticZone => Some((SuppReason::OutsideEstheticZone, Basis::SuppEstheticZone as u16)),
+        Reason::NoShow => Some((SuppReason::NoShow, Basis::NoShow as u16)),
+        Reason::UnknownCode => Some((SuppReason::UnknownCode, Basis::UnknownCode as u16)),
+        // Care the basic insurance covers or does not insure: the products judge it.
+        Reason::Covered
+        | Reason::NotInsuredAdult
+        | Reason::NotInsuredYouth
+        | Reason::OrthoNotSevere
+        | Reason::NotInsuredOnRequest
+        | Reason::InsurerExclusion
+        | Reason::InvalidInput => None,
     }
-    if r == Reason::OutsideEstheticZone as u8 {
-        return Some((SuppReason::OutsideEstheticZone, Basis::SuppEstheticZone as u16));
-    }
-    if r == Reason::NoShow as u8 {
-        return Some((SuppReason::NoShow, Basis::NoShow as u16));
-    }
-    if r == Reason::UnknownCode as u8 {
-        return Some((SuppReason::UnknownCode, Basis::UnknownCode as u16));
-    }
-    None
 }
 
 /// Memory the supplementary walk reuses between calls: its item buffer (a slot of about
@@ -61,10 +64,13 @@ pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row
 pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row: impl Fn(usize) -> Option<u32> + Sync, scratch: &mut Scratch) {
     let n = lines.n;
     if matches!(lines.supplementary, Col::Const(NO_SUPP)) {
-        // No supplementary product anywhere: only the invalid rows need a reason.
-        for i in (0..n).filter(|&i| lines.invalid[i] != Invalid::Ok) {
-            out.supplementary_reason[i] = SuppReason::InvalidInput as u8;
-            out.supplementary_basis[i] = Basis::InvalidInput as u16;
+        // No supplementary product anywhere: NO_SUPPLEMENTARY, and INVALID_INPUT for an invalid row.
+        for (i, reason) in out.supplementary_reason.iter_mut().enumerate() {
+            *reason = SuppReason::NoSupplementary;
+            if lines.invalid[i] != Invalid::Ok {
+                *reason = SuppReason::InvalidInput;
+                out.supplementary_basis[i] = Basis::InvalidInput as u16;
+            }
         }
         return;
     }
@@ -79,13 +85,13 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
     let l = lines;
     let o = &*out;
     // Stateless pass: a final outcome per line, or an item for the walk.
-    let mut finals = vec![(SuppReason::NoSupplementary as u8, NO_BASIS); n];
+    let mut finals = vec![(SuppReason::NoSupplementary, NO_BASIS); n];
     let items = &mut scratch.items;
     grouped::collect_by_chunk(items, &mut finals, |c, fin, push| {
         for (k, f) in fin.iter_mut().enumerate() {
             let i = c * CHUNK + k;
             if l.invalid[i] != Invalid::Ok {
-                *f = (SuppReason::InvalidInput as u8, Basis::InvalidInput as u16);
+                *f = (SuppReason::InvalidInput, Basis::InvalidInput as u16);
                 continue;
             }
             let combo = l.supplementary.get(i);
@@ -143,17 +149,18 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
                     item.n += 1;
                 }
                 let claims = &item.claims[..item.n as usize];
-                match claims.iter().all(|c| c.refusal != 0) {
-                    true => claims.last().map(|c| (SuppReason::from_u8(c.refusal), c.basis)),
+                // Every product refuses: the last one's reason stands.
+                match claims.iter().all(|c| c.refusal.is_some()) {
+                    true => claims.last().and_then(|c| Some((c.refusal?, c.basis))),
                     false => None,
                 }
             };
             match refusal {
                 Some((reason, basis)) => {
-                    *f = (reason as u8, basis);
+                    *f = (reason, basis);
                     if marks != 0 {
                         item.n = 1;
-                        item.claims[0] = Claim { refusal: reason as u8, basis, rule: NO_RULE, ..Claim::default() };
+                        item.claims[0] = Claim { refusal: Some(reason), basis, rule: NO_RULE, ..Claim::default() };
                         push(item);
                     }
                 }
@@ -185,7 +192,7 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
                 if e < by_row.len() && by_row[e].0 as usize == i {
                     let eff = by_row[e].1;
                     e += 1;
-                    if l.supplementary.get(i) != 0 && finals[i].0 == SuppReason::NoSupplementary as u8 {
+                    if l.supplementary.get(i) != 0 && finals[i].0 == SuppReason::NoSupplementary {
                         paid[k] = eff.paid as i128;
                         patient[k] -= eff.paid as i128;
                         (reason[k], basis[k]) = (eff.reason, eff.basis);

@@ -5,7 +5,7 @@ use crate::msz::JawState;
 use crate::dates;
 use crate::grouped;
 use crate::error::Result;
-use crate::input::{self, Invalid, Keys, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ, NO_CENTS};
+use crate::input::{self, BtIndication, Domain, Invalid, Keys, Lines, Tri, NO_CENTS};
 use crate::supplementary;
 use crate::ledger::{self, Item};
 use crate::money::{apply_bp, MAX_CENTS};
@@ -97,18 +97,7 @@ fn line_jaw(l: &Lines, i: usize) -> Jaw {
 fn msz_facts(l: &Lines, i: usize, code: u32) -> rules::msz::MszFacts {
     rules::msz::MszFacts {
         code,
-        jaw: JawState {
-            jaw: match line_jaw(l, i) {
-                Jaw::Upper => 1,
-                Jaw::Lower => 2,
-                Jaw::Unknown | Jaw::Both => 0,
-            },
-            edentulous: match l.edentulous.get(i) {
-                Tri::True => 1,
-                Tri::False => 2,
-                Tri::Null => 0,
-            },
-        },
+        jaw: JawState { jaw: line_jaw(l, i), edentulous: l.edentulous.get(i) },
         specialism: l.specialism.get(i),
         setting: l.setting.get(i),
         authorization: l.authorization.get(i),
@@ -222,8 +211,9 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                 age[k] = a.min(i16::MAX as i32) as i16;
                 let code = l.code[i] as usize;
                 let is_msz = match l.domain.get(i) {
-                    DOMAIN_INFER => msz_code[code],
-                    d => d == DOMAIN_MSZ,
+                    Domain::Infer => msz_code[code],
+                    Domain::Mondzorg => false,
+                    Domain::Msz => true,
                 };
                 if is_msz {
                     // Medical specialist care (docs/rules.md#hospital-care).
@@ -252,7 +242,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                 };
                 let bt = l.bt_indication.get(i);
                 // The common case, decided without the full rule walk (see rules::adult_fast_path).
-                if a >= 18 && bt == 0 && !adult_may_cover[ri as usize] {
+                if a >= 18 && bt == BtIndication::None && !adult_may_cover[ri as usize] {
                     reason[k] = Reason::NotInsuredAdult as u8;
                     basis[k] = Basis::Bzv27Lid5 as u16;
                     continue;
@@ -268,7 +258,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                     bt_indication: bt,
                     // Rzv 2.31 lid 1 (docs/rules.md#input): bt_related defaults to true when bt_indication is set.
                     bt_related: match l.bt_related.get(i) {
-                        Tri::Null if bt != 0 => Tri::True,
+                        Tri::Null if bt != BtIndication::None => Tri::True,
                         t => t,
                     },
                     ortho_severe: l.ortho_severe.get(i),

@@ -5,6 +5,7 @@ import doctest
 import pytest
 
 import aanspraak
+import aanspraak._input
 import aanspraak.codes
 import aanspraak.partitions
 import aanspraak.policy
@@ -14,7 +15,7 @@ import aanspraak.scoring
 import aanspraak.streaming
 import aanspraak.synthetic
 
-MODULES = [aanspraak, aanspraak.codes, aanspraak.partitions, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
+MODULES = [aanspraak, aanspraak._input, aanspraak.codes, aanspraak.partitions, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -13,10 +13,13 @@ Examples
 1000
 >>> "COVERED" in aanspraak.reasons()["reason"].to_list()
 True
+>>> aanspraak.input_schema().height  # the input columns the engine reads
+33
 """
 
 from aanspraak import synthetic
 from aanspraak._core import PolicyError, SchemaError, __version__
+from aanspraak._input import input_schema
 from aanspraak.codes import CodeTable
 from aanspraak.policy import Policy, policies
 from aanspraak.scenarios import Comparison, compare
@@ -33,6 +36,7 @@ __all__ = [
     "SchemaError",
     "__version__",
     "compare",
+    "input_schema",
     "policies",
     "reasons",
     "release_memory",

@@ -238,6 +238,14 @@ mod tests {
     }
 
     #[test]
+    fn jaw_states_index_their_table_slots() {
+        for (i, s) in JawState::ALL.iter().enumerate() {
+            assert_eq!(s.index(), i);
+        }
+        assert_eq!(JawState { jaw: Jaw::Both, edentulous: Tri::True }.index(), JawState { jaw: Jaw::Unknown, edentulous: Tri::True }.index());
+    }
+
+    #[test]
     fn pok_pairs() {
         let t = MszTables::bundled();
         let der = t.specialism_id("DER").unwrap();

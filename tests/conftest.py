@@ -26,40 +26,28 @@ DEFAULTS: dict[str, Any] = {
     "amount": D("100.00"),
 }
 
-#: polars dtypes for optional columns, so that all-null columns still get a useful type.
-DTYPES: dict[str, pl.DataType] = {
-    "insured_id": pl.String,
-    "birth_date": pl.Date,
-    "treatment_date": pl.Date,
+#: polars dtype of each input kind (``aanspraak.input_schema()``), so that all-null
+#: columns still get a useful type.
+_KIND_DTYPES: dict[str, pl.DataType] = {
+    "id": pl.String,
+    "order": pl.Int64,
+    "date": pl.Date,
     "code": pl.String,
-    "amount": pl.Decimal(12, 2),
-    "line_id": pl.Int64,
-    "domain": pl.String,
-    "specialism": pl.String,
-    "setting": pl.String,
+    "money": pl.Decimal(12, 2),
+    "cents": pl.Int64,
+    "enum": pl.String,
     "element": pl.Int16,
-    "jaw": pl.String,
-    "edentulous": pl.Boolean,
-    "provider_type": pl.String,
-    "contracted": pl.Boolean,
-    "reference_tariff": pl.Decimal(12, 2),
-    "authorization": pl.Boolean,
-    "bt_indication": pl.String,
-    "bt_related": pl.Boolean,
-    "ortho_severe": pl.Boolean,
-    "severely_resorbed": pl.Boolean,
-    "missing_tooth_cause": pl.String,
-    "need_before_18": pl.Boolean,
-    "basic_product": pl.String,
-    "supplementary_product": pl.String,
-    "supplementary_start": pl.Date,
-    "supplementary_end": pl.Date,
-    "accident_date": pl.Date,
-    "material_costs": pl.Decimal(12, 2),
-    "referral": pl.Boolean,
+    "bool": pl.Boolean,
+    "tri": pl.Boolean,
+    "product": pl.String,
+    "products": pl.String,
+    "specialism": pl.String,
+}
+
+#: polars dtypes of the input columns; the voluntary deductible in whole euros.
+DTYPES: dict[str, pl.DataType] = {
+    **{r["name"]: _KIND_DTYPES[r["kind"]] for r in aanspraak.input_schema().iter_rows(named=True)},
     "voluntary_deductible": pl.Int32,
-    "insured_from": pl.Date,
-    "insured_to": pl.Date,
 }
 
 

@@ -5,6 +5,7 @@ import doctest
 import pytest
 
 import aanspraak
+import aanspraak._input
 import aanspraak._synthetic_tables
 import aanspraak.codes
 import aanspraak.io
@@ -16,7 +17,7 @@ import aanspraak.scoring
 import aanspraak.streaming
 import aanspraak.synthetic
 
-MODULES = [aanspraak, aanspraak._synthetic_tables, aanspraak.codes, aanspraak.io, aanspraak.partitions, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
+MODULES = [aanspraak, aanspraak._input, aanspraak._synthetic_tables, aanspraak.codes, aanspraak.io, aanspraak.partitions, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -13,11 +13,14 @@ Examples
 1000
 >>> "COVERED" in aanspraak.reasons()["reason"].to_list()
 True
+>>> aanspraak.input_schema().height  # the input columns the engine reads
+33
 """
 
 from typing import TYPE_CHECKING, Any
 
 from aanspraak._core import PolicyError, SchemaError, __version__
+from aanspraak._input import input_schema
 from aanspraak.codes import CodeTable
 from aanspraak.io import FileError, read_declarations, schadelast_of_files, write_frame
 from aanspraak.policy import Policy, policies
@@ -36,6 +39,7 @@ __all__ = [
     "SchemaError",
     "__version__",
     "compare",
+    "input_schema",
     "policies",
     "read_declarations",
     "reasons",

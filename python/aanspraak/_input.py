@@ -21,8 +21,46 @@ import pyarrow.compute as pc
 
 from aanspraak import _core
 
-#: Required columns and the types the engine reads for them.
+#: Required columns and the types the engine reads for them (from the input schema).
 REQUIRED: dict[str, str] = dict(_core.required_columns())
+
+
+def input_schema() -> pl.DataFrame:
+    """The input columns the engine reads, one row each (docs/rules.md#input), from the
+    schema the Rust core reads by: ``name``, ``kind`` (how it is read: date, money, enum,
+    ...), ``required``, ``default`` (what a null or absent value stands for; null for a
+    required column), ``values`` (the accepted spellings of an enum column), the
+    ``invalid_messages`` a bad value of it gives (reason ``INVALID_INPUT``), ``expected``
+    (the Arrow types it accepts) and a one-line ``description``. Other columns are carried
+    through untouched.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import aanspraak
+    >>> schema = aanspraak.input_schema()
+    >>> schema.filter(pl.col("required"))["name"].to_list()
+    ['insured_id', 'birth_date', 'treatment_date', 'code', 'amount']
+    >>> bt = schema.row(by_predicate=pl.col("name") == "bt_indication", named=True)
+    >>> bt["kind"], bt["values"], bt["invalid_messages"]
+    ('enum', ['a', 'b', 'c'], ['bt_indication is not a, b or c'])
+    >>> schema.filter(pl.col("name") == "contracted")["default"].item()
+    'true'
+    """
+    rows = _core.input_schema()
+    return pl.DataFrame(
+        rows,
+        schema={
+            "name": pl.String,
+            "kind": pl.String,
+            "required": pl.Boolean,
+            "default": pl.String,
+            "values": pl.List(pl.String),
+            "invalid_messages": pl.List(pl.String),
+            "expected": pl.String,
+            "description": pl.String,
+        },
+    )
 
 
 def _refuse(column: str, found: str, expected: str) -> Exception:
@@ -123,4 +161,4 @@ def from_pandas(frame: Any) -> pl.DataFrame:
     return from_arrow(pa.Table.from_pandas(frame, preserve_index=False))
 
 
-__all__ = ["REQUIRED", "engine_frame", "engine_table", "from_arrow", "from_pandas", "plain_arrow"]
+__all__ = ["REQUIRED", "engine_frame", "engine_table", "from_arrow", "from_pandas", "input_schema", "plain_arrow"]

@@ -55,28 +55,7 @@ pub mod tag {
     }
 }
 
-/// Which jaw a code (or line) concerns.
-#[repr(u8)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Jaw {
-    #[default]
-    Unknown = 0,
-    Upper,
-    Lower,
-    Both,
-}
-
-impl Jaw {
-    pub fn parse(s: &str) -> Option<Jaw> {
-        match s.trim() {
-            "" => Some(Jaw::Unknown),
-            "upper" => Some(Jaw::Upper),
-            "lower" => Some(Jaw::Lower),
-            "both" => Some(Jaw::Both),
-            _ => None,
-        }
-    }
-}
+pub use crate::vocab::Jaw;
 
 #[derive(Debug, Clone)]
 pub struct CodeRow {
@@ -155,7 +134,11 @@ impl CodeTable {
                     err(line, "tags", format!("tags from {:?}, found {t:?}", tag::NAMES.iter().map(|n| n.0).collect::<Vec<_>>()))
                 })?;
             }
-            let jaw = Jaw::parse(&rec[6]).ok_or_else(|| err(line, "jaw", "upper, lower, both or empty".into()))?;
+            let jaw = match rec[6].trim() {
+                "" => Some(Jaw::Unknown),
+                s => Jaw::parse(s),
+            }
+            .ok_or_else(|| err(line, "jaw", "upper, lower, both or empty".into()))?;
             let max_tariff_cents = match rec[7].trim() {
                 "" => None,
                 s => Some(s.parse::<i64>().map_err(|_| err(line, "max_tariff_cents", "an integer number of cents or empty".into()))?),

@@ -25,6 +25,7 @@ pub mod reason;
 pub mod rules;
 pub mod strings;
 pub mod supplementary;
+pub mod vocab;
 
 pub use engine::score;
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 //! user may replace.
 
 use crate::error::{Error, Result};
+use crate::vocab::{Jaw, Tri};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 pub const BUNDLED_AUTHORIZATION: &str = include_str!("../data/msz/authorization_list.csv");
@@ -23,15 +24,38 @@ pub struct AuthEntry {
 /// The state of the jaw a line concerns, for choosing among K01/K02/K03.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JawState {
-    /// 0 unknown, 1 upper, 2 lower.
-    pub jaw: u8,
-    /// 0 unknown, 1 toothless, 2 with teeth.
-    pub edentulous: u8,
+    /// The line's jaw (`Both` counts as unknown: the line names no one jaw).
+    pub jaw: Jaw,
+    /// The input's `edentulous`: true is a toothless jaw, false a jaw with teeth.
+    pub edentulous: Tri,
 }
 
 impl JawState {
+    /// The jaw states that differ for the categories, in the order of `MszTables::by_code`.
+    const ALL: [JawState; 9] = {
+        let jaws = [Jaw::Unknown, Jaw::Upper, Jaw::Lower];
+        let teeth = [Tri::Null, Tri::True, Tri::False];
+        let mut all = [JawState { jaw: Jaw::Unknown, edentulous: Tri::Null }; 9];
+        let mut i = 0;
+        while i < 9 {
+            all[i] = JawState { jaw: jaws[i / 3], edentulous: teeth[i % 3] };
+            i += 1;
+        }
+        all
+    };
+
     fn index(self) -> usize {
-        self.jaw as usize * 3 + self.edentulous as usize
+        let jaw = match self.jaw {
+            Jaw::Unknown | Jaw::Both => 0,
+            Jaw::Upper => 1,
+            Jaw::Lower => 2,
+        };
+        let teeth = match self.edentulous {
+            Tri::Null => 0,
+            Tri::True => 1,
+            Tri::False => 2,
+        };
+        jaw * 3 + teeth
     }
 }
 
@@ -39,9 +63,9 @@ impl JawState {
 /// the toothless lower jaw, K03 a jaw with teeth; the others do not depend on the jaw.
 fn category_matches(category: &str, s: JawState) -> bool {
     match category {
-        "K01" => s.jaw != 2 && s.edentulous != 2,
-        "K02" => s.jaw != 1 && s.edentulous != 2,
-        "K03" => s.edentulous != 1,
+        "K01" => s.jaw != Jaw::Lower && s.edentulous != Tri::False,
+        "K02" => s.jaw != Jaw::Upper && s.edentulous != Tri::False,
+        "K03" => s.edentulous != Tri::True,
         _ => true,
     }
 }
@@ -146,25 +170,22 @@ impl MszTables {
         let mut by_code = HashMap::new();
         for code in codes {
             let mut states = [u16::MAX; 9];
-            for jaw in 0..3u8 {
-                for edentulous in 0..3u8 {
-                    let s = JawState { jaw, edentulous };
-                    let matching: Vec<usize> =
-                        (0..entries.len()).filter(|&i| entries[i].code == code && category_matches(&entries[i].category, s)).collect();
-                    if matching.is_empty() {
-                        continue;
-                    }
-                    let mut cats: Vec<&str> = matching.iter().map(|&i| entries[i].category.as_str()).collect();
-                    cats.sort_unstable();
-                    cats.dedup();
-                    let key = cats.join(",");
-                    let id = *combo_index.entry(key.clone()).or_insert_with(|| {
-                        combos.push(key);
-                        combo_entry.push(matching[0]);
-                        (combos.len() - 1) as u16
-                    });
-                    states[s.index()] = id;
+            for s in JawState::ALL {
+                let matching: Vec<usize> =
+                    (0..entries.len()).filter(|&i| entries[i].code == code && category_matches(&entries[i].category, s)).collect();
+                if matching.is_empty() {
+                    continue;
                 }
+                let mut cats: Vec<&str> = matching.iter().map(|&i| entries[i].category.as_str()).collect();
+                cats.sort_unstable();
+                cats.dedup();
+                let key = cats.join(",");
+                let id = *combo_index.entry(key.clone()).or_insert_with(|| {
+                    combos.push(key);
+                    combo_entry.push(matching[0]);
+                    (combos.len() - 1) as u16
+                });
+                states[s.index()] = id;
             }
             by_code.insert(code, states);
         }
@@ -205,14 +226,23 @@ mod tests {
     fn categories_follow_jaw_and_edentulous() {
         let t = MszTables::bundled();
         let cat = |jaw, edentulous| t.authorization(238060, JawState { jaw, edentulous }).map(|c| t.combos[c as usize].clone());
-        assert_eq!(cat(1, 1).as_deref(), Some("K01"));
-        assert_eq!(cat(2, 1).as_deref(), Some("K02"));
-        assert_eq!(cat(1, 2).as_deref(), Some("K03"));
-        assert_eq!(cat(0, 0).as_deref(), Some("K01,K02,K03"));
-        assert_eq!(cat(0, 1).as_deref(), Some("K01,K02"));
-        let c = t.authorization(238022, JawState { jaw: 1, edentulous: 1 }).unwrap();
+        assert_eq!(cat(Jaw::Upper, Tri::True).as_deref(), Some("K01"));
+        assert_eq!(cat(Jaw::Lower, Tri::True).as_deref(), Some("K02"));
+        assert_eq!(cat(Jaw::Upper, Tri::False).as_deref(), Some("K03"));
+        assert_eq!(cat(Jaw::Unknown, Tri::Null).as_deref(), Some("K01,K02,K03"));
+        assert_eq!(cat(Jaw::Unknown, Tri::True).as_deref(), Some("K01,K02"));
+        assert_eq!(cat(Jaw::Both, Tri::True).as_deref(), Some("K01,K02"));
+        let c = t.authorization(238022, JawState { jaw: Jaw::Upper, edentulous: Tri::True }).unwrap();
         assert_eq!(t.combos[c as usize], "K01,K04,K06");
-        assert!(t.authorization(38911, JawState { jaw: 0, edentulous: 0 }).is_none());
+        assert!(t.authorization(38911, JawState { jaw: Jaw::Unknown, edentulous: Tri::Null }).is_none());
+    }
+
+    #[test]
+    fn jaw_states_index_their_table_slots() {
+        for (i, s) in JawState::ALL.iter().enumerate() {
+            assert_eq!(s.index(), i);
+        }
+        assert_eq!(JawState { jaw: Jaw::Both, edentulous: Tri::True }.index(), JawState { jaw: Jaw::Unknown, edentulous: Tri::True }.index());
     }
 
     #[test]

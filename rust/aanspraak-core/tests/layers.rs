@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Layers, bottom to top; a module belongs to the entry with the longest matching path.
 const LAYERS: &[(&str, &[&str])] = &[
     ("utilities", &["alloc", "error", "strings", "ids"]),
-    ("vocabulary", &["dates", "money", "reason", "provider", "outcome", "passes", "fingerprint"]),
+    ("vocabulary", &["vocab", "dates", "money", "reason", "provider", "outcome", "passes", "fingerprint"]),
     ("grouping", &["grouped"]),
     ("reference: codes", &["codes"]),
     ("reference: msz lists", &["msz"]),

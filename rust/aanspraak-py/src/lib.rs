@@ -371,7 +371,31 @@ fn tag_names() -> Vec<&'static str> {
 /// The required input columns with the types the engine reads for each.
 #[pyfunction]
 fn required_columns() -> Vec<(&'static str, &'static str)> {
-    aanspraak_core::input::REQUIRED.iter().map(|c| (*c, aanspraak_core::input::expected_of(c))).collect()
+    aanspraak_core::input::schema::required().map(|c| (c.name, c.expected_when_absent)).collect()
+}
+
+/// The input schema (`aanspraak_core::input::schema::COLUMNS`): one dict per column with
+/// name, kind, required, default (None for a required column), values (the accepted
+/// spellings of an enum column), invalid_messages, expected (the Arrow types it accepts)
+/// and description.
+#[pyfunction]
+fn input_schema(py: Python<'_>) -> PyResult<Vec<Bound<'_, pyo3::types::PyDict>>> {
+    use pyo3::types::PyDict;
+    aanspraak_core::input::schema::COLUMNS
+        .iter()
+        .map(|c| {
+            let d = PyDict::new(py);
+            d.set_item("name", c.name)?;
+            d.set_item("kind", c.kind.as_str())?;
+            d.set_item("required", c.required)?;
+            d.set_item("default", (!c.required).then_some(c.default))?;
+            d.set_item("values", c.values.to_vec())?;
+            d.set_item("invalid_messages", c.invalid.iter().map(|i| i.message()).collect::<Vec<_>>())?;
+            d.set_item("expected", c.expected)?;
+            d.set_item("description", c.description)?;
+            Ok(d)
+        })
+        .collect()
 }
 
 /// Output column names, in order.
@@ -415,6 +439,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tag_names, m)?)?;
     m.add_function(wrap_pyfunction!(output_columns, m)?)?;
     m.add_function(wrap_pyfunction!(required_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(input_schema, m)?)?;
     m.add_function(wrap_pyfunction!(release_memory, m)?)?;
     m.add_function(wrap_pyfunction!(cached_memory, m)?)?;
     Ok(())

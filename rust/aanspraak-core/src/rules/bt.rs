@@ -2,6 +2,7 @@
 
 use super::{LineFacts, Statutory};
 use crate::codes::tag;
+use crate::input::BtIndication;
 use crate::policy::Entitlement;
 use crate::reason::{Basis, Reason};
 
@@ -9,12 +10,12 @@ use crate::reason::{Basis, Reason};
 pub fn entitlement(f: &LineFacts) -> Option<Statutory> {
     let is_implant = f.row.tags & tag::IMPLANT != 0;
     let basis = match f.bt_indication {
-        1 => Basis::Bzv27Lid1a,
-        2 => Basis::Bzv27Lid1b,
-        3 => Basis::Bzv27Lid1c,
+        BtIndication::A => Basis::Bzv27Lid1a,
+        BtIndication::B => Basis::Bzv27Lid1b,
+        BtIndication::C => Basis::Bzv27Lid1c,
         // Bzv 2.7 lid 2: a very severely resorbed toothless jaw counts as indication a for implants.
-        _ if f.severely_resorbed && is_implant => Basis::Bzv27Lid1aLid2,
-        _ => return None,
+        BtIndication::None if f.severely_resorbed && is_implant => Basis::Bzv27Lid1aLid2,
+        BtIndication::None => return None,
     };
     // Bzv 2.7 lid 3: orthodontics only for a very severe developmental or growth disorder.
     if f.row.tags & tag::ORTHODONTIC != 0 && !f.ortho_severe {

@@ -2,6 +2,7 @@
 
 use super::{LineFacts, Statutory};
 use crate::codes::tag;
+use crate::input::MissingCause;
 use crate::policy::Entitlement;
 use crate::reason::Basis;
 
@@ -14,7 +15,10 @@ pub fn entitlement(f: &LineFacts) -> Option<Statutory> {
     let applies = f.age < 23
         && f.row.tags & (tag::NON_PLASTIC | tag::IMPLANT) != 0
         && incisor_or_canine(f.element)
-        && f.missing_cause != 0
+        && match f.missing_cause {
+            MissingCause::Agenesis | MissingCause::Accident => true,
+            MissingCause::None => false,
+        }
         && f.need_before_18;
     applies.then_some(Statutory::Covered { entitlement: Entitlement::Lid6, basis: Basis::Bzv27Lid6 })
 }

@@ -7,7 +7,7 @@
 use super::LineFacts;
 use crate::codes::{code_is_msz, Jaw};
 use crate::dates;
-use crate::input::{Invalid, Lines, Tri, DOMAIN_INFER, DOMAIN_MSZ};
+use crate::input::{BtIndication, Domain, Invalid, Lines, Tri};
 use crate::msz::JawState;
 use crate::outcome::{flag, NO_AGE};
 use crate::policy::{CompiledPolicy, DenseYears, Entitlement};
@@ -85,18 +85,7 @@ fn line_jaw(l: &Lines, i: usize) -> Jaw {
 fn msz_facts(l: &Lines, i: usize, code: u32) -> super::msz::MszFacts {
     super::msz::MszFacts {
         code,
-        jaw: JawState {
-            jaw: match line_jaw(l, i) {
-                Jaw::Upper => 1,
-                Jaw::Lower => 2,
-                Jaw::Unknown | Jaw::Both => 0,
-            },
-            edentulous: match l.edentulous.get(i) {
-                Tri::True => 1,
-                Tri::False => 2,
-                Tri::Null => 0,
-            },
-        },
+        jaw: JawState { jaw: line_jaw(l, i), edentulous: l.edentulous.get(i) },
         specialism: l.specialism.get(i),
         setting: l.setting.get(i),
         authorization: l.authorization.get(i),
@@ -121,8 +110,9 @@ pub fn judge_line(l: &Lines, i: usize, ctx: &LineContext) -> LineVerdict {
     out.age = a.min(i16::MAX as i32) as i16;
     let code = l.code[i] as usize;
     let is_msz = match l.domain.get(i) {
-        DOMAIN_INFER => msz_code[code],
-        d => d == DOMAIN_MSZ,
+        Domain::Infer => msz_code[code],
+        Domain::Mondzorg => false,
+        Domain::Msz => true,
     };
     if is_msz {
         // Medical specialist care (docs/rules.md#hospital-care).
@@ -153,7 +143,7 @@ pub fn judge_line(l: &Lines, i: usize, ctx: &LineContext) -> LineVerdict {
     };
     let bt = l.bt_indication.get(i);
     // The common case, decided without the full rule walk (Bzv 2.7 lid 5; see rules::adult_may_cover).
-    if a >= 18 && bt == 0 && !adult_may_cover[ri as usize] {
+    if a >= 18 && bt == BtIndication::None && !adult_may_cover[ri as usize] {
         out.reason = Reason::NotInsuredAdult;
         out.basis = Basis::Bzv27Lid5 as u16;
         return out;
@@ -169,7 +159,7 @@ pub fn judge_line(l: &Lines, i: usize, ctx: &LineContext) -> LineVerdict {
         bt_indication: bt,
         // Rzv 2.31 lid 1 (docs/rules.md#input): bt_related defaults to true when bt_indication is set.
         bt_related: match l.bt_related.get(i) {
-            Tri::Null if bt != 0 => Tri::True,
+            Tri::Null if bt != BtIndication::None => Tri::True,
             t => t,
         },
         ortho_severe: l.ortho_severe.get(i),

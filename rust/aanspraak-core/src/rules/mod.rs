@@ -15,7 +15,7 @@ pub mod msz;
 pub mod youth;
 
 use crate::codes::{CodeRow, Jaw};
-use crate::input::{Provider, Tri};
+use crate::input::{BtIndication, MissingCause, Provider, Tri};
 use crate::policy::{CompiledBasic, Entitlement};
 use crate::reason::{Basis, Reason};
 
@@ -30,12 +30,11 @@ pub struct LineFacts<'a> {
     pub jaw: Jaw,
     pub provider: Provider,
     pub authorization: Tri,
-    /// 0 none, 1 a, 2 b, 3 c.
-    pub bt_indication: u8,
+    pub bt_indication: BtIndication,
     pub bt_related: Tri,
     pub ortho_severe: bool,
     pub severely_resorbed: bool,
-    pub missing_cause: u8,
+    pub missing_cause: MissingCause,
     pub need_before_18: bool,
     pub referral: Tri,
 }
@@ -151,7 +150,7 @@ pub fn jaw_of_element(element: u8) -> Jaw {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{Provider, Tri};
+    use crate::input::{BtIndication, MissingCause, Provider, Tri};
 
     #[test]
     fn adult_fast_path_agrees_with_the_full_walk() {
@@ -167,8 +166,8 @@ mod tests {
                         for severely_resorbed in [false, true] {
                             let f = LineFacts {
                                 age, row_idx: ri as u32, row, element, jaw: Jaw::Unknown, provider,
-                                authorization: Tri::Null, bt_indication: 0, bt_related: Tri::Null, ortho_severe: false,
-                                severely_resorbed, missing_cause: 1, need_before_18: true, referral: Tri::Null,
+                                authorization: Tri::Null, bt_indication: BtIndication::None, bt_related: Tri::Null, ortho_severe: false,
+                                severely_resorbed, missing_cause: MissingCause::Agenesis, need_before_18: true, referral: Tri::Null,
                             };
                             for product in &policy.basic {
                                 let v = judge(&f, product, params);

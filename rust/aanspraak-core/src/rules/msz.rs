@@ -2,7 +2,7 @@
 //! list; everything else is covered (Zvw art. 10 a, Bzv 2.4).
 
 use super::Verdict;
-use crate::input::{Tri, SETTING_DAYCARE, SETTING_INPATIENT, SPECIALISM_NONE, SPECIALISM_OTHER};
+use crate::input::{Setting, Tri, SPECIALISM_NONE, SPECIALISM_OTHER};
 use crate::msz::{JawState, ON_REQUEST};
 use crate::policy::{CompiledBasic, CompiledPolicy, Entitlement};
 use crate::reason::{Basis, Reason};
@@ -14,7 +14,7 @@ pub struct MszFacts {
     pub code: u32,
     pub jaw: JawState,
     pub specialism: u16,
-    pub setting: u8,
+    pub setting: Setting,
     pub authorization: Tri,
 }
 
@@ -46,7 +46,11 @@ pub fn judge(f: &MszFacts, policy: &CompiledPolicy, product: &CompiledBasic) -> 
         }
     }
     // POK list (seed 001): a listed procedure in daycare or inpatient is a mismatch.
-    let pok_mismatch = matches!(f.setting, SETTING_DAYCARE | SETTING_INPATIENT)
+    let admitted = match f.setting {
+        Setting::Daycare | Setting::Inpatient => true,
+        Setting::None | Setting::Pok | Setting::Outpatient => false,
+    };
+    let pok_mismatch = admitted
         && f.specialism != SPECIALISM_NONE
         && f.specialism != SPECIALISM_OTHER
         && policy.msz.on_pok_list(f.specialism, f.code);

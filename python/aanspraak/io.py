@@ -48,6 +48,7 @@ import polars as pl
 import polars.selectors as cs
 
 from aanspraak._frames import MONEY
+from aanspraak._input import input_schema
 from aanspraak.reports import schadelast
 
 #: File formats by extension.
@@ -98,10 +99,15 @@ def one_line(error: BaseException | str, *, first_paragraph: bool = False) -> st
 
 
 # -------------------------------------------------------------------- input columns
-# THE ONE PLACE this module (and the command line) names input columns and their kinds
-# (docs/rules.md#input). When `aanspraak.input_schema()` is on main, derive these five
-# tuples from it (required: its `required` column; text / boolean / money: by its
-# `kind`), and nothing else in io.py or cli.py has to change.
+# The input columns come from the engine's one input schema (`aanspraak.input_schema()`,
+# docs/rules.md#input); this module and the command line name no column of their own.
+
+#: Schema kinds read from CSV as text (ids and codes keep leading zeros).
+_TEXT_KINDS = ("id", "code", "enum", "product", "products", "specialism")
+#: Schema kinds read from CSV as booleans.
+_BOOLEAN_KINDS = ("bool", "tri")
+#: Money columns the CSV reader leaves to polars: a voluntary deductible is whole euros.
+_NOT_CSV_MONEY = ("voluntary_deductible",)
 
 
 class InputColumns(NamedTuple):
@@ -120,7 +126,8 @@ class InputColumns(NamedTuple):
 
 @functools.cache
 def input_columns() -> InputColumns:
-    """The required columns and the CSV column types (docs/rules.md#input).
+    """The required columns and the CSV column types, from :func:`aanspraak.input_schema`
+    (docs/rules.md#input).
 
     Examples
     --------
@@ -129,17 +136,17 @@ def input_columns() -> InputColumns:
     >>> "contracted" in input_columns().boolean
     True
     """
+    schema = input_schema()
+
+    def named(condition: pl.Expr) -> tuple[str, ...]:
+        return tuple(schema.filter(condition)["name"].to_list())
+
+    kind = pl.col("kind")
     return InputColumns(
-        required=("insured_id", "birth_date", "treatment_date", "code", "amount"),
-        text=(
-            "insured_id", "code", "basic_product", "supplementary_product", "domain", "jaw", "provider_type",
-            "bt_indication", "missing_tooth_cause", "setting", "specialism",
-        ),
-        boolean=(
-            "contracted", "authorization", "edentulous", "bt_related", "ortho_severe", "severely_resorbed",
-            "need_before_18", "referral",
-        ),
-        money=("amount", "reference_tariff", "material_costs"),
+        required=named(pl.col("required")),
+        text=named(kind.is_in(_TEXT_KINDS)),
+        boolean=named(kind.is_in(_BOOLEAN_KINDS)),
+        money=named((kind == "money") & ~pl.col("name").is_in(_NOT_CSV_MONEY)),
     )
 
 

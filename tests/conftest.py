@@ -22,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "insured_id": "P1",
     "birth_date": d("1980-06-15"),
     "treatment_date": d("2022-03-01"),
-    "code": "C11",
+    "code": "C002",
     "amount": D("100.00"),
 }
 

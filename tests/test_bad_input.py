@@ -77,7 +77,7 @@ def test_bad_policy_file_names_file_key_and_expectation(tmp_path):
 
 
 def test_other_input_layouts_give_the_same_result():
-    df = lines({"line_id": 1, "code": "H35", "provider_type": "kaakchirurg"}, {"line_id": 2, "code": "C11", "birth_date": dt.date(2012, 1, 1)})
+    df = lines({"line_id": 1, "code": "H35", "provider_type": "kaakchirurg"}, {"line_id": 2, "code": "C002", "birth_date": dt.date(2012, 1, 1)})
     expected = aanspraak.score(df).select("reason", "basic_paid", "patient_paid")
     variants = [
         df.to_arrow(),

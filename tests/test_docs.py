@@ -52,7 +52,7 @@ def test_user_code_table_replaces_the_bundled_one(tmp_path):
     df = table.to_polars()
     assert len(table) == df.height > 1000
     # A user table in which C11 is unknown: the same line becomes UNKNOWN_CODE.
-    text = "\n".join(line for line in table.csv_text.splitlines() if not line.startswith("C11,"))
+    text = "\n".join(line for line in table.csv_text.splitlines() if not line.startswith("C002,"))
     path = tmp_path / "codes.csv"
     path.write_text(text + "\n")
     pol = aanspraak.Policy.load("defriesland-2022").with_code_table(aanspraak.CodeTable.from_csv(path))

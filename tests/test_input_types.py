@@ -33,8 +33,8 @@ def tz_lines() -> pl.DataFrame:
     the deductible start the month after), and a contract that starts on a day."""
     rows = [
         # Turns 18 on 2022-03-01: lid 4 before, adult after; eigen risico from 1 April.
-        {"line_id": 1, "insured_id": "Y", "birth_date": dt.date(2004, 3, 1), "treatment_date": dt.date(2022, 2, 28), "code": "C11"},
-        {"line_id": 2, "insured_id": "Y", "birth_date": dt.date(2004, 3, 1), "treatment_date": dt.date(2022, 3, 1), "code": "C11"},
+        {"line_id": 1, "insured_id": "Y", "birth_date": dt.date(2004, 3, 1), "treatment_date": dt.date(2022, 2, 28), "code": "C002"},
+        {"line_id": 2, "insured_id": "Y", "birth_date": dt.date(2004, 3, 1), "treatment_date": dt.date(2022, 3, 1), "code": "C002"},
         {"line_id": 3, "insured_id": "Y", "birth_date": dt.date(2004, 3, 1), "treatment_date": dt.date(2022, 4, 1), "code": "H35",
          "provider_type": "kaakchirurg", "amount": D("300.00")},
         # Local midnight on 1 January: the 2022 pot, not 2021's.
@@ -110,7 +110,7 @@ def test_a_null_typed_optional_column_counts_as_absent():
 
 
 def test_a_null_typed_required_column_is_a_schema_error_naming_it():
-    row = {"insured_id": "A", "birth_date": None, "treatment_date": dt.date(2022, 3, 1), "code": "C11", "amount": D("10.00")}
+    row = {"insured_id": "A", "birth_date": None, "treatment_date": dt.date(2022, 3, 1), "code": "C002", "amount": D("10.00")}
     with pytest.raises(aanspraak.SchemaError, match=r"column `birth_date`: found Null .*expected Date32"):
         aanspraak.score(pl.DataFrame([row]))
     with pytest.raises(aanspraak.SchemaError, match=r"column `amount`: found Null"):
@@ -212,7 +212,7 @@ def test_too_large_amounts_of_any_type_say_so(column):
 
 def base_table() -> pa.Table:
     return lines({"line_id": 1, "code": "H35", "provider_type": "kaakchirurg", "amount": D("300.00"), "element": 11},
-                 {"line_id": 2, "code": "C11", "amount": D("25.00"), "element": 12}).to_arrow()
+                 {"line_id": 2, "code": "C002", "amount": D("25.00"), "element": 12}).to_arrow()
 
 
 def with_column(table: pa.Table, name: str, array: pa.Array) -> pa.Table:

@@ -97,7 +97,7 @@ def test_the_largest_accepted_values_score_without_overflow():
     """The upper ends of the ranges: a waiting period of 1200 months does not wrap around
     (the line is refused, not paid), and dates at the ends of Date32 do not overflow."""
     p = BASE.with_supplementary("av-tand-opstap", waiting_months=1200)
-    row = {"code": "C11", "supplementary_product": "av-tand-opstap", "supplementary_start": dt.date(2020, 1, 1)}
+    row = {"code": "C002", "supplementary_product": "av-tand-opstap", "supplementary_start": dt.date(2020, 1, 1)}
     out = aanspraak.score(lines(row), p)
     assert out["supplementary_reason"][0] == "WAITING_PERIOD" and out["supplementary_paid"][0] == 0
     far = {**row, "supplementary_start": dt.date(9999, 12, 31), "treatment_date": dt.date(2022, 3, 1)}
@@ -144,7 +144,7 @@ def test_cli_scenario_names_the_key_and_range(tmp_path, capsys):
     from aanspraak.cli import main
 
     decl = tmp_path / "d.parquet"
-    lines({"code": "C11"}).write_parquet(decl)
+    lines({"code": "C002"}).write_parquet(decl)
     code = main(["compare", str(decl), "--scenario", "far=set:statutory[0].years=[2019, 100000000]"])
     err = capsys.readouterr().err
     assert code == 2, err
@@ -217,13 +217,13 @@ def test_300_basic_and_300_supplementary_products_each_keep_their_own_terms():
     p = aanspraak.Policy.from_toml(_many_products(300), "many.toml")
     rows = []
     for k in (0, 254, 255, 256, 280, 299):
-        rows.append({"insured_id": f"B{k}", "code": "C11", "amount": Decimal("100.00"), "contracted": False,
+        rows.append({"insured_id": f"B{k}", "code": "C002", "amount": Decimal("100.00"), "contracted": False,
                      "reference_tariff": Decimal("100.00"), "basic_product": f"b{k:03d}", "treatment_date": dt.date(2022, 3, 1),
                      "birth_date": dt.date(2010, 6, 15)})
-        rows.append({"insured_id": f"S{k}", "code": "C11", "amount": Decimal("1000.00"),
+        rows.append({"insured_id": f"S{k}", "code": "C002", "amount": Decimal("1000.00"),
                      "supplementary_product": f"s{k:03d}", "supplementary_start": dt.date(2020, 1, 1),
                      "treatment_date": dt.date(2022, 3, 1)})
-    rows.append({"insured_id": "C", "code": "C11", "amount": Decimal("1000.00"),
+    rows.append({"insured_id": "C", "code": "C002", "amount": Decimal("1000.00"),
                  "supplementary_product": "s280+s299+s001", "supplementary_start": dt.date(2020, 1, 1)})
     out = aanspraak.score(lines(*rows), p).sort("line_id")
     for i, k in enumerate((0, 254, 255, 256, 280, 299)):

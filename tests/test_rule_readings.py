@@ -82,7 +82,7 @@ def test_implant_denture_under_bt_for_a_child_carries_none():
 
 
 def test_other_bt_care_related_to_the_indication_carries_none():
-    r = one({**IMPLANT_DENTURE_BT, "code": "P21"})
+    r = one({**IMPLANT_DENTURE_BT, "code": "P020"})
     assert (r["legal_basis"], r["eigen_bijdrage"]) == ("Bzv 2.7 lid 1 sub a", D("0.00"))
 
 
@@ -91,7 +91,7 @@ def test_other_bt_care_related_to_the_indication_carries_none():
 PROSTHESIS = {"birth_date": ADULT, "amount": D("1000.00"), "authorization": True, "supplementary_product": "av-tand-extra"}
 
 
-@pytest.mark.parametrize("code,bijdrage", [("P21", D("250.00")), ("J51", D("100.00")), ("J52", D("80.00")), ("J50", D("170.00"))])
+@pytest.mark.parametrize("code,bijdrage", [("P020", D("250.00")), ("J51", D("100.00")), ("J52", D("80.00")), ("J50", D("170.00"))])
 def test_av_tand_pays_the_bijdrage_on_any_full_prosthesis(code, bijdrage):
     # Seed 004 art. 4.2 sub g, "volledige prothese" read as art. 3.12.2 reads it: on implants or not.
     r = one({**PROSTHESIS, "code": code})
@@ -101,7 +101,7 @@ def test_av_tand_pays_the_bijdrage_on_any_full_prosthesis(code, bijdrage):
 
 
 def test_av_tand_does_not_pay_the_bijdrage_on_a_repair_nor_do_opstap_or_accident_cover():
-    repair = one({**PROSTHESIS, "code": "P01", "amount": D("200.00")})
+    repair = one({**PROSTHESIS, "code": "P062", "amount": D("200.00")})
     assert (repair["eigen_bijdrage"], repair["supplementary_paid"], repair["supplementary_reason"]) == (D("20.00"), D("0.00"), "NOT_COVERED_BY_PRODUCT")
     for product in ["av-tand-opstap", "av-tand-doorstap"]:
         r = one({**PROSTHESIS, "code": "J51", "supplementary_product": product})
@@ -145,7 +145,7 @@ def test_lid6_implant_by_an_implantoloog_from_18_is_refused():
 
 # --- combined products pay each part as a single product would -----------------------------
 
-NON_CONTRACTED_DENTURE = {"birth_date": ADULT, "code": "P21", "amount": D("1000.00"), "contracted": False, "authorization": True,
+NON_CONTRACTED_DENTURE = {"birth_date": ADULT, "code": "P020", "amount": D("1000.00"), "contracted": False, "authorization": True,
                           "accident_date": d("2022-02-01")}
 
 

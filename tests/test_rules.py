@@ -12,23 +12,23 @@ CHILD = d("2010-01-01")
 # --- age 17 / 18 (Bzv 2.7 lid 4 versus lid 5) ---------------------------------------------
 
 def test_c11_the_day_before_and_on_the_18th_birthday():
-    before = one({"birth_date": d("2004-06-15"), "treatment_date": d("2022-06-14"), "code": "C11", "amount": D("22.16")})
+    before = one({"birth_date": d("2004-06-15"), "treatment_date": d("2022-06-14"), "code": "C002", "amount": D("22.16")})
     assert (before["age"], before["reason"], before["legal_basis"], before["basic_paid"]) == (17, "COVERED", "Bzv 2.7 lid 4", D("22.16"))
     assert before["eigen_risico"] == D("0.00")  # no eigen risico under 18
-    on = one({"birth_date": d("2004-06-15"), "treatment_date": d("2022-06-15"), "code": "C11", "amount": D("22.16")})
+    on = one({"birth_date": d("2004-06-15"), "treatment_date": d("2022-06-15"), "code": "C002", "amount": D("22.16")})
     assert (on["age"], on["reason"], on["legal_basis"], on["basic_paid"]) == (18, "NOT_INSURED_ADULT", "Bzv 2.7 lid 5", D("0.00"))
     assert on["patient_paid"] == D("22.16")
 
 
 def test_leap_day_birthday_turns_18_on_1_march():
-    r = one({"birth_date": d("2004-02-29"), "treatment_date": d("2022-02-28"), "code": "C11"})
+    r = one({"birth_date": d("2004-02-29"), "treatment_date": d("2022-02-28"), "code": "C002"})
     assert (r["age"], r["reason"]) == (17, "COVERED")
-    r = one({"birth_date": d("2004-02-29"), "treatment_date": d("2022-03-01"), "code": "C11"})
+    r = one({"birth_date": d("2004-02-29"), "treatment_date": d("2022-03-01"), "code": "C002"})
     assert (r["age"], r["reason"]) == (18, "NOT_INSURED_ADULT")
 
 
 @pytest.mark.parametrize("code,reason", [("R24", "NOT_INSURED_YOUTH"), ("F411A", "NOT_INSURED_YOUTH"), ("J20", "NOT_INSURED_YOUTH"),
-                                         ("V12", "COVERED"), ("E13", "COVERED"), ("P21", "COVERED"), ("X10", "COVERED")])
+                                         ("V12", "COVERED"), ("E13", "COVERED"), ("P020", "COVERED"), ("X10", "COVERED")])
 def test_youth_sections(code, reason):
     r = one({"birth_date": CHILD, "code": code, "amount": D("50.00"), "element": 36})
     assert r["reason"] == reason
@@ -86,7 +86,7 @@ def test_esthetic_zone_in_2026_uses_j060_and_j087_is_not_that_code():
 # --- frequency limits: second C11 in a year, third fluoride -----------------------------------
 
 def _c11(date, auth=None, line=0):
-    return {"insured_id": "K", "birth_date": CHILD, "treatment_date": d(date), "code": "C11", "amount": D("22.16"),
+    return {"insured_id": "K", "birth_date": CHILD, "treatment_date": d(date), "code": "C002", "amount": D("22.16"),
             "authorization": auth, "line_id": line}
 
 
@@ -149,7 +149,7 @@ def test_bt_unrelated_care_costs_what_it_would_have_cost():
     assert (r["reason"], r["legal_basis"]) == ("COVERED", "Bzv 2.7 lid 1 sub b; Rzv 2.31 lid 1")
     assert (r["eigen_bijdrage"], r["eigen_risico"], r["basic_paid"], r["patient_paid"]) == (D("35.09"), D("0.00"), D("0.00"), D("35.09"))
     # A full denture not related to the indication: the regular 25 %.
-    r = one({"code": "P21", "amount": D("400.00"), "bt_indication": "a", "bt_related": False})
+    r = one({"code": "P020", "amount": D("400.00"), "bt_indication": "a", "bt_related": False})
     assert r["eigen_bijdrage"] == D("100.00")
     # Under 18 there is no eigen bijdrage at all.
     r = one({"code": "V12", "birth_date": CHILD, "amount": D("35.09"), "bt_indication": "b", "bt_related": False})

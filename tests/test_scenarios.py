@@ -104,7 +104,7 @@ def test_dropping_a_code_from_an_exclusion_covers_it():
 
 
 def test_a_supplementary_rule_share_can_be_changed():
-    adult = {"code": "C11", "amount": Decimal("100.00"), "supplementary_product": "av-tand-opstap",
+    adult = {"code": "C002", "amount": Decimal("100.00"), "supplementary_product": "av-tand-opstap",
              "supplementary_start": dt.date(2020, 1, 1)}
     p100 = BASE.with_supplementary("av-tand-opstap", rule=0, share_pct=100)
     cmp = aanspraak.compare(lines(adult), {"80": BASE, "100": p100})

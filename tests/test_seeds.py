@@ -95,7 +95,7 @@ def _denture_case(code: str, amount: str, **extra):
 
 
 def test_rzv_231_full_denture_25_percent():
-    r = _denture_case("P21", "1000.00")
+    r = _denture_case("P020", "1000.00")
     assert (r["reason"], r["legal_basis"]) == ("COVERED", "Bzv 2.7 lid 5 sub b; Rzv 2.31 lid 2")
     assert (r["eigen_bijdrage"], r["basic_paid"], r["patient_paid"]) == (D("250.00"), D("750.00"), D("250.00"))
 
@@ -117,6 +117,6 @@ def test_rzv_231_j50_combination_17_percent():
 
 
 def test_rzv_231_repair_10_percent():
-    r = _denture_case("P07", "80.05")
+    r = _denture_case("P068", "80.05")
     assert r["legal_basis"] == "Bzv 2.7 lid 5 sub b; Rzv 2.31 lid 4"
     assert (r["eigen_bijdrage"], r["basic_paid"], r["patient_paid"]) == (D("8.01"), D("72.04"), D("8.01"))  # 8.005 → 8.01

@@ -155,13 +155,13 @@ def test_the_eigen_risico_is_never_paid_by_the_supplementary():
 
 def test_non_contracted_gap_of_a_covered_line_at_the_rule_share():
     """A child's C11 at a non-contracted provider: basic 80 % of the amount, Opstap 80 % of the rest."""
-    r = one({"insured_id": "C", "birth_date": d("2012-01-01"), "treatment_date": d("2022-03-01"), "code": "C11",
+    r = one({"insured_id": "C", "birth_date": d("2012-01-01"), "treatment_date": d("2022-03-01"), "code": "C002",
              "amount": D("50.00"), "contracted": False, "supplementary_product": "av-tand-opstap"})
     assert (r["basic_paid"], r["supplementary_paid"], r["patient_paid"]) == (D("40.00"), D("8.00"), D("2.00"))
 
 
 def test_covered_line_with_nothing_left_is_nothing_to_pay():
-    r = one({"insured_id": "C", "birth_date": d("2012-01-01"), "code": "C11", "amount": D("22.16"),
+    r = one({"insured_id": "C", "birth_date": d("2012-01-01"), "code": "C002", "amount": D("22.16"),
              "supplementary_product": "av-tand-opstap"})
     assert (r["supplementary_reason"], r["supplementary_basis"], r["supplementary_paid"]) == ("NOTHING_TO_PAY", None, D("0.00"))
 

@@ -103,7 +103,7 @@ BASIC: dict[str, dict[str, Any]] = {
         "legal_basis": "NZa prestatiecodelijst (code unknown on treatment date)",
     },
     "INVALID_INPUT": {
-        "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "C11", "amount": -10.00}],
+        "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "C002", "amount": -10.00}],
         "legal_basis": "aanspraak input validation (docs/rules.md, bad input)",
     },
 }

@@ -21,7 +21,7 @@ Examples
 --------
 >>> pre, new = dental_tariffs()
 >>> pre["C11"], new["C002"]
-(2216, 2851)
+(2291, 2851)
 >>> policy_sets()["vgz-2021"]
 ((('uc-ruime-keuze', 1.0),), ('uc-tandzeker-500',))
 """
@@ -42,6 +42,7 @@ from aanspraak.policy import policies
 __all__ = [
     "AGE_EDGES",
     "CODE_TABLE",
+    "CODE_YEARS",
     "ERA_START_2026",
     "MSZ_AUTH",
     "MSZ_ON_REQUEST",
@@ -53,6 +54,7 @@ __all__ = [
     "PROVIDER_MIX",
     "SETTINGS",
     "TARIFFS_NOT_IN_CODE_TABLE",
+    "code_years",
     "dental_tables",
     "dental_tariffs",
     "msz_tables",
@@ -109,7 +111,7 @@ CODE_TABLE: tuple[tuple[str, str, tuple[float, ...], str, str | None], ...] = (
     ("T11", "T012", (0, 0, 0, 0.3, 0.3), "TD", None),
     ("T12", "T012", (0, 0, 0, 0.3, 0.3), "TD", None),
     ("T31", "T032", (0, 0, 0, 0.3, 0.3), "TD", None),
-    ("T53", "T042", (0, 0, 0, 0.3, 0.3), "TD", None),
+    ("T42", "T042", (0, 0, 0, 0.3, 0.3), "TD", None),
     ("R24", "R24", (0, 0, 0, 1.2, 1), "TD", "P"),
     ("R31", "R31", (0, 0, 0.05, 0.5, 0.4), "TD", "P"),
     ("R80", "R80", (0, 0, 0, 0.4, 0.3), "TD", "P"),
@@ -177,11 +179,14 @@ CODE_TABLE: tuple[tuple[str, str, tuple[float, ...], str, str | None], ...] = (
     ("F516B", "F516B", (0, 0, 0, 0.1, 0), "FO", None),
 )
 
-#: Treatment years from this one on use the 2026 NZa code list, earlier years the
-#: pre-2026 list (2013 codes, 2020 rows where present).
+#: From this year on every row of :data:`CODE_TABLE` draws its 2026 code. Before, a
+#: row draws its old code while the bundled code table holds it in the treatment year,
+#: and its 2026 code once a renumbering ended the old one (C11 until 2021, C002 from
+#: 2022; see :func:`code_years`).
 ERA_START_2026 = 2026
-#: The day whose code-table row gives a code's tariff, per era (pre-2026, 2026).
-_ERA_DAY = (dt.date(ERA_START_2026 - 1, 12, 31), dt.date(ERA_START_2026, 1, 1))
+#: Years with their own column in :func:`code_years` (earlier years use the first,
+#: later ones the last).
+CODE_YEARS = range(2013, ERA_START_2026 + 1)
 
 #: Tariffs (euro cents, pre-2026 era) that the bundled code table does not carry. J50:
 #: the table describes J50 by the seed's meaning (a full denture with a click denture on
@@ -310,10 +315,51 @@ def _alias_table(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return prob, alias  # leftovers keep prob 1 (rounding noise only)
 
 @functools.cache
+def code_years() -> np.ndarray:
+    """Per year of :data:`CODE_YEARS` and row of :data:`CODE_TABLE`: 0 to draw the old
+    code, 1 the 2026 code. A row draws its 2026 code in a year where the bundled code
+    table holds it and not the old code (C002 from 2022), and in 2026; else the old one
+    (also in the few years where the table holds neither: T42 before 2018, M30 before
+    2018, J87 in 2013, which are then UNKNOWN_CODE as real lines would be).
+
+    Examples
+    --------
+    >>> years = code_years()
+    >>> row = [r[0] for r in CODE_TABLE].index("C11")
+    >>> [int(years[y - 2013, row]) for y in (2021, 2022)]
+    [0, 1]
+    """
+    table = CodeTable.bundled().to_polars().select("code", "valid_from", "valid_to")
+    valid: dict[str, set[int]] = {}
+    for code, vf, vt in table.iter_rows():
+        valid.setdefault(code, set()).update(range(vf.year, min(vt.year, ERA_START_2026) + 1))
+    out = np.zeros((len(CODE_YEARS), len(CODE_TABLE)), dtype=np.int64)
+    for r, (old, new, *_rest) in enumerate(CODE_TABLE):
+        for y, year in enumerate(CODE_YEARS):
+            old_ok, new_ok = year in valid.get(old, ()), year in valid.get(new, ())
+            out[y, r] = year >= ERA_START_2026 or (new_ok and not old_ok)
+    return out
+
+
+def _tariff_days() -> tuple[list[dt.date], list[dt.date]]:
+    """Per row of :data:`CODE_TABLE`: the day whose code-table row gives the old code's
+    tariff (the last day it is drawn, at the latest 2025-12-31) and the new code's (1
+    January 2026: the 2026 list)."""
+    years = code_years()
+    old_days = []
+    for r in range(len(CODE_TABLE)):
+        used = [y for i, y in enumerate(CODE_YEARS) if years[i, r] == 0]
+        old_days.append(dt.date(max(used, default=ERA_START_2026 - 1), 12, 31))
+    return old_days, [dt.date(ERA_START_2026, 1, 1)] * len(CODE_TABLE)
+
+
+@functools.cache
 def dental_tariffs() -> tuple[dict[str, int], dict[str, int]]:
-    """The NZa maximum tariffs in euro cents of the :data:`CODE_TABLE` codes, pre-2026
-    codes and 2026 codes, from the bundled code table (the row valid on the era's
-    day), with :data:`TARIFFS_NOT_IN_CODE_TABLE` where the table has no tariff.
+    """The NZa maximum tariffs in euro cents of the :data:`CODE_TABLE` codes, old codes
+    and 2026 codes, from the bundled code table (an old code: the row valid on the last
+    day it is drawn; a 2026 code: the 2026 row), with :data:`TARIFFS_NOT_IN_CODE_TABLE`
+    where the table has no tariff. A 2026 code drawn before 2026 (C002 in 2022) is drawn
+    around its 2026 tariff.
 
     Examples
     --------
@@ -323,21 +369,24 @@ def dental_tariffs() -> tuple[dict[str, int], dict[str, int]]:
     """
     table = CodeTable.bundled().to_polars()
     out: list[dict[str, int]] = []
-    for era, day in enumerate(_ERA_DAY):
-        codes = sorted({row[era] for row in CODE_TABLE})
-        rows = table.filter(
-            pl.col("code").is_in(codes) & (pl.col("valid_from") <= day) & (pl.col("valid_to") >= day)
-        )
-        found = dict(zip(rows["code"].to_list(), rows["max_tariff_cents"].to_list()))
-        if rows.height != len(found):
-            raise RuntimeError(f"the bundled code table has several rows on {day} for a code of CODE_TABLE")
+    for era, days in enumerate(_tariff_days()):
+        wanted = {(row[era], day) for row, day in zip(CODE_TABLE, days)}
+        codes = sorted({c for c, _ in wanted})
+        rows = table.filter(pl.col("code").is_in(codes))
+        found: dict[str, int | None] = {}
+        for code, day in sorted(wanted):
+            hit = rows.filter((pl.col("code") == code) & (pl.col("valid_from") <= day) & (pl.col("valid_to") >= day))
+            if hit.height > 1:
+                raise RuntimeError(f"the bundled code table has several rows on {day} for {code}")
+            if code not in found or found[code] is None:
+                found[code] = hit["max_tariff_cents"][0] if hit.height else None
         tariffs: dict[str, int] = {}
         for code in codes:
             cents = found.get(code)
             if cents is None and era == 0:
                 cents = TARIFFS_NOT_IN_CODE_TABLE.get(code)
             if cents is None:
-                raise RuntimeError(f"the bundled code table has no tariff for {code} on {day}")
+                raise RuntimeError(f"the bundled code table has no tariff for {code}")
             tariffs[code] = int(cents)
         out.append(tariffs)
     return out[0], out[1]
@@ -422,6 +471,8 @@ def dental_tables() -> dict[str, object]:
             dtype=np.int64,
         ),
         "code_prob": prob,
+        # (year - first of CODE_YEARS, row) -> 0 old code, 1 its 2026 code
+        "code_year": code_years(),
         "code_alias": alias,
         # age in whole years -> band (0-5, 6-11, 12-17, 18-64, 65+)
         "band_of_age": np.searchsorted(AGE_EDGES, np.arange(200), side="right").astype(np.int64),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 from pathlib import Path
 
@@ -14,7 +15,11 @@ class CodeTable:
     """A dental code table: one row per (code, validity period).
 
     Columns: ``code, valid_from, valid_to, section, description, tags, jaw,
-    max_tariff_cents, source`` (tags semicolon-separated, see :func:`tag_names`).
+    max_tariff_cents, source`` (tags semicolon-separated, see :func:`tag_names`), and
+    optionally ``start_source, end_source, replaced_by, replaces``: where a row's validity
+    comes from and the documented successor / predecessor, which the ``message`` of an
+    ``UNKNOWN_CODE`` line names (docs/rules.md#code-table). The bundled table covers
+    2013-2026 (docs/codes.md).
 
     Examples
     --------
@@ -31,7 +36,7 @@ class CodeTable:
 
     @classmethod
     def bundled(cls) -> "CodeTable":
-        """The bundled table: NZa 2013 (+2020 rows, +seed codes) before 2026, NZa 2026 after."""
+        """The bundled table: the NZa codes of 2013-2026, one row per (code, validity period)."""
         return cls(_core.bundled_code_table_csv(), "bundled dental_codes.csv")
 
     @classmethod
@@ -48,7 +53,28 @@ class CodeTable:
         return pl.read_csv(
             io.StringIO(self.csv_text),
             schema_overrides={"code": pl.String, "max_tariff_cents": pl.Int64, "tags": pl.String, "jaw": pl.String},
-        ).with_columns(pl.col("valid_from", "valid_to").str.to_date())
+            infer_schema=False,
+        ).with_columns(
+            pl.col("valid_from", "valid_to").str.to_date(),
+            pl.col("max_tariff_cents").cast(pl.Int64),
+        )
+
+    def for_year(self, year: int) -> pl.DataFrame:
+        """The rows valid on some day of ``year`` (same columns as :meth:`to_polars`).
+
+        A code whose meaning changed within the year has two rows; a code that is not
+        among them is ``UNKNOWN_CODE`` on every day of the year.
+
+        Examples
+        --------
+        >>> rows = CodeTable.bundled().for_year(2022)
+        >>> rows.filter(pl.col("code").is_in(["C11", "C002"])).select("code", "tags", "replaces").rows()
+        [('C002', 'periodic_exam', 'C11')]
+        >>> CodeTable.bundled().for_year(2021).filter(code="C11")["replaced_by"].to_list()
+        ['C002']
+        """
+        first, last = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+        return self.to_polars().filter((pl.col("valid_from") <= last) & (pl.col("valid_to") >= first))
 
     def __repr__(self) -> str:
         return f"CodeTable({self.origin!r}, {self._rows} rows)"

@@ -42,7 +42,7 @@ def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022")
     >>> import datetime as dt, polars as pl, aanspraak
     >>> decl = pl.DataFrame({
     ...     "insured_id": ["A"], "birth_date": [dt.date(2014, 5, 1)],
-    ...     "treatment_date": [dt.date(2022, 3, 1)], "code": ["C11"], "amount": [25.0],
+    ...     "treatment_date": [dt.date(2022, 3, 1)], "code": ["C002"], "amount": [25.0],
     ... })
     >>> out = aanspraak.score(decl, policy="defriesland-2022")
     >>> out.select("reason", "legal_basis", "basic_paid").row(0)

@@ -37,11 +37,11 @@ frame.
    table of about 100 common prestatiecodes (children: C11, C13, M40, M03,
    X10, V-fillings, sealing, A10, H11, some F-codes; adults: also T, E, R, H
    by the kaakchirurg, rare J; 65+: full dentures P21/P25/P30, repairs
-   P01-P08, implant dentures J51/J52, J50 very rare). Treatment years before
-   2026 use the pre-2026 NZa list (2013 codes, 2020 where present); 2026 and
-   later use the 2026 list (C11 -> C002, C13 -> C003, V11 -> V91, P21 ->
-   P020, J51 -> J081, ...). Every code exists in the bundled code table
-   (docs/rules.md#code-table) for its era.
+   P01-P08, implant dentures J51/J52, J50 very rare). Each treatment year
+   draws that year's codes from the bundled code table (docs/rules.md#code-table):
+   the old code while the table holds it, its successor once a renumbering
+   ended it (T21 -> T021 from 2021, C11 -> C002 and P21 -> P020 from 2022,
+   J51 -> J081 from 2023), and the 2026 list from 2026 (V11 -> V91).
 4. *Money.* ``amount`` is the NZa maximum tariff of the code (read from the
    bundled code table, see ``aanspraak._synthetic_tables``) times a factor:
    55 % exactly 1, the rest uniform in 0.80-1.05, rounded half up to the
@@ -85,7 +85,7 @@ import polars as pl
 
 from aanspraak._synthetic_tables import (
     AGE_EDGES,
-    ERA_START_2026,
+    CODE_YEARS,
     MSZ_SLOTS,
     PROVIDERS_OUT,
     SETTINGS,
@@ -180,8 +180,8 @@ def declarations(
         Seed for :func:`numpy.random.default_rng`; the same seed and
         arguments give an identical frame.
     years : tuple of int, default (2022, 2022)
-        First and last treatment year, inclusive. Years before 2026 use the
-        pre-2026 NZa code list, 2026 and later the 2026 list.
+        First and last treatment year, inclusive. Each year draws the codes
+        the bundled code table holds that year (C11 until 2021, C002 from 2022).
     policy_set : str, default "defriesland-2022"
         A bundled policy set (``defriesland-2022``, ``vgz-2021``,
         ``iptiq-2019``, see :func:`aanspraak.policies`) whose product keys fill
@@ -343,12 +343,14 @@ def declarations(
         # exact age on the treatment date, from small per-day / per-insured keys
         tkey = day_key[tr - np.int32(start_day)]
         age = np.minimum((tkey - birth_key[ic]) // 512, len(T["band_of_age"]) - 1)
-        era = (tkey >= ERA_START_2026 * 512).astype(np.int64)
+        year_idx = np.clip(tkey // 512 - CODE_YEARS[0], 0, len(CODE_YEARS) - 1)
 
-        # code: alias draw within the age band, shifted to the era's code list
+        # code: alias draw within the age band, then the row's code of the treatment
+        # year (its old code, or its 2026 code once the old one ended: C002 from 2022)
         j = T["band_of_age"][age] * k + rng.integers(0, k, c)
         keep = rng.random(c) < T["code_prob"][j]
-        cidx = np.where(keep, j % k, T["code_alias"][j]) + era * k
+        row = np.where(keep, j % k, T["code_alias"][j])
+        cidx = row + T["code_year"][year_idx, row] * k
         code_idx[lo_row:hi_row] = cidx
 
         # amount: NZa maximum x (1 for 55 %, else 0.8000-1.0500), half up to

@@ -69,6 +69,13 @@ pub struct CodeRow {
     pub jaw: Jaw,
     pub max_tariff_cents: Option<i64>,
     pub source: String,
+    /// Where `valid_from` and `valid_to` come from (optional columns; empty when absent).
+    pub start_source: String,
+    pub end_source: String,
+    /// The codes that replaced this one after `valid_to` (`;`-separated; last row of a code).
+    pub replaced_by: String,
+    /// The codes this one replaced from `valid_from` (`;`-separated; first row of a code).
+    pub replaces: String,
 }
 
 /// Dental prestatiecodes by (code, validity period).
@@ -85,6 +92,9 @@ pub const BUNDLED_DENTAL: &str = include_str!("../data/codes/dental_codes.csv");
 const COLUMNS: [&str; 9] = [
     "code", "valid_from", "valid_to", "section", "description", "tags", "jaw", "max_tariff_cents", "source",
 ];
+/// Optional columns after `COLUMNS` (all or none): the provenance of each row's validity
+/// and the documented successor / predecessor, read for the UNKNOWN_CODE message.
+const HISTORY_COLUMNS: [&str; 4] = ["start_source", "end_source", "replaced_by", "replaces"];
 
 impl CodeTable {
     /// The bundled table (NZa 2013 + 2020 + seed codes before 2026, NZa 2026 from 2026).
@@ -105,16 +115,26 @@ impl CodeTable {
             key: format!("line {line}, column {key}"),
             expected,
         };
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+        // flexible: a table with the history columns may have rows without them (rows a
+        // user appends to the bundled table)
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
         let headers = rdr.headers().map_err(|e| err(1, "header", format!("a CSV header ({e})")))?.clone();
         let cols: Vec<&str> = headers.iter().collect();
-        if cols != COLUMNS {
-            return Err(err(1, "header", format!("columns {}", COLUMNS.join(","))));
+        let history = cols.len() == COLUMNS.len() + HISTORY_COLUMNS.len();
+        if cols[..cols.len().min(COLUMNS.len())] != COLUMNS || (history && cols[COLUMNS.len()..] != HISTORY_COLUMNS) || (cols.len() != COLUMNS.len() && !history) {
+            return Err(err(
+                1,
+                "header",
+                format!("columns {} (optionally followed by {})", COLUMNS.join(","), HISTORY_COLUMNS.join(",")),
+            ));
         }
         let mut rows = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             let line = i + 2;
             let rec = rec.map_err(|e| err(line, "-", format!("a valid CSV record ({e})")))?;
+            if rec.len() != COLUMNS.len() && rec.len() != cols.len() {
+                return Err(err(line, "-", format!("{} or {} fields, found {}", COLUMNS.len(), cols.len(), rec.len())));
+            }
             let code = rec[0].trim().to_ascii_uppercase();
             if code.is_empty() {
                 return Err(err(line, "code", "a non-empty code".into()));
@@ -147,6 +167,14 @@ impl CodeTable {
             if source.is_empty() {
                 return Err(err(line, "source", "a non-empty source citation".into()));
             }
+            let opt = |k: usize| rec.get(COLUMNS.len() + k).map(|v| v.trim().to_string()).unwrap_or_default();
+            let successors = |k: usize| -> Result<String> {
+                let v = opt(k).to_ascii_uppercase();
+                if v.split(';').any(|c| c.trim().is_empty()) && !v.is_empty() {
+                    return Err(err(line, HISTORY_COLUMNS[k], "codes separated by ';' or empty".into()));
+                }
+                Ok(v)
+            };
             rows.push(CodeRow {
                 code,
                 valid_from,
@@ -157,6 +185,10 @@ impl CodeTable {
                 jaw,
                 max_tariff_cents,
                 source,
+                start_source: opt(0),
+                end_source: opt(1),
+                replaced_by: successors(2)?,
+                replaces: successors(3)?,
             });
         }
         let mut by_code: HashMap<String, Vec<u32>> = HashMap::new();
@@ -199,6 +231,41 @@ impl CodeTable {
 
     pub fn lookup(&self, code: &str, date: i32) -> Option<&CodeRow> {
         self.pick(self.candidates(code), date).map(|i| &self.rows[i as usize])
+    }
+
+    /// Why a code the table holds is unknown on `date` (docs/rules.md#code-table): the
+    /// message of an UNKNOWN_CODE line, naming the successor ("C11 was replaced by C002 in
+    /// 2022") or the predecessor. None when the table has no row of the code at all or
+    /// one is valid on `date`. Called per distinct (code, side), not per line.
+    pub fn unknown_message(&self, candidates: &[u32], date: i32) -> Option<String> {
+        let (first, last) = (&self.rows[*candidates.first()? as usize], &self.rows[*candidates.last()? as usize]);
+        let year = |d: i32| dates::civil_from_days(d).year;
+        let list = |codes: &str| codes.split(';').collect::<Vec<_>>().join(", ");
+        if date > last.valid_to {
+            let next = year(last.valid_to) + 1;
+            return Some(if !last.replaced_by.is_empty() {
+                format!("{} was replaced by {} in {next}", last.code, list(&last.replaced_by))
+            } else {
+                format!("{} is not in the code table after {}", last.code, next - 1)
+            });
+        }
+        if date < first.valid_from {
+            let from = year(first.valid_from);
+            return Some(if !first.replaces.is_empty() {
+                format!("{} replaced {} in {from} and is not valid before {from}", first.code, list(&first.replaces))
+            } else {
+                format!("{} is not in the code table before {from}", first.code)
+            });
+        }
+        // a gap between two rows of the code (a user's table)
+        let rows: Vec<&CodeRow> = candidates.iter().map(|&i| &self.rows[i as usize]).collect();
+        let w = rows.windows(2).find(|w| w[0].valid_to < date && date < w[1].valid_from)?;
+        Some(format!(
+            "{} is not in the code table from {} to {}",
+            w[0].code,
+            dates::format_iso(w[0].valid_to + 1),
+            dates::format_iso(w[1].valid_from - 1)
+        ))
     }
 }
 

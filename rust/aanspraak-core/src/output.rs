@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::input::{Invalid, Lines, INVALID_MESSAGES, NO_CENTS};
 use crate::policy::CompiledPolicy;
-use crate::reason::{REASONS, SUPP_REASONS};
+use crate::reason::{Reason, REASONS, SUPP_REASONS};
 use arrow_array::types::{Int32Type, UInt16Type, UInt8Type};
 use arrow_array::{
     ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Int16Array, Int32Array, RecordBatch, StringArray, UInt16Array,
@@ -77,6 +77,37 @@ fn bools(flags: &[u8], bit: u8) -> ArrayRef {
     Arc::new(BooleanArray::new(BooleanBuffer::collect_bool(flags.len(), |i| flags[i] & bit != 0), None))
 }
 
+/// The `message` column as dictionary keys (u16::MAX = null) and values: the bad-input
+/// message of an INVALID_INPUT row (`INVALID_MESSAGES`), and for a dental UNKNOWN_CODE row
+/// why its code is unknown on the treatment date (`CodeTable::unknown_message`, worded
+/// once per distinct code and side of its validity, docs/rules.md#code-table).
+fn message_keys(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> (Vec<u16>, Vec<String>) {
+    let mut keys: Vec<u16> = lines.invalid.par_iter().map(|&m| if m == Invalid::Ok { u16::MAX } else { m as u16 }).collect();
+    let mut vals: Vec<String> = INVALID_MESSAGES.iter().map(|m| m.to_string()).collect();
+    let unknown: Vec<usize> = (0..keys.len())
+        .into_par_iter()
+        .filter(|&i| out.reason[i] == Reason::UnknownCode && out.flags[i] & flag::MSZ == 0 && lines.code[i] != u32::MAX)
+        .collect();
+    let mut memo: foldhash::HashMap<(u32, bool), u16> = Default::default();
+    for i in unknown {
+        let (code, date) = (lines.code[i], lines.treat[i]);
+        let cands = policy.codes.candidates(&lines.code_strings[code as usize]);
+        let Some(&first) = cands.first() else { continue };
+        // the message depends on the side of the code's validity (and on the gap, in a
+        // user's table with one), not on the line
+        let side = date > policy.codes.rows[first as usize].valid_from;
+        let key = *memo.entry((code, side)).or_insert_with(|| match policy.codes.unknown_message(cands, date) {
+            Some(m) if vals.len() < u16::MAX as usize => {
+                vals.push(m);
+                (vals.len() - 1) as u16
+            }
+            _ => u16::MAX,
+        });
+        keys[i] = key;
+    }
+    (keys, vals)
+}
+
 pub fn schema() -> Schema {
     let dict8 = DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8));
     let dict16 = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
@@ -99,7 +130,7 @@ pub fn schema() -> Schema {
         Field::new("patient_paid", dec, true),
         Field::new("supplementary_reason", dict8.clone(), false),
         Field::new("supplementary_basis", dict16.clone(), true),
-        Field::new("message", dict8, true),
+        Field::new("message", dict16.clone(), true),
     ])
 }
 
@@ -116,6 +147,8 @@ pub fn build_columns(lines: &Lines, mut out: Outcome, policy: &CompiledPolicy, n
     let basis_vals = || -> ArrayRef { Arc::new(StringArray::from(policy.basis_texts.clone())) };
     let mut fields = Vec::with_capacity(names.len());
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(names.len());
+    // before `reason` is moved out of `out`
+    let mut messages = names.contains(&"message").then(|| message_keys(lines, &out, policy));
     for &name in names {
         let field = full.field_with_name(name).map_err(|_| Error::Other(format!("no output column {name:?}; expected one of {COLUMNS:?}")))?;
         let col: ArrayRef = match name {
@@ -163,8 +196,11 @@ pub fn build_columns(lines: &Lines, mut out: Outcome, policy: &CompiledPolicy, n
                 Arc::new(DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(keys.into(), nulls), basis_vals()).map_err(err)?)
             }
             "message" => {
-                let keys = lines.invalid.par_iter().map(|&m| if m == Invalid::Ok { u8::MAX } else { m as u8 }).collect();
-                dict_u8(keys, INVALID_MESSAGES)?
+                let (keys, vals) = messages.take().expect("one message column");
+                let nulls = null_buffer(&keys, |k| *k != u16::MAX);
+                let keys: Vec<u16> = keys.into_par_iter().map(|k| if k == u16::MAX { 0 } else { k }).collect();
+                let vals: ArrayRef = Arc::new(StringArray::from(vals));
+                Arc::new(DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(keys.into(), nulls), vals).map_err(err)?)
             }
             _ => unreachable!("every name of schema() has an arm"),
         };

@@ -123,3 +123,11 @@ def test_the_table_and_docs_codes_md_are_what_the_build_script_writes():
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_dental_codes.py"), "--check"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr + done.stdout
+
+
+def test_the_readme_code_history_example_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("naming its successor or predecessor:\n\n```python\n", 1)[1].split("```", 1)[0]
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    assert scope["rows_2022"].filter(code="C002")["replaces"].to_list() == ["C11"]

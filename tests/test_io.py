@@ -22,8 +22,8 @@ from aanspraak.cli import main
 DUTCH_CSV = (
     "\ufeffinsured_id;birth_date;treatment_date;code;amount;contracted;element;provider_type;"
     "material_costs;supplementary_product;reference_tariff\n"
-    "007;2014-05-01;2022-03-01;C11;25,00;true;11;tandarts;;;\n"
-    "007;2014-05-01;2022-03-02;C13; 12.50 ;;;tandarts;;;\n"
+    "007;2014-05-01;2022-03-01;C002;25,00;true;11;tandarts;;;\n"
+    "007;2014-05-01;2022-03-02;C003; 12.50 ;;;tandarts;;;\n"
     "0123;1980-02-29;2022-04-01;V91;abc;false;;;;av-tand-extra;\n"
     "0123;1980-02-29;2022-13-01;V92;-5;;;;10.00;av-tand-onbekend;\n"
     "0123;1980-02-29;2022-04-03;F461A;1000.005;true;21;mondhygienist;2000;;99.5\n"
@@ -33,8 +33,8 @@ DUTCH_CSV = (
 #: The frame the command line scored for DUTCH_CSV before io.py existed (cli.read_file).
 DUTCH_FRAME = pl.DataFrame(
     [
-        ("007", dt.date(2014, 5, 1), "2022-03-01", "C11", "25,00", True, 11, "tandarts", None, None, None),
-        ("007", dt.date(2014, 5, 1), "2022-03-02", "C13", " 12.50 ", None, None, "tandarts", None, None, None),
+        ("007", dt.date(2014, 5, 1), "2022-03-01", "C002", "25,00", True, 11, "tandarts", None, None, None),
+        ("007", dt.date(2014, 5, 1), "2022-03-02", "C003", " 12.50 ", None, None, "tandarts", None, None, None),
         ("0123", dt.date(1980, 2, 29), "2022-04-01", "V91", "abc", False, None, None, None, "av-tand-extra", None),
         ("0123", dt.date(1980, 2, 29), "2022-13-01", "V92", "-5", None, None, None, D("10.00"), "av-tand-onbekend", None),
         ("0123", dt.date(1980, 2, 29), "2022-04-03", "F461A", "1000.005", True, 21, "mondhygienist", D("2000.00"), None, D("99.50")),

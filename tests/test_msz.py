@@ -123,7 +123,7 @@ def test_deductible_used_up_across_dental_and_hospital_lines():
     out = score(
         {**p, "line_id": 1, "treatment_date": d("2022-02-01"), "code": "H35", "provider_type": "kaakchirurg", "amount": D("200.00")},
         {**p, "line_id": 2, "treatment_date": d("2022-03-01"), "code": "038911", "specialism": "CHI", "amount": D("150.00")},
-        {**p, "line_id": 3, "treatment_date": d("2022-04-01"), "code": "P21", "provider_type": "tandprotheticus", "amount": D("400.00")},
+        {**p, "line_id": 3, "treatment_date": d("2022-04-01"), "code": "P020", "provider_type": "tandprotheticus", "amount": D("400.00")},
         {**p, "line_id": 4, "treatment_date": d("2022-05-01"), "code": "038912", "specialism": "CHI", "amount": D("500.00")},
     )
     # 200 (dental) + 150 (msz) + 35 (denture: 400 − 25 % bijdrage = 300, of which 35) = 385; nothing on line 4.

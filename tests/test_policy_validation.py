@@ -208,7 +208,7 @@ def _many_products(n: int) -> str:
         out.append(
             f'\n[basic.b{k:03d}]\nextends = "alles-verzorgd"\nnon_contracted_share_pct = {k / 4}\n'
             f'\n[supplementary.s{k:03d}]\nname = "s{k}"\nsource = "generated"\nannual_max_eur = {k}\n'
-            f'[[supplementary.s{k:03d}.rules]]\ncodes = ["C11"]\nshare_pct = {k / 4}\nlegal_basis = "s{k} rule"\nsource = "generated"\n'
+            f'[[supplementary.s{k:03d}.rules]]\ncodes = ["C002"]\nshare_pct = {k / 4}\nlegal_basis = "s{k} rule"\nsource = "generated"\n'
         )
     return "".join(out)
 

@@ -95,7 +95,7 @@ def test_av_tand_standaard_caps_at_250():
 
 def test_seed_004_cmva_codes_100_percent_other_codes_80_percent():
     out = score(
-        _extra(code="C13", amount=D("22.16"), line_id=1),
+        _extra(code="C003", amount=D("22.16"), line_id=1),
         _extra(code="M03", amount=D("13.07"), line_id=2),
         _extra(code="V21", amount=D("31.87"), line_id=3),
         _extra(code="A10", amount=D("13.99"), line_id=4),
@@ -111,7 +111,7 @@ def test_seed_004_cmva_codes_100_percent_other_codes_80_percent():
     assert_conserved(out)
 
 
-def _denture_after_eigen_risico(code="P21", amount="1000.00", **extra):
+def _denture_after_eigen_risico(code="P020", amount="1000.00", **extra):
     """A kaakchirurg line uses the eigen risico first, then a full denture."""
     first = _extra(treatment_date=d("2022-01-10"), code="H35", amount=D("385.00"), provider_type="kaakchirurg",
                    referral=True, line_id=1)
@@ -141,13 +141,13 @@ def test_implant_denture_eigen_bijdrage_is_reimbursed():
     r = _denture_after_eigen_risico(code="J51", authorization=True)
     assert (r["eigen_bijdrage"], r["supplementary_reason"], r["supplementary_paid"], r["patient_paid"]) == (
         D("100.00"), "PAID", D("100.00"), D("0.00"))
-    repair = _denture_after_eigen_risico(code="P01", amount="200.00")
+    repair = _denture_after_eigen_risico(code="P062", amount="200.00")
     assert (repair["eigen_bijdrage"], repair["supplementary_reason"], repair["supplementary_paid"]) == (
         D("20.00"), "NOT_COVERED_BY_PRODUCT", D("0.00"))
 
 
 def test_the_eigen_risico_is_never_paid_by_the_supplementary():
-    r = one(_extra(treatment_date=d("2022-02-10"), code="P21", amount=D("1000.00"), provider_type="tandprotheticus"))
+    r = one(_extra(treatment_date=d("2022-02-10"), code="P020", amount=D("1000.00"), provider_type="tandprotheticus"))
     # allowed 1000, eigen bijdrage 250, eigen risico 385, basic 365: the supplementary pays the 250 only.
     assert (r["eigen_risico"], r["basic_paid"], r["supplementary_paid"], r["patient_paid"]) == (
         D("385.00"), D("365.00"), D("250.00"), D("385.00"))

@@ -14,7 +14,7 @@ from aanspraak import _synthetic_tables as tables
 from aanspraak import synthetic
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE_CSV = REPO.parent / "shared" / "reference" / "nza_mondzorg_codes.csv"
+REFERENCE_CSV = REPO / "rust" / "aanspraak-core" / "data" / "codes" / "sources" / "nza_mondzorg_codes.csv"
 MSZ_DIR = REPO / "rust" / "aanspraak-core" / "data" / "msz"
 
 declarations = synthetic.declarations
@@ -51,7 +51,8 @@ MSZ_REASONS = {
 PROVIDERS = {
     "tandarts", "mondhygienist", "kaakchirurg", "orthodontist", "tandprotheticus", "implantoloog",
 }
-FULL_DENTURE_PRE = {"P21", "P25", "P30"}
+# full dentures of the years the fixtures draw (P21/P25/P30 until 2021, P020-P022 from 2022)
+FULL_DENTURE = {"P21", "P25", "P30", "P020", "P021", "P022"}
 
 N = 30_000
 
@@ -193,16 +194,16 @@ def test_code_mix_by_age(df: pl.DataFrame) -> None:
     adults = aged.filter(pl.col("age") >= 18)
     elderly = aged.filter(pl.col("age") >= 65)
     kid_codes = set(kids["code"].unique())
-    assert {"C11", "C13", "M40", "X10", "A10", "H11"} <= kid_codes
+    assert {"C002", "C003", "M40", "X10", "A10", "H11"} <= kid_codes  # 2022: the C codes of 2022
     assert any(c.startswith("F") for c in kid_codes)
     assert any(c.startswith("V") for c in kid_codes)
-    assert (kids["code"] == "C11").mean() > 0.1
+    assert (kids["code"] == "C002").mean() > 0.1
     # no prostheses, crowns or implants for children
     assert not kids["code"].str.contains(r"^(P|R24|J)").any()
     adult_codes = set(adults["code"].unique())
     for prefix in "CMVXATERH":
         assert any(c.startswith(prefix) for c in adult_codes), prefix
-    assert FULL_DENTURE_PRE & set(elderly["code"].unique())
+    assert FULL_DENTURE & set(elderly["code"].unique())
     p_old = elderly["code"].str.starts_with("P").mean()
     p_young = adults.filter(pl.col("age") < 65)["code"].str.starts_with("P").mean()
     assert p_old > 3 * p_young
@@ -211,12 +212,15 @@ def test_code_mix_by_age(df: pl.DataFrame) -> None:
     assert (kids["code"] == "M40").mean() > 5 * (adults["code"] == "M40").mean()
 
 
-def test_code_era(df_multi: pl.DataFrame) -> None:
-    year = df_multi["treatment_date"].dt.year()
-    old = df_multi.filter(year < 2026)["code"]
-    new = df_multi.filter(year >= 2026)["code"]
-    assert "C11" in set(old) and "C11" not in set(new)
-    assert "C002" in set(new) and "C002" not in set(old)
+def test_code_era() -> None:
+    # each year draws that year's codes: T21 until 2020, C11 until 2021, J51 until 2022
+    frame = declarations(40_000, seed=3, years=(2019, 2026))
+    year = frame["treatment_date"].dt.year()
+    for old, new, first_new in (("T21", "T021", 2021), ("C11", "C002", 2022), ("J51", "J081", 2023), ("V11", "V91", 2026)):
+        before = set(frame.filter(year < first_new)["code"])
+        after = set(frame.filter(year >= first_new)["code"])
+        assert old in before and old not in after, old
+        assert new in after and new not in before, new
 
 
 def _reference() -> dict[str, dict[str, str]]:
@@ -246,32 +250,37 @@ def _era_tariffs() -> tuple[dict[str, Decimal], dict[str, Decimal]]:
 
 
 @pytest.mark.parametrize("policy_set", ["defriesland-2022", "vgz-2021"])
-def test_codes_exist_in_reference_for_their_era(
+def test_codes_exist_in_the_code_table_for_their_year(
     df_multi: pl.DataFrame, df: pl.DataFrame, policy_set: str
 ) -> None:
-    pre, new = _era_tariffs()
+    import aanspraak
+
+    table = aanspraak.CodeTable.bundled()
     frames = [df, df_multi, declarations(20_000, seed=5, years=(2019, 2027), policy_set=policy_set)]
     for frame in frames:
-        year = frame["treatment_date"].dt.year()
-        old_codes = set(frame.filter(year < 2026)["code"].unique())
-        new_codes = set(frame.filter(year >= 2026)["code"].unique())
-        assert old_codes <= set(pre), sorted(old_codes - set(pre))
-        assert new_codes <= set(new), sorted(new_codes - set(new))
+        dental = frame.filter(pl.col("domain").is_null() | (pl.col("domain") != "msz")) if "domain" in frame.columns else frame
+        dental = dental.filter(~pl.col("code").str.contains(r"^\d+$"))
+        for (y,), part in dental.group_by(pl.col("treatment_date").dt.year()):
+            valid = set(table.for_year(min(y, 2026))["code"])
+            drawn = set(part["code"].unique())
+            assert drawn <= valid, (y, sorted(drawn - valid))
 
 
 def test_every_table_code_is_in_reference() -> None:
     pre, new = _era_tariffs()
-    for pre_code, new_code, *_ in tables.CODE_TABLE:
-        assert pre_code in pre and new_code in new, (pre_code, new_code)
-    # the tariffs (read from the bundled code table) are the reference maxima
-    for code, cents in tables.dental_tariffs()[0].items():
-        assert Decimal(cents) / 100 == pre[code], code
+    for _pre_code, new_code, *_ in tables.CODE_TABLE:
+        assert new_code in new, new_code
+    # the 2026 tariffs (read from the bundled code table) are the reference maxima of 2026
     for code, cents in tables.dental_tariffs()[1].items():
         assert Decimal(cents) / 100 == new[code], code
 
 
 def test_amounts_near_reference_tariff(df_multi: pl.DataFrame) -> None:
-    pre, new = _era_tariffs()
+    # the generator's tariffs: an old code's before 2026, a 2026 code's (also when drawn
+    # before 2026, C002 in 2024) from the 2026 list
+    pre_c, new_c = tables.dental_tariffs()
+    before = {c: Decimal(v) / 100 for c, v in (new_c | pre_c).items()}
+    pre, new = before, {c: Decimal(v) / 100 for c, v in new_c.items()}
     year = df_multi["treatment_date"].dt.year()
     checked = 0
     for frame, table in ((df_multi.filter(year < 2026), pre), (df_multi.filter(year >= 2026), new)):
@@ -335,7 +344,7 @@ def test_providers(df: pl.DataFrame) -> None:
     assert (f["provider_type"] == "orthodontist").mean() > 0.8
     h_adult = aged.filter(pl.col("code").str.starts_with("H") & (pl.col("age") >= 18))
     assert (h_adult["provider_type"] == "kaakchirurg").mean() > 0.5
-    dentures = df.filter(pl.col("code").is_in(list(FULL_DENTURE_PRE)))
+    dentures = df.filter(pl.col("code").is_in(list(FULL_DENTURE)))
     assert 0 < (dentures["provider_type"] == "tandprotheticus").mean() < 1
     mh = df.filter(pl.col("provider_type") == "mondhygienist")["code"]
     assert mh.str.contains(r"^(M|C|T)").all()
@@ -565,10 +574,13 @@ def test_tariffs_come_from_the_bundled_code_table() -> None:
 
     table = aanspraak.CodeTable.bundled().to_polars()
     pre, new = tables.dental_tariffs()
-    for era, (tariffs, day) in enumerate(((pre, dt.date(2025, 12, 31)), (new, dt.date(2026, 1, 1)))):
+    for era, (tariffs, days) in enumerate(zip((pre, new), tables._tariff_days())):
         assert set(tariffs) == {row[era] for row in tables.CODE_TABLE}
-        rows = table.filter(pl.col("code").is_in(list(tariffs)) & (pl.col("valid_from") <= day) & (pl.col("valid_to") >= day))
-        in_table = {c: t for c, t in zip(rows["code"], rows["max_tariff_cents"]) if t is not None}
+        in_table = {}
+        for row, day in zip(tables.CODE_TABLE, days):
+            hit = table.filter((pl.col("code") == row[era]) & (pl.col("valid_from") <= day) & (pl.col("valid_to") >= day))
+            if hit.height and hit["max_tariff_cents"][0] is not None:
+                in_table[row[era]] = hit["max_tariff_cents"][0]
         assert {c: t for c, t in tariffs.items() if c in in_table} == in_table
         # The only tariff the generator keeps itself: the 2013 J50 the table leaves out.
         assert {c: tariffs[c] for c in set(tariffs) - set(in_table)} == ({"J50": 55610} if era == 0 else {})

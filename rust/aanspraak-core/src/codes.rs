@@ -313,6 +313,22 @@ J087,2026-01-01,9999-12-31,J,Iets anders,,,1000,NZa 2026\n";
     }
 
     #[test]
+    fn unknown_message_names_successor_and_predecessor() {
+        let csv = "code,valid_from,valid_to,section,description,tags,jaw,max_tariff_cents,source,start_source,end_source,replaced_by,replaces\n\
+C11,2013-01-01,2021-12-31,C,Periodieke controle,periodic_exam,,2052,NZa 2013,complete list 2013,change,C002,\n\
+C002,2022-01-01,9999-12-31,C,Periodieke controle,periodic_exam,,2851,NZa 2026,change,no end,,C11\n\
+X1,2014-01-01,2025-12-31,X,Foto,xray,,,page\n";
+        let t = CodeTable::from_csv_str(csv, "t").unwrap();
+        let day = |s: &str| dates::parse_iso(s).unwrap();
+        let msg = |c: &str, d: &str| t.unknown_message(t.candidates(c), day(d));
+        assert_eq!(msg("C11", "2022-01-01").as_deref(), Some("C11 was replaced by C002 in 2022"));
+        assert_eq!(msg("C002", "2021-12-31").as_deref(), Some("C002 replaced C11 in 2022 and is not valid before 2022"));
+        assert_eq!(msg("X1", "2026-01-01").as_deref(), Some("X1 is not in the code table after 2025"));
+        assert_eq!(msg("C11", "2021-12-31"), None);
+        assert_eq!(msg("Q9", "2021-12-31"), None);
+    }
+
+    #[test]
     fn normalization() {
         assert_eq!(normalize_code(" c11 "), "C11");
         assert_eq!(normalize_code("38911"), "038911");

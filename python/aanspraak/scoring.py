@@ -86,19 +86,9 @@ def supplementary_reasons() -> pl.DataFrame:
     >>> supplementary_reasons().filter(reason="PAID")["emitted_by"].item().to_list()
     ['supplementary::limits::pay']
     """
-    from aanspraak._reason_examples import SUPPLEMENTARY, as_json
+    from aanspraak._reason_examples import SUPPLEMENTARY
 
-    rows = _core.supplementary_reasons()
-    return pl.DataFrame(
-        {
-            "reason": [r.code for r in rows],
-            "meaning": [r.meaning for r in rows],
-            "legal_basis": [r.legal_basis for r in rows],
-            "example": [r.example for r in rows],
-            "example_input": [as_json(SUPPLEMENTARY.get(r.code)) for r in rows],
-            "emitted_by": pl.Series([r.emitted_by for r in rows], dtype=pl.List(pl.String)),
-        }
-    )
+    return _catalogue(_core.supplementary_reasons(), SUPPLEMENTARY)
 
 
 def reasons() -> pl.DataFrame:
@@ -115,16 +105,22 @@ def reasons() -> pl.DataFrame:
     >>> reasons().filter(reason="FREQUENCY_LIMIT")["emitted_by"].item().to_list()
     ['ledger::walk']
     """
-    from aanspraak._reason_examples import BASIC, as_json
+    from aanspraak._reason_examples import BASIC
 
-    rows = _core.reasons()
+    return _catalogue(_core.reasons(), BASIC)
+
+
+def _catalogue(rows: "list[_core.ReasonInfo]", examples: dict[str, dict[str, Any]]) -> pl.DataFrame:
+    """A reason catalogue as a frame, each reason with its executable example."""
+    from aanspraak._reason_examples import as_json
+
     return pl.DataFrame(
         {
             "reason": [r.code for r in rows],
             "meaning": [r.meaning for r in rows],
             "legal_basis": [r.legal_basis for r in rows],
             "example": [r.example for r in rows],
-            "example_input": [as_json(BASIC.get(r.code)) for r in rows],
+            "example_input": [as_json(examples.get(r.code)) for r in rows],
             "emitted_by": pl.Series([r.emitted_by for r in rows], dtype=pl.List(pl.String)),
         }
     )

@@ -24,7 +24,7 @@ DERIVED: dict[str, str] = {
     "year": "calendar year of treatment_date",
     "age_band": "age on the treatment date in 5-year bands (0-4 ... 90-94, 95+), ordered",
     "domain": "the domain column, else mondzorg for a code starting with a letter and msz for all digits",
-    "code_section": "first letter of a dental code (A, C, ..., X), msz for hospital care",
+    "code_section": "first letter of a dental code (A, C, ..., X), msz for hospital care, overig for other care",
     "product": "the supplementary product (keys joined by +), 'none' for lines without one",
     "basic_product": "the basic_product column, '(default)' where it is null or absent",
 }
@@ -45,7 +45,10 @@ def _derive(name: str, columns: Sequence[str]) -> pl.Expr:
             return pl.col("domain").cast(pl.String).fill_null(inferred).alias("domain")
         return inferred.alias("domain")
     if name == "code_section":
-        return pl.when(msz).then(pl.lit("msz")).otherwise(code.str.slice(0, 1)).alias("code_section")
+        section = pl.when(msz).then(pl.lit("msz")).otherwise(code.str.slice(0, 1))
+        if "domain" in columns:  # other care (docs/rules.md#other-care) has free-text codes
+            section = pl.when(pl.col("domain").cast(pl.String) == "overig").then(pl.lit("overig")).otherwise(section)
+        return section.alias("code_section")
     if name == "product":
         if "supplementary_product" not in columns:
             return pl.lit("none").alias("product")

@@ -77,6 +77,39 @@ fn bools(flags: &[u8], bit: u8) -> ArrayRef {
     Arc::new(BooleanArray::new(BooleanBuffer::collect_bool(flags.len(), |i| flags[i] & bit != 0), None))
 }
 
+/// The `message` column: the `Invalid` message of each invalid row; a row without
+/// statutory parameters for its year gets the message naming that year (one dictionary
+/// value per such year, after the fixed messages; beyond the dictionary's room the
+/// message without the year).
+fn messages(lines: &Lines) -> Result<ArrayRef> {
+    let no_year = Invalid::NoYearParameters;
+    let year_of = |i: usize| crate::dates::civil_from_days(lines.treat[i]).year;
+    let mut years: Vec<i32> = if lines.invalid.par_iter().any(|&m| m == no_year) {
+        (0..lines.n).filter(|&i| lines.invalid[i] == no_year).map(year_of).collect()
+    } else {
+        Vec::new()
+    };
+    years.sort_unstable();
+    years.dedup();
+    years.truncate(u8::MAX as usize - INVALID_MESSAGES.len());
+    let keys = (0..lines.n)
+        .into_par_iter()
+        .map(|i| match lines.invalid[i] {
+            Invalid::Ok => u8::MAX,
+            m if m == no_year => years.binary_search(&year_of(i)).map_or(m as u8, |k| (INVALID_MESSAGES.len() + k) as u8),
+            m => m as u8,
+        })
+        .collect();
+    let named: Vec<String> = years.iter().map(|y| no_year_message(*y)).collect();
+    let values: Vec<&str> = INVALID_MESSAGES.iter().copied().chain(named.iter().map(String::as_str)).collect();
+    dict_u8(keys, &values)
+}
+
+/// The message of a row whose treatment year has no statutory parameters, naming the year.
+pub fn no_year_message(year: i32) -> String {
+    format!("{} {year}", Invalid::NoYearParameters.message())
+}
+
 pub fn schema() -> Schema {
     let dict8 = DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8));
     let dict16 = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
@@ -162,10 +195,7 @@ pub fn build_columns(lines: &Lines, mut out: Outcome, policy: &CompiledPolicy, n
                 let keys: Vec<u16> = basis.into_par_iter().map(|b| if b == NO_BASIS { 0 } else { b }).collect();
                 Arc::new(DictionaryArray::<UInt16Type>::try_new(UInt16Array::new(keys.into(), nulls), basis_vals()).map_err(err)?)
             }
-            "message" => {
-                let keys = lines.invalid.par_iter().map(|&m| if m == Invalid::Ok { u8::MAX } else { m as u8 }).collect();
-                dict_u8(keys, INVALID_MESSAGES)?
-            }
+            "message" => messages(lines)?,
             _ => unreachable!("every name of schema() has an arm"),
         };
         fields.push(field.clone());

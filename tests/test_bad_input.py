@@ -51,7 +51,7 @@ def test_bad_values_are_invalid_rows_and_the_rest_is_scored():
         "provider_type is not one of tandarts, mondhygienist, tandprotheticus, orthodontist, kaakchirurg, implantoloog, cbt, medisch_specialist",
         "supplementary_product names a product that is not in the policy set (or repeats one, or joins more than 3)",
         "voluntary_deductible is not 0-500 euros in steps of 100",
-        "the policy set has no statutory parameters (eigen risico) for the treatment year",
+        "the policy set has no statutory parameters (eigen risico) for the treatment year 2030",
     ]
     assert out["message"][9] is None
     # Invalid rows pay nothing; patient_paid is the amount when that is valid, else null.

@@ -114,3 +114,17 @@ def test_dask_takes_the_local_date_of_tz_aware_dates(client):
     pandas = pandas.astype({c: "datetime64[ns, Europe/Amsterdam]" for c in DATE_COLUMNS[:2]})
     got = collect(adask.score(dd.from_pandas(pandas, npartitions=2))).sort("line_id")
     assert money_view(got) == money_view(aanspraak.score(df))
+
+
+def test_dask_reads_and_returns_warehouse_column_names(client, ddf, lines):
+    names = {"insured_id": "verzekerde_nr", "amount": "bedrag", "code": "prestatiecode"}
+    theirs = ddf.rename(columns=names)
+    got = collect(adask.score(theirs, columns=names))
+    assert "verzekerde_nr" in got.columns and "insured_id" not in got.columns
+    back = {v: k for k, v in names.items()}
+    # the same lines as score with the same names (messages name the user's columns)
+    assert_scored_like_score(got.rename(back), aanspraak.score(lines.rename(names), columns=names).rename(back))
+    with pytest.raises(aanspraak.SchemaError, match=r"column 'bedrag' \(amount\): no such column"):
+        adask.score(theirs.drop(columns="bedrag"), columns=names)
+    cmp = adask.compare(theirs, what_if(), columns_map=names)
+    assert_frame_equal(cmp.totals(), aanspraak.compare(lines, what_if()).totals)

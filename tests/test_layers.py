@@ -17,6 +17,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("policy", {"policy"}),
     ("input", {"_input"}),
     ("frames", {"_frames"}),
+    ("column names", {"_columns"}),
     ("scoring", {"scoring"}),
     ("scenarios", {"scenarios"}),
     ("reports", {"reports"}),

@@ -43,9 +43,9 @@ def policy_error(make, *parts: str) -> str:
 @pytest.mark.parametrize(
     "old, new, key, found, allowed",
     [
-        ("years = [2019, 2026]", "years = [2019, 100000000]", "statutory[0].years", "100000000", "1990 to 2100"),
-        ("years = [2019, 2026]", "years = [-2147483648, 2026]", "statutory[0].years", "-2147483648", "1990 to 2100"),
-        ("years = [2019, 2026]", "years = [2019, 99999999999]", "statutory[0].years", "99999999999", "1990 to 2100"),
+        ("years = [2017, 2026]", "years = [2017, 100000000]", "statutory[0].years", "100000000", "1990 to 2100"),
+        ("years = [2017, 2026]", "years = [-2147483648, 2026]", "statutory[0].years", "-2147483648", "1990 to 2100"),
+        ("years = [2017, 2026]", "years = [2017, 99999999999]", "statutory[0].years", "99999999999", "1990 to 2100"),
         ("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = -5", "compulsory_eigen_risico_eur", "-5", "0 to"),
         ("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = 99999999999999999999",
          "statutory[0].compulsory_eigen_risico_eur", "99999999999999999999", ""),
@@ -103,7 +103,7 @@ def test_the_largest_accepted_values_score_without_overflow():
     far = {**row, "supplementary_start": dt.date(9999, 12, 31), "treatment_date": dt.date(2022, 3, 1)}
     out = aanspraak.score(lines(far), p)
     assert out["supplementary_paid"][0] == 0
-    assert aanspraak.Policy.from_toml(TEXT.replace("years = [2019, 2026]", "years = [1990, 2100]"), "p.toml").eigen_risico(2100)
+    assert aanspraak.Policy.from_toml(TEXT.replace("years = [2017, 2026]", "years = [1990, 2100]"), "p.toml").eigen_risico(2100)
 
 
 # ------------------------------------------------------------------ derived policies
@@ -162,7 +162,7 @@ def test_no_value_aborts_the_process():
         "t = _core.bundled_policy_toml('defriesland-2022')\n"
         "for y in ('[2019, 100000000]', '[-2147483648, 2026]', '[-2147483648, 2147483647]', '[2147483647, 2147483647]'):\n"
         "    try:\n"
-        "        aanspraak.Policy.from_toml(t.replace('[2019, 2026]', y), 'p.toml')\n"
+        "        aanspraak.Policy.from_toml(t.replace('[2017, 2026]', y), 'p.toml')\n"
         "    except aanspraak.PolicyError:\n"
         "        pass\n"
         "print('ok')\n"

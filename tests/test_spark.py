@@ -124,3 +124,17 @@ def test_spark_takes_the_date_of_timestamps_in_the_session_time_zone(spark):
     finally:
         spark.conf.unset("spark.sql.session.timeZone")
     assert money_view(got) == money_view(aanspraak.score(df))
+
+
+def test_spark_reads_and_returns_warehouse_column_names(spark, lines):
+    names = {"insured_id": "verzekerde_nr", "amount": "bedrag", "code": "prestatiecode"}
+    theirs = spark.createDataFrame(lines.rename({k: v for k, v in names.items()}).to_arrow())
+    got = collect(aspark.score(theirs, columns=names))
+    assert "verzekerde_nr" in got.columns and "insured_id" not in got.columns
+    back = {v: k for k, v in names.items()}
+    # the same lines as score with the same names (messages name the user's columns)
+    assert_scored_like_score(got.rename(back), aanspraak.score(lines.rename(names), columns=names).rename(back))
+    with pytest.raises(aanspraak.SchemaError, match=r"column 'bedrag' \(amount\): no such column"):
+        aspark.score(theirs.drop("bedrag"), columns=names)
+    cmp = aspark.compare(theirs, what_if(), columns_map=names)
+    assert_frame_equal(cmp.totals(), aanspraak.compare(lines, what_if()).totals)

@@ -78,17 +78,24 @@ def test_statutory_values_carry_their_references():
                                      "bzv-2.7-lid4-a", "bzv-2.7-lid4-d"}
     assert st["href"].str.starts_with("https://wetten.overheid.nl/BWBR").all()
     assert st.filter(parameter="full_denture_pct")["reference"].unique().to_list() == ["Regeling zorgverzekering, artikel 2.31 lid 2"]
-    assert st.filter(parameter="full_denture_pct")["year"].to_list() == list(range(2019, 2027))
+    assert st.filter(parameter="full_denture_pct")["year"].to_list() == list(range(2017, 2027))
+    # 2017 and 2018 cite the act as in force that year; the others the act.
+    er = st.filter(parameter="compulsory_eigen_risico_eur").sort("year")
+    assert er["value"].to_list() == [385.0] * 10
+    assert er["href"].to_list()[:3] == ["https://wetten.overheid.nl/BWBR0018450/2017-01-01", "https://wetten.overheid.nl/BWBR0018450/2018-01-01",
+                                        "https://wetten.overheid.nl/BWBR0018450"]
+    assert er["reference"][0] == "Zorgverzekeringswet, artikel 19, as in force on 1 January 2017"
     assert (st["value"] == st["statutory_value"]).all(), "the bundled sets use the statutory values"
     assert st.filter(parameter="bzv-2.7-lid4-d")["value"].to_list() == [2.0]
 
 
 def test_insurer_files_hold_only_insurer_terms_and_the_document_merges_the_law():
     law = tomllib.loads(_core.statutory_toml())
-    assert law["parameters"]["compulsory_eigen_risico_eur"]["values"] == [{"years": [2019, 2026], "value": 385}]
+    assert [(v["years"], v["value"]) for v in law["parameters"]["compulsory_eigen_risico_eur"]["values"]] == [
+        ([2017, 2017], 385), ([2018, 2018], 385), ([2019, 2026], 385)]
     for key in _core.bundled_policies():
         doc = aanspraak.Policy.load(key).document()
-        assert doc["statutory"][0]["years"] == [2019, 2026]
+        assert doc["statutory"][0]["years"] == [2017, 2026]
         assert doc["statutory"][0]["compulsory_eigen_risico_eur"] == 385
         assert _core.bundled_policy_toml(key) == aanspraak.Policy.load(key).toml_text
 
@@ -99,7 +106,28 @@ def test_the_binding_returns_named_results():
     assert (b.key, b.name, b.non_contracted_share_pct) == ("alles-verzorgd", "Alles Verzorgd Polis", 80.0)
     s = {p.key: p for p in c.supplementary_products()}["av-tand-opstap"]
     assert (s.accident_cover, s.min_age, s.annual_max_cents, s.rules) == (False, 0, 25_000, 1)
-    assert {(r.year, r.cents) for r in c.eigen_risico_by_year()} == {(y, 38_500) for y in range(2019, 2027)}
+    assert {(r.year, r.cents) for r in c.eigen_risico_by_year()} == {(y, 38_500) for y in range(2017, 2027)}
     r = {r.code: r for r in _core.reasons()}["FREQUENCY_LIMIT"]
     assert r.legal_basis and r.meaning and r.example
     assert {r.code for r in _core.supplementary_reasons()} >= {"WAITING_PERIOD"}
+
+
+def test_2017_and_2018_are_scored_and_2016_is_invalid_naming_its_year():
+    from decimal import Decimal as D
+
+    import polars as pl
+
+    row = {"insured_id": "P1", "birth_date": dt.date(1960, 1, 1), "code": "P30", "amount": D("400.00"), "provider_type": "tandprotheticus"}
+    decl = pl.DataFrame([{**row, "insured_id": f"P{y}", "treatment_date": dt.date(y, 6, 1)} for y in (2016, 2017, 2018, 2012)])
+    out = aanspraak.score(decl, "vgz-2021")
+    # Rzv 2.31 lid 2: 25 % = 100.00; Zvw art. 19: EUR 385 of the remaining 300.00 → all 300.00.
+    assert out["reason"].to_list() == ["INVALID_INPUT", "COVERED", "COVERED", "INVALID_INPUT"]
+    assert out["eigen_bijdrage"].to_list() == [D("0.00"), D("100.00"), D("100.00"), D("0.00")]
+    assert out["eigen_risico"].to_list() == [D("0.00"), D("300.00"), D("300.00"), D("0.00")]
+    assert out["message"].to_list() == [
+        "the policy set has no statutory parameters (eigen risico) for the treatment year 2016", None, None,
+        "the policy set has no statutory parameters (eigen risico) for the treatment year 2012",
+    ]
+    # The eigen risico of 2017 is a pot of its own: EUR 385 over two lines.
+    two = pl.DataFrame([{**row, "treatment_date": dt.date(2017, m, 1), "code": "H35", "provider_type": "kaakchirurg", "amount": D("300.00")} for m in (2, 3)])
+    assert aanspraak.score(two, "vgz-2021")["eigen_risico"].to_list() == [D("300.00"), D("85.00")]

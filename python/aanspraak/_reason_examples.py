@@ -189,6 +189,12 @@ SUPPLEMENTARY: dict[str, dict[str, Any]] = {
                    "jaw": "upper", "edentulous": True, "authorization": True, **EXTRA}],
         "legal_basis": "aanvullende tandverzekering: alleen mondzorg",
     },
+    "OTHER_CARE": {
+        # Care outside dental care (domain overig): covered by the basic insurance, never by a dental product.
+        "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "farmacie", "amount": 120.00,
+                   "domain": "overig", **EXTRA}],
+        "legal_basis": "aanvullende tandverzekering: alleen mondzorg",
+    },
     "NO_SHOW": {
         "code_rows": [NO_SHOW_ROW],
         "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "ZNS01", "amount": 30.00, **EXTRA}],

@@ -38,6 +38,7 @@ files is :mod:`aanspraak.io` (``aanspraak.read_declarations``, ``aanspraak.write
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -54,6 +55,7 @@ import polars as pl
 import aanspraak
 from aanspraak.io import FileError, check_output, check_output_dir, check_parquet_schemas, estimate_rows, expand_inputs
 from aanspraak.io import is_directory_output, one_line, read_declarations, schadelast_tables_of_files, write_frame
+from aanspraak._columns import checked as checked_columns
 from aanspraak.policy import Policy
 from aanspraak.streaming import LINES_PER_BUCKET
 
@@ -163,10 +165,41 @@ def load_policy(spec: str | Path) -> Policy:
 # ------------------------------------------------------------------------ commands
 
 
+def parse_columns_map(value: str | None) -> dict[str, str]:
+    """``--columns-map``: a JSON file holding an object ``{"insured_id": "verzekerde_nr", ...}``
+    (a path ending in ``.json``), or ``insured_id=verzekerde_nr,amount=bedrag``: the
+    library's column name, ``=``, the name in your files."""
+    if not value:
+        return {}
+    if value.endswith(".json") or os.path.isfile(os.path.expanduser(value)):
+        path = os.path.expanduser(value)
+        try:
+            with open(path, encoding="utf-8") as f:
+                mapping = json.load(f)
+        except FileNotFoundError:
+            raise UserError(f"--columns-map {value!r}: no such file") from None
+        except (OSError, ValueError) as e:
+            raise UserError(f"--columns-map {value!r}: not a JSON file ({one_line(e)})") from None
+        if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+            raise UserError(f"--columns-map {value!r}: expected a JSON object of column names, e.g. {{\"insured_id\": \"verzekerde_nr\"}}")
+        return mapping
+    mapping = {}
+    for item in value.split(","):
+        key, eq, name = item.partition("=")
+        key, name = key.strip(), name.strip()
+        if not eq or not key or not name:
+            raise UserError(f"--columns-map {value!r}: expected LIBRARY=YOURS[,LIBRARY=YOURS...] (e.g. insured_id=verzekerde_nr) or a .json file")
+        if key in mapping:
+            raise UserError(f"--columns-map {value!r}: {key} is mapped twice")
+        mapping[key] = name
+    return mapping
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     """``aanspraak score``: read, score in one call, write, print the summary (or, for a
     directory output, stream the Parquet inputs bucket by bucket into part files)."""
     policy = load_policy(args.policy)
+    args.columns_map = checked_columns(parse_columns_map(args.columns_map))
     files = expand_inputs(args.inputs)
     columns = _split_list(args.columns, "--columns") if args.columns else None
     by = _split_list(args.summary_by, "--summary-by") if args.summary_by else ["reason"]
@@ -178,14 +211,14 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     t_start = time.perf_counter()
     with _progress(files, 2, args.progress) as bar:
-        decl = read_declarations(files, progress=bar)
+        decl = read_declarations(files, progress=bar, columns=args.columns_map)
         t_read = time.perf_counter()
         bar.step(f"score {decl.height:,} lines")
-        scored = aanspraak.score(decl, policy)
+        scored = aanspraak.score(decl, policy, columns=args.columns_map)
         t_score = time.perf_counter()
         bar.done()
-        totals = aanspraak.schadelast(scored)
-        groups = aanspraak.schadelast(scored, by=by)
+        totals = aanspraak.schadelast(scored, columns=args.columns_map)
+        groups = aanspraak.schadelast(scored, by=by, columns=args.columns_map)
         if columns is not None:
             unknown = [c for c in columns if c not in scored.columns]
             if unknown:
@@ -219,7 +252,7 @@ def _score_to_directory(
     output = check_output_dir(args.output, files)
     if columns is not None:
         raise UserError("--columns applies to an output file; the part files of a directory output have all columns")
-    schema = check_parquet_schemas(files)
+    schema = check_parquet_schemas(files, args.columns_map)
     if len(set(by)) != len(by):
         raise UserError(f"--summary-by {args.summary_by!r}: a column is named twice")
     known = {*schema, "line_id", *aanspraak.OUTPUT_COLUMNS}
@@ -235,14 +268,14 @@ def _score_to_directory(
     try:
         parts = score_parquet(
             [str(f) for f in files], output, policy,
-            lines_per_bucket=lines_per_bucket, progress=_progress_enabled(files, args.progress),
+            lines_per_bucket=lines_per_bucket, progress=_progress_enabled(files, args.progress), columns=args.columns_map,
         )
     except pl.exceptions.PolarsError as e:
         notes = "".join(f"; {n}" for n in getattr(e, "__notes__", ()))
         raise UserError(f"cannot stream the input files: {one_line(e, first_paragraph=True)}{notes}") from e
     t_score = time.perf_counter()
     paths = [Path(f) for f in parts["file"]]
-    totals, groups = schadelast_tables_of_files(paths, [(), by]) if paths else (None, None)
+    totals, groups = schadelast_tables_of_files(paths, [(), by], args.columns_map) if paths else (None, None)
     t_end = time.perf_counter()
 
     n = int(parts["lines"].sum())
@@ -324,15 +357,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if name in scenarios:
             raise UserError(f"--scenario {spec!r}: the name {name!r} is taken; names must be distinct")
         scenarios[name] = policy
+    columns_map = checked_columns(parse_columns_map(args.columns_map))
     files = expand_inputs(args.inputs)
     output = check_output(args.output, files) if args.output else None
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"columns_map": columns_map}
     if args.columns:
         extra["columns"] = _split_list(args.columns, "--columns")
 
     t_start = time.perf_counter()
     with _progress(files, 2 if output else 1, args.progress) as bar:
-        decl = read_declarations(files, progress=bar)
+        decl = read_declarations(files, progress=bar, columns=columns_map)
         t_read = time.perf_counter()
         bar.step(f"compare {len(scenarios)} scenarios on {decl.height:,} lines")
         cmp = aanspraak.compare(decl, scenarios, **extra)
@@ -472,6 +506,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aanspraak {aanspraak.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
+    def columns_map_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--columns-map", metavar="MAP",
+            help="your files' column names: LIBRARY=YOURS[,...] (e.g. insured_id=verzekerde_nr,amount=bedrag) or a .json file "
+            "with an object of the same; the output keeps your names",
+        )
+
     def progress_options(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -499,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--policy", default="defriesland-2022", metavar="P", help="bundled policy set key (see 'aanspraak policies') or a TOML file (default: %(default)s)")
     p.add_argument("--columns", metavar="C1,C2", help="write only these columns, in this order (default: all)")
     p.add_argument("--summary-by", metavar="C1,C2", help="group the summary by these columns: any column, or year, age_band, domain, code_section, product, basic_product (default: reason)")
+    columns_map_option(p)
     p.add_argument(
         "--lines-per-bucket", type=_positive_int, metavar="N",
         help=f"with a directory output: about N lines per bucket and part file; peak memory grows with N (default: {LINES_PER_BUCKET:,})",
@@ -523,6 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-s", "--scenario", action="append", required=True, metavar="NAME=SPEC", help="a what-if scenario (repeat for more)")
     p.add_argument("-o", "--output", metavar="OUT", help="write the lines, wide: <column>__<scenario> per scenario")
     p.add_argument("--columns", metavar="C1,C2", help="output columns per scenario (default: basic_covered, reason, ..., basic_paid, patient_paid)")
+    columns_map_option(p)
     progress_options(p)
     p.set_defaults(func=cmd_compare)
 

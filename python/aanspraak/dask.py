@@ -39,7 +39,7 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 
-from aanspraak import partitions as parts
+from aanspraak import _columns, partitions as parts
 from aanspraak.policy import Policy, resolve
 from aanspraak.scenarios import SCENARIO_COLUMNS, checked
 
@@ -50,7 +50,9 @@ except ImportError as err:  # pragma: no cover - depends on the install
     raise ImportError("aanspraak.dask needs dask: pip install 'aanspraak[dask]'") from err
 
 
-def score(ddf: dd.DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *, npartitions: int | None = None) -> dd.DataFrame:
+def score(
+    ddf: dd.DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *, npartitions: int | None = None, columns: "dict[str, str] | None" = None
+) -> dd.DataFrame:
     """Score a Dask DataFrame of declaration lines; the result is a Dask DataFrame.
 
     Parameters
@@ -61,6 +63,9 @@ def score(ddf: dd.DataFrame, policy: "str | Path | Policy" = "defriesland-2022",
         A bundled policy set key, a TOML path (read here) or a :class:`aanspraak.Policy`.
     npartitions
         Number of insured partitions; default the input's.
+    columns
+        The warehouse's column names, as for :func:`aanspraak.score` (library name →
+        yours): a ``rename`` of the columns on the way in and out.
 
     Returns
     -------
@@ -74,9 +79,10 @@ def score(ddf: dd.DataFrame, policy: "str | Path | Policy" = "defriesland-2022",
         A required column is missing or has an unusable type (raised here).
     """
     pol = resolve(policy)
-    numbered = _with_line_id(ddf)
-    schema = parts.output_schema(_arrow_schema(numbered._meta), pol)
-    return _map(numbered, npartitions, _score_part, pol, schema)
+    mapped = _columns.checked(columns)
+    numbered = _with_line_id(_to_library(ddf, mapped))
+    schema = parts.output_schema(_arrow_schema(numbered._meta), pol, mapped)
+    return _to_user(_map(numbered, npartitions, _score_part, (pol, mapped), schema), mapped)
 
 
 class DaskComparison(parts.EngineComparison):
@@ -86,7 +92,7 @@ class DaskComparison(parts.EngineComparison):
     def _partition_sums(self) -> pl.DataFrame:
         names, cols = self.scenarios, self.columns
         meta = parts.sums_schema(names, cols).empty_table().to_pandas(types_mapper=pd.ArrowDtype)
-        sums = self.lines.map_partitions(_sums, (names, cols), meta=meta, align_dataframes=False)
+        sums = self.lines.map_partitions(_sums, (names, cols, self.insured_column), meta=meta, align_dataframes=False)
         return pl.from_pandas(sums.compute())
 
     def _select(self, base: list[str], own: dict[str, str]) -> dd.DataFrame:
@@ -99,26 +105,43 @@ def compare(
     *,
     columns: Sequence[str] = SCENARIO_COLUMNS,
     npartitions: int | None = None,
+    columns_map: "dict[str, str] | None" = None,
 ) -> DaskComparison:
     """:func:`aanspraak.compare` on a Dask DataFrame: every partition is read once and
-    scored under each scenario; see :func:`score` for the partitioning."""
+    scored under each scenario; see :func:`score` for the partitioning. ``columns_map``:
+    the warehouse's column names, as ``columns=`` of :func:`score`."""
     names, policies, cols = checked(scenarios, columns)
-    numbered = _with_line_id(ddf)
-    schema = parts.compare_schema(_arrow_schema(numbered._meta), names, policies, cols)
-    lines = _map(numbered, npartitions, _compare_part, (tuple(names), tuple(policies), tuple(cols)), schema)
-    return DaskComparison(tuple(names), tuple(policies), tuple(cols), lines)
+    mapped = _columns.checked(columns_map)
+    numbered = _with_line_id(_to_library(ddf, mapped))
+    schema = parts.compare_schema(_arrow_schema(numbered._meta), names, policies, cols, mapped)
+    lines = _map(numbered, npartitions, _compare_part, (tuple(names), tuple(policies), tuple(cols), mapped), schema)
+    return DaskComparison(tuple(names), tuple(policies), tuple(cols), _to_user(lines, mapped), mapped)
 
 
 # -- what runs on the workers --------------------------------------------------------------
 
 
-def _score_part(table: pa.Table, policy: Policy) -> pa.Table:
-    return parts.score_table(table, policy)
+def _score_part(table: pa.Table, work: tuple[Policy, dict[str, str]]) -> pa.Table:
+    policy, mapped = work
+    return parts.score_table(table, policy, mapped)
 
 
 def _compare_part(table: pa.Table, work: tuple[Any, ...]) -> pa.Table:
-    names, policies, cols = work
-    return parts.compare_table(table, names, policies, cols)
+    names, policies, cols, mapped = work
+    return parts.compare_table(table, names, policies, cols, mapped)
+
+
+def _to_library(ddf: dd.DataFrame, mapped: dict[str, str]) -> dd.DataFrame:
+    """`ddf` with the warehouse's names renamed to the library's (checked first)."""
+    if not mapped:
+        return ddf
+    _columns.check_present(list(ddf.columns), mapped)
+    return ddf.rename(columns={v: k for k, v in mapped.items() if v != k})
+
+
+def _to_user(ddf: dd.DataFrame, mapped: dict[str, str]) -> dd.DataFrame:
+    """`ddf` with the library's names of mapped columns renamed back to the warehouse's."""
+    return ddf.rename(columns={k: v for k, v in mapped.items() if v != k}) if mapped else ddf
 
 
 @dataclass(frozen=True)
@@ -151,7 +174,7 @@ class _Job:
         return pd.concat([kept, frame], axis=1)[self.arrow_out.names]
 
 
-def _sums(part: pd.DataFrame, names_cols: tuple[Sequence[str], Sequence[str]]) -> pd.DataFrame:
+def _sums(part: pd.DataFrame, names_cols: tuple[Sequence[str], Sequence[str], str]) -> pd.DataFrame:
     """One row of :func:`aanspraak.partitions.partition_sums` for one partition of lines."""
     table = parts.partition_sums(pa.Table.from_pandas(part, preserve_index=False), *names_cols)
     return table.to_pandas(types_mapper=pd.ArrowDtype)

@@ -150,13 +150,15 @@ def input_columns() -> InputColumns:
     )
 
 
-def check_required(frame: "pl.DataFrame | dict[str, pl.DataType]", path: Path) -> None:
+def check_required(frame: "pl.DataFrame | dict[str, pl.DataType]", path: Path, columns: "dict[str, str] | None" = None) -> None:
     """Raise :class:`FileError` when the file at ``path`` (read into ``frame``, or its
     schema) lacks a required column (``amount_cents`` stands in for ``amount``). Each of
     several files needs them: concatenating would fill a missing one with nulls."""
-    required = input_columns().required
-    columns = frame.columns if isinstance(frame, pl.DataFrame) else list(frame)
-    missing = [c for c in required if c not in columns and not (c == "amount" and "amount_cents" in columns)]
+    named = columns or {}
+    required = [named.get(c, c) for c in input_columns().required]
+    have = frame.columns if isinstance(frame, pl.DataFrame) else list(frame)
+    cents = named.get("amount_cents", "amount_cents")
+    missing = [c for c in required if c not in have and not (c == named.get("amount", "amount") and cents in have)]
     if missing:
         raise FileError(f"{path}: no column {', '.join(map(repr, missing))} (required: {', '.join(required)})")
 
@@ -212,9 +214,11 @@ def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def read_file(path: str | Path) -> pl.DataFrame:
+def read_file(path: str | Path, columns: "dict[str, str] | None" = None) -> pl.DataFrame:
     """One declarations file, read through polars (CSV as described in the module
-    docstring). Raises :class:`FileError` when it cannot be read."""
+    docstring; `columns`: the warehouse's names of the input columns, library name →
+    yours, so that a CSV column is typed by what it holds). Raises :class:`FileError`
+    when it cannot be read."""
     path = Path(path)
     kind = file_format(path)
     try:
@@ -222,15 +226,17 @@ def read_file(path: str | Path) -> pl.DataFrame:
             return pl.read_parquet(path)
         if kind == "ipc":
             return pl.read_ipc(path, **_IPC_OPTIONS)
-        return _read_csv(path)
+        return _read_csv(path, columns or {})
     except FileError:
         raise
     except (OSError, pl.exceptions.PolarsError, ValueError) as e:
         raise FileError(f"cannot read {path}: {one_line(e, first_paragraph=True)}") from e
 
 
-def _read_csv(path: Path) -> pl.DataFrame:
-    columns = input_columns()
+def _read_csv(path: Path, named: "dict[str, str] | None" = None) -> pl.DataFrame:
+    named = named or {}
+    kinds = input_columns()
+    columns = InputColumns(*[tuple(named.get(c, c) for c in group) for group in kinds])
     overrides: dict[str, Any] = {c: pl.String for c in (*columns.text, *columns.money)}
     overrides.update({c: pl.Boolean for c in columns.boolean})
     df = pl.read_csv(
@@ -270,7 +276,7 @@ def estimate_rows(path: Path) -> int | None:
 
 
 def read_declarations(
-    source: str | Path | Sequence[str | Path], *, progress: Progress | None = None
+    source: str | Path | Sequence[str | Path], *, progress: Progress | None = None, columns: "dict[str, str] | None" = None
 ) -> pl.DataFrame:
     """Declaration lines from one or more files, as ``aanspraak score`` reads them.
 
@@ -282,6 +288,10 @@ def read_declarations(
         (``.arrow``, ``.ipc``, ``.feather``) by extension.
     progress
         Told ``step("read NAME")`` before and ``done(rows=N)`` after each file.
+    columns
+        The warehouse's column names (library name → yours, as for
+        :func:`aanspraak.score`): CSV columns are typed by the input column they hold,
+        and the columns keep your names.
 
     Returns
     -------
@@ -310,9 +320,9 @@ def read_declarations(
     for path in files:
         if progress is not None:
             progress.step(f"read {path.name}")
-        frame = read_file(path)
+        frame = read_file(path, columns)
         if len(files) > 1:
-            check_required(frame, path)
+            check_required(frame, path, columns)
         rows += frame.height
         if progress is not None:
             progress.done(rows=rows)
@@ -380,7 +390,7 @@ def check_output_dir(output: str, inputs: Sequence[Path]) -> Path:
     return path
 
 
-def check_parquet_schemas(files: Sequence[Path]) -> dict[str, pl.DataType]:
+def check_parquet_schemas(files: Sequence[Path], columns: "dict[str, str] | None" = None) -> dict[str, pl.DataType]:
     """The common schema of Parquet ``files`` (read from their footers): every file needs
     the required columns, and the same columns with the same types as the first."""
     first: dict[str, pl.DataType] | None = None
@@ -389,7 +399,7 @@ def check_parquet_schemas(files: Sequence[Path]) -> dict[str, pl.DataType]:
             schema = dict(pl.read_parquet_schema(path))
         except (OSError, pl.exceptions.PolarsError, ValueError) as e:
             raise FileError(f"cannot read {path}: {one_line(e, first_paragraph=True)}") from e
-        check_required(schema, path)
+        check_required(schema, path, columns)
         if first is None:
             first = schema
             continue
@@ -447,7 +457,9 @@ def write_frame(df: pl.DataFrame, path: str | Path) -> None:
 # ------------------------------------------------------------------ scored part files
 
 
-def schadelast_tables_of_files(paths: Sequence[str | Path], groupings: Sequence[Sequence[str]]) -> list[pl.DataFrame]:
+def schadelast_tables_of_files(
+    paths: Sequence[str | Path], groupings: Sequence[Sequence[str]], columns: "dict[str, str] | None" = None
+) -> list[pl.DataFrame]:
     """The schadelast of scored files (:func:`aanspraak.schadelast`) for each grouping in
     ``groupings`` (``()``: all lines), each file read once (only the columns the sums and
     groups need) and the per-file tables added up. The insured counts add up too when
@@ -456,13 +468,14 @@ def schadelast_tables_of_files(paths: Sequence[str | Path], groupings: Sequence[
     if not paths:
         raise ValueError("no files to add up")
     # The sums, and what the derived groups (year, age_band, product, ...) are made of.
-    wanted = {"insured_id", *MONEY, *(c for by in groupings for c in by), "treatment_date", "age", "code_normalized",
-              "domain", "supplementary_product", "basic_product"}
+    named = columns or {}
+    wanted = {*(named.get(c, c) for c in ("insured_id", "treatment_date", "domain", "supplementary_product", "basic_product")),
+              *MONEY, *(c for by in groupings for c in by), "age", "code_normalized"}
     tables: list[list[pl.DataFrame]] = [[] for _ in groupings]
     for path in paths:
         part = pl.read_parquet(path, columns=[c for c in pl.read_parquet_schema(path) if c in wanted])
         for table, by in zip(tables, groupings):
-            table.append(schadelast(part, by=by) if by else schadelast(part))
+            table.append(schadelast(part, by=by, columns=named) if by else schadelast(part, columns=named))
         del part
     out = []
     for table, by in zip(tables, groupings):

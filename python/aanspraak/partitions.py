@@ -13,13 +13,14 @@ and the totals are summed as Python integers of cents.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pyarrow as pa
 
+from aanspraak import _columns, _core
 from aanspraak._input import engine_table
 from aanspraak.policy import Policy, resolve
 from aanspraak.scenarios import SHARED_COLUMNS, column_name, scenario_columns, scenario_totals
@@ -46,10 +47,15 @@ def _input_part(table: pa.Table) -> pa.Table:
     return table.drop_columns([c for c in OUTPUT_COLUMNS if c in table.column_names])
 
 
-def score_table(table: pa.Table, policy: Policy) -> pa.Table:
-    """Score one partition (all lines of its insureds): the input columns, then
-    :data:`aanspraak.OUTPUT_COLUMNS`, categoricals as strings."""
-    kept, out = _input_part(table), _plain(pa.table(policy._compiled.score(engine_table(table))))
+def score_table(table: pa.Table, policy: Policy, columns: "dict[str, str] | None" = None) -> pa.Table:
+    """Score one partition (all lines of its insureds, under the library's column names):
+    the input columns, then :data:`aanspraak.OUTPUT_COLUMNS`, categoricals as strings;
+    with `columns` (the warehouse names) the messages name the user's columns."""
+    try:
+        scored = policy._compiled.score(engine_table(table))
+    except _core.SchemaError as e:
+        raise _columns.schema_error(e, columns or {}) from None
+    kept, out = _input_part(table), _plain(_columns.user_messages(pa.table(scored), columns or {}))
     return pa.Table.from_arrays([*kept.columns, *out.columns], schema=pa.schema([*kept.schema, *out.schema]))
 
 
@@ -61,7 +67,7 @@ def empty_table(schema: pa.Schema) -> pa.Table:
     return schema.empty_table()
 
 
-def output_schema(input_schema: pa.Schema, policy: "str | Path | Policy") -> pa.Schema:
+def output_schema(input_schema: pa.Schema, policy: "str | Path | Policy", columns: "dict[str, str] | None" = None) -> pa.Schema:
     """The Arrow schema :func:`score_table` gives for input of `input_schema` (plus
     ``line_id`` when absent), found by scoring zero lines on the driver, which also
     checks the input columns before any work is sent out.
@@ -79,20 +85,23 @@ def output_schema(input_schema: pa.Schema, policy: "str | Path | Policy") -> pa.
     >>> out.names[0], str(out.field("basic_paid").type), str(out.field("reason").type)
     ('line_id', 'decimal128(18, 2)', 'string')
     """
-    return score_table(empty_table(input_schema), resolve(policy)).schema
+    return score_table(empty_table(input_schema), resolve(policy), columns).schema
 
 
-def compare_table(table: pa.Table, names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str]) -> pa.Table:
+def compare_table(
+    table: pa.Table, names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str], columns_map: "dict[str, str] | None" = None
+) -> pa.Table:
     """Score one partition under every scenario: the wide lines of
     :attr:`aanspraak.Comparison.lines` (input, shared columns, ``<column>__<scenario>``)."""
-    from aanspraak import _core
-
-    prepared = _core.Prepared(engine_table(table), policies[0]._compiled)
+    try:
+        prepared = _core.Prepared(engine_table(table), policies[0]._compiled)
+    except _core.SchemaError as e:
+        raise _columns.schema_error(e, columns_map or {}) from None
     tables, _sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), list(columns))
     kept = _input_part(table)
     arrays, fields = list(kept.columns), list(kept.schema)
     for name, out in zip(names, tables):
-        out = _plain(pa.table(out))
+        out = _plain(_columns.user_messages(pa.table(out), columns_map or {}))
         for field, array in zip(out.schema, out.columns):
             wide = field.name if field.name in SHARED_COLUMNS else column_name(field.name, name)
             arrays.append(array)
@@ -100,9 +109,11 @@ def compare_table(table: pa.Table, names: Sequence[str], policies: Sequence[Poli
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def compare_schema(input_schema: pa.Schema, names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str]) -> pa.Schema:
+def compare_schema(
+    input_schema: pa.Schema, names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str], columns_map: "dict[str, str] | None" = None
+) -> pa.Schema:
     """The Arrow schema :func:`compare_table` gives, from zero lines."""
-    return compare_table(empty_table(input_schema), names, policies, columns).schema
+    return compare_table(empty_table(input_schema), names, policies, columns, columns_map).schema
 
 
 def sums_schema(names: Sequence[str], columns: Sequence[str]) -> pa.Schema:
@@ -117,7 +128,7 @@ def _money(columns: Sequence[str]) -> list[str]:
     return [m for m in MONEY[1:] if m in columns]
 
 
-def partition_sums(table: pa.Table, names: Sequence[str], columns: Sequence[str]) -> pa.Table:
+def partition_sums(table: pa.Table, names: Sequence[str], columns: Sequence[str], insured: str = INSURED_ID) -> pa.Table:
     """One row for one partition of compared lines: its line count, its distinct insured
     (exact across partitions, since an insured's lines share one) and each scenario's
     money sums in cents. Sums are exact: Decimal(38, 2) in polars, then integer cents."""
@@ -126,7 +137,7 @@ def partition_sums(table: pa.Table, names: Sequence[str], columns: Sequence[str]
     money = [column_name(c, n) for n in names for c in _money(columns)]
     row = frame.select(
         pl.len().cast(pl.Int64).alias("lines"),
-        pl.col(INSURED_ID).n_unique().cast(pl.Int64).alias("insured"),
+        pl.col(insured).n_unique().cast(pl.Int64).alias("insured"),
         *[(pl.col(m).cast(pl.Decimal(38, 2)).sum() * 100).cast(pl.Int64).alias(m) for m in money],
     )
     return row.to_arrow().cast(sums_schema(names, columns))
@@ -157,6 +168,13 @@ class EngineComparison:
     policies: tuple[Policy, ...]
     columns: tuple[str, ...]
     lines: Any
+    #: The warehouse column names ``lines`` carries (library name → yours).
+    columns_map: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def insured_column(self) -> str:
+        """The name of ``insured_id`` in :attr:`lines`."""
+        return self.columns_map.get(INSURED_ID, INSURED_ID)
 
     def totals(self) -> pl.DataFrame:
         """:attr:`aanspraak.Comparison.totals`, exact to the cent: each partition sums its

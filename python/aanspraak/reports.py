@@ -6,11 +6,12 @@ scenario). Sums are exact Decimal(38, 2) sums of the cents the engine computed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from aanspraak import _columns
 from aanspraak._frames import MONEY
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ DERIVED: dict[str, str] = {
     "year": "calendar year of treatment_date",
     "age_band": "age on the treatment date in 5-year bands (0-4 ... 90-94, 95+), ordered",
     "domain": "the domain column, else mondzorg for a code starting with a letter and msz for all digits",
-    "code_section": "first letter of a dental code (A, C, ..., X), msz for hospital care",
+    "code_section": "first letter of a dental code (A, C, ..., X), msz for hospital care, overig for other care",
     "product": "the supplementary product (keys joined by +), 'none' for lines without one",
     "basic_product": "the basic_product column, '(default)' where it is null or absent",
 }
@@ -45,7 +46,10 @@ def _derive(name: str, columns: Sequence[str]) -> pl.Expr:
             return pl.col("domain").cast(pl.String).fill_null(inferred).alias("domain")
         return inferred.alias("domain")
     if name == "code_section":
-        return pl.when(msz).then(pl.lit("msz")).otherwise(code.str.slice(0, 1)).alias("code_section")
+        section = pl.when(msz).then(pl.lit("msz")).otherwise(code.str.slice(0, 1))
+        if "domain" in columns:  # other care (docs/rules.md#other-care) has free-text codes
+            section = pl.when(pl.col("domain").cast(pl.String) == "overig").then(pl.lit("overig")).otherwise(section)
+        return section.alias("code_section")
     if name == "product":
         if "supplementary_product" not in columns:
             return pl.lit("none").alias("product")
@@ -78,7 +82,9 @@ def _frame(scored: Any) -> pl.LazyFrame:
     raise TypeError(f"schadelast needs the output of aanspraak.score or aanspraak.compare, not {type(scored).__name__}")
 
 
-def schadelast(scored: "pl.DataFrame | pl.LazyFrame | Comparison", by: Sequence[str] = ()) -> pl.DataFrame:
+def schadelast(
+    scored: "pl.DataFrame | pl.LazyFrame | Comparison", by: Sequence[str] = (), *, columns: "Mapping[str, str] | None" = None
+) -> pl.DataFrame:
     """Totals of scored lines: line and insured counts and the money columns of
     :data:`MONEY`, grouped by ``by``.
 
@@ -92,6 +98,10 @@ def schadelast(scored: "pl.DataFrame | pl.LazyFrame | Comparison", by: Sequence[
         Columns of ``scored`` and/or derived columns (see :data:`DERIVED`): ``year``,
         ``age_band``, ``domain``, ``code_section``, ``product``, ``basic_product``.
         Output columns such as ``reason`` or ``supplementary_reason`` work as they are.
+    columns
+        The warehouse column names ``scored`` carries (library name → yours), as given to
+        :func:`aanspraak.score`; ``by`` then names your columns, and so does the result.
+        A :class:`aanspraak.Comparison` knows its own.
 
     Returns
     -------
@@ -116,12 +126,21 @@ def schadelast(scored: "pl.DataFrame | pl.LazyFrame | Comparison", by: Sequence[
     if len(set(by)) != len(by):
         raise ValueError(f"by names a column twice: {by}")
     if isinstance(scored, Comparison):
+        mapped = scored.columns_map if columns is None else columns
         parts = [
-            schadelast(scored.scenario(name, lazy=True), by).select(pl.lit(name).alias("scenario"), pl.all())
+            schadelast(scored.scenario(name, lazy=True), by, columns=mapped).select(pl.lit(name).alias("scenario"), pl.all())
             for name in scored.scenarios
         ]
         out = pl.concat(parts)
         return out.with_columns(pl.col("scenario").cast(pl.Enum(list(scored.scenarios))))
+    mapped = _columns.checked(columns)
+    if mapped:
+        # Read under the library's names (a rename of the plan), group and answer under yours.
+        lf = _frame(scored)
+        present = lf.collect_schema().names()
+        lf = lf.rename({v: k for k, v in mapped.items() if v in present and v != k})
+        table = schadelast(lf, _columns.library_names(by, mapped))
+        return _columns.to_user(table, {k: v for k, v in mapped.items() if k in table.columns})
     lf = _frame(scored)
     columns = lf.collect_schema().names()
     missing = [c for c in ("insured_id", "basic_paid", "supplementary_paid", "patient_paid") if c not in columns]

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from aanspraak import _core
+from aanspraak import _columns, _core
 from aanspraak.policy import Policy, resolve
 from aanspraak._input import engine_frame
 from aanspraak._frames import MONEY, OUTPUT_COLUMNS, input_part, to_polars
@@ -66,6 +66,10 @@ class Comparison:
         One row per scenario: the totals of :func:`aanspraak.schadelast` over all
         lines, the scenario's policy (its origin), and ``delta_<money>`` = this
         scenario's total minus the baseline's.
+    columns_map
+        The warehouse column names the input was given under (library name → yours;
+        ``compare(..., columns_map=)``): ``lines`` carries yours, and
+        :func:`aanspraak.schadelast` of this comparison reads them.
     """
 
     scenarios: tuple[str, ...]
@@ -73,6 +77,7 @@ class Comparison:
     columns: tuple[str, ...]
     lines: pl.DataFrame
     totals: pl.DataFrame
+    columns_map: Mapping[str, str] = field(default_factory=dict)
 
     def scenario(self, name: str, *, lazy: bool = False) -> "pl.DataFrame | pl.LazyFrame":
         """The lines of one scenario as :func:`aanspraak.score` names them (input,
@@ -104,6 +109,7 @@ def compare(
     scenarios: Mapping[str, "str | Path | Policy"],
     *,
     columns: Sequence[str] = SCENARIO_COLUMNS,
+    columns_map: "Mapping[str, str] | None" = None,
 ) -> Comparison:
     """Score the same declarations under several policies (what-if).
 
@@ -119,6 +125,10 @@ def compare(
     columns
         The output columns to return per scenario (default :data:`SCENARIO_COLUMNS`);
         ``basic_paid``, ``supplementary_paid`` and ``patient_paid`` are always among them.
+    columns_map
+        The warehouse's input column names, as ``columns=`` of :func:`aanspraak.score`
+        (library name → yours; named ``columns_map`` here because ``columns`` chooses the
+        output columns). ``lines`` carries your names.
 
     Notes
     -----
@@ -141,19 +151,23 @@ def compare(
     True
     """
     names, policies, cols = checked(scenarios, columns)
-    df = to_polars(declarations)
-    prepared = _core.Prepared(engine_frame(df), policies[0]._compiled)
-    df = input_part(df)
+    mapped = _columns.checked(columns_map)
+    df = _columns.to_library(to_polars(declarations), mapped)
+    try:
+        prepared = _core.Prepared(engine_frame(df), policies[0]._compiled)
+    except _core.SchemaError as e:
+        raise _columns.schema_error(e, mapped) from None
+    df = _columns.to_user(input_part(df), mapped)
     # The shared columns come once, with the first scenario.
     tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
     parts: list[pl.DataFrame] = [df]
     for name, table in zip(names, tables):
-        out = pl.from_arrow(table)
+        out = pl.from_arrow(_columns.user_messages(table, mapped))
         assert isinstance(out, pl.DataFrame)
         parts.append(out.rename({c: column_name(c, name) for c in cols}))
     lines = pl.concat(parts, how="horizontal")
     totals = scenario_totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured())
-    return Comparison(tuple(names), tuple(policies), tuple(cols), lines, totals)
+    return Comparison(tuple(names), tuple(policies), tuple(cols), lines, totals, mapped)
 
 
 def checked(scenarios: Mapping[str, "str | Path | Policy"], columns: Sequence[str]) -> tuple[list[str], list[Policy], list[str]]:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from aanspraak import _core
+from aanspraak import _columns
 from aanspraak._frames import OUTPUT_COLUMNS, input_part, to_polars
 from aanspraak._input import engine_frame
 from aanspraak.policy import Policy, resolve
 
-def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022") -> pl.DataFrame:
+def score(
+    declarations: Any, policy: "str | Path | Policy" = "defriesland-2022", *, columns: "Mapping[str, str] | None" = None
+) -> pl.DataFrame:
     """Score declaration lines under a policy set.
 
     Parameters
@@ -23,6 +27,11 @@ def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022")
     policy
         A bundled policy set key (see :func:`aanspraak.policies`), a TOML path, or a
         :class:`aanspraak.Policy`.
+    columns
+        The warehouse's column names (docs/rules.md#warehouse-column-names): the
+        library's input column name → yours, e.g. ``{"insured_id": "verzekerde_nr"}``.
+        The input is read under the library's names and returned under yours; errors
+        and messages name yours (``column 'verzekerde_nr' (insured_id)``).
 
     Returns
     -------
@@ -33,7 +42,10 @@ def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022")
     Raises
     ------
     aanspraak.SchemaError
-        A required column is missing or has an unusable type.
+        A required column is missing or has an unusable type (or a column of
+        ``columns`` is not in the input).
+    ValueError
+        ``columns`` names a column the library does not read.
     aanspraak.PolicyError
         The policy is unknown or invalid.
 
@@ -49,10 +61,15 @@ def score(declarations: Any, policy: "str | Path | Policy" = "defriesland-2022")
     ('COVERED', 'Bzv 2.7 lid 4', Decimal('25.00'))
     """
     pol = resolve(policy)
-    df = to_polars(declarations)
-    result = pl.from_arrow(pol._compiled.score(engine_frame(df)))
+    names = _columns.checked(columns)
+    df = _columns.to_library(to_polars(declarations), names)
+    try:
+        table = pol._compiled.score(engine_frame(df))
+    except _core.SchemaError as e:
+        raise _columns.schema_error(e, names) from None
+    result = pl.from_arrow(_columns.user_messages(table, names))
     assert isinstance(result, pl.DataFrame)
-    return pl.concat([input_part(df), result], how="horizontal")
+    return _columns.to_user(pl.concat([input_part(df), result], how="horizontal"), names)
 
 
 def release_memory() -> int:
@@ -86,19 +103,9 @@ def supplementary_reasons() -> pl.DataFrame:
     >>> supplementary_reasons().filter(reason="PAID")["emitted_by"].item().to_list()
     ['supplementary::limits::pay']
     """
-    from aanspraak._reason_examples import SUPPLEMENTARY, as_json
+    from aanspraak._reason_examples import SUPPLEMENTARY
 
-    rows = _core.supplementary_reasons()
-    return pl.DataFrame(
-        {
-            "reason": [r.code for r in rows],
-            "meaning": [r.meaning for r in rows],
-            "legal_basis": [r.legal_basis for r in rows],
-            "example": [r.example for r in rows],
-            "example_input": [as_json(SUPPLEMENTARY.get(r.code)) for r in rows],
-            "emitted_by": pl.Series([r.emitted_by for r in rows], dtype=pl.List(pl.String)),
-        }
-    )
+    return _catalogue(_core.supplementary_reasons(), SUPPLEMENTARY)
 
 
 def reasons() -> pl.DataFrame:
@@ -115,16 +122,22 @@ def reasons() -> pl.DataFrame:
     >>> reasons().filter(reason="FREQUENCY_LIMIT")["emitted_by"].item().to_list()
     ['ledger::walk']
     """
-    from aanspraak._reason_examples import BASIC, as_json
+    from aanspraak._reason_examples import BASIC
 
-    rows = _core.reasons()
+    return _catalogue(_core.reasons(), BASIC)
+
+
+def _catalogue(rows: "list[_core.ReasonInfo]", examples: dict[str, dict[str, Any]]) -> pl.DataFrame:
+    """A reason catalogue as a frame, each reason with its executable example."""
+    from aanspraak._reason_examples import as_json
+
     return pl.DataFrame(
         {
             "reason": [r.code for r in rows],
             "meaning": [r.meaning for r in rows],
             "legal_basis": [r.legal_basis for r in rows],
             "example": [r.example for r in rows],
-            "example_input": [as_json(BASIC.get(r.code)) for r in rows],
+            "example_input": [as_json(examples.get(r.code)) for r in rows],
             "emitted_by": pl.Series([r.emitted_by for r in rows], dtype=pl.List(pl.String)),
         }
     )

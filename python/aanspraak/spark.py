@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import polars as pl
 import pyarrow as pa
 
-from aanspraak import partitions as parts
+from aanspraak import _columns, partitions as parts
 from aanspraak.policy import Policy, resolve
 from aanspraak.scenarios import SCENARIO_COLUMNS, checked
 
@@ -52,7 +52,9 @@ if TYPE_CHECKING:
     from pyspark.broadcast import Broadcast
 
 
-def score(sdf: DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *, partitions: int | None = None) -> DataFrame:
+def score(
+    sdf: DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *, partitions: int | None = None, columns: "dict[str, str] | None" = None
+) -> DataFrame:
     """Score a Spark DataFrame of declaration lines; the result is a Spark DataFrame.
 
     Parameters
@@ -64,6 +66,9 @@ def score(sdf: DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *,
         :class:`aanspraak.Policy`.
     partitions
         Number of insured partitions; default ``spark.sql.shuffle.partitions``.
+    columns
+        The warehouse's column names, as for :func:`aanspraak.score` (library name →
+        yours): renamed with ``withColumnsRenamed`` on the way in and out.
 
     Returns
     -------
@@ -77,11 +82,12 @@ def score(sdf: DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *,
         A required column is missing or has an unusable type (raised here, on the driver).
     """
     pol = resolve(policy)
-    numbered = _with_line_id(sdf)
-    arrow_out = parts.output_schema(_arrow_schema(numbered), pol)
+    mapped = _columns.checked(columns)
+    numbered = _with_line_id(_to_library(sdf, mapped))
+    arrow_out = parts.output_schema(_arrow_schema(numbered), pol, mapped)
     shared = _share(numbered, pol)
-    run = _partition_runner(lambda table: parts.score_table(table, _value(shared)), arrow_out, _batch_lines(sdf), _zone(sdf))
-    return _by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out))
+    run = _partition_runner(lambda table: parts.score_table(table, _value(shared), mapped), arrow_out, _batch_lines(sdf), _zone(sdf))
+    return _to_user(_by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out)), mapped)
 
 
 class SparkComparison(parts.EngineComparison):
@@ -91,7 +97,8 @@ class SparkComparison(parts.EngineComparison):
     def _partition_sums(self) -> pl.DataFrame:
         names, cols = self.scenarios, self.columns
         schema = parts.sums_schema(names, cols)
-        run = _partition_runner(lambda table: parts.partition_sums(table, names, cols), schema, 1 << 16)
+        insured = self.insured_column
+        run = _partition_runner(lambda table: parts.partition_sums(table, names, cols, insured), schema, 1 << 16)
         frame = pl.from_arrow(self.lines.mapInArrow(run, _spark_schema(schema)).toArrow())
         assert isinstance(frame, pl.DataFrame)
         return frame
@@ -106,19 +113,35 @@ def compare(
     *,
     columns: Sequence[str] = SCENARIO_COLUMNS,
     partitions: int | None = None,
+    columns_map: "dict[str, str] | None" = None,
 ) -> SparkComparison:
     """:func:`aanspraak.compare` on a Spark DataFrame: every partition is read once and
-    scored under each scenario; see :func:`score` for the partitioning."""
+    scored under each scenario; see :func:`score` for the partitioning. ``columns_map``:
+    the warehouse's column names, as ``columns=`` of :func:`score`."""
     names, policies, cols = checked(scenarios, columns)
-    numbered = _with_line_id(sdf)
-    arrow_out = parts.compare_schema(_arrow_schema(numbered), names, policies, cols)
+    mapped = _columns.checked(columns_map)
+    numbered = _with_line_id(_to_library(sdf, mapped))
+    arrow_out = parts.compare_schema(_arrow_schema(numbered), names, policies, cols, mapped)
     shared = _share(numbered, policies)
-    run = _partition_runner(lambda table: parts.compare_table(table, names, _value(shared), cols), arrow_out, _batch_lines(sdf), _zone(sdf))
-    lines = _by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out))
-    return SparkComparison(tuple(names), tuple(policies), tuple(cols), lines)
+    run = _partition_runner(lambda table: parts.compare_table(table, names, _value(shared), cols, mapped), arrow_out, _batch_lines(sdf), _zone(sdf))
+    lines = _to_user(_by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out)), mapped)
+    return SparkComparison(tuple(names), tuple(policies), tuple(cols), lines, mapped)
 
 
 # -- the pieces --------------------------------------------------------------------------
+
+
+def _to_library(sdf: DataFrame, mapped: dict[str, str]) -> DataFrame:
+    """`sdf` with the warehouse's names renamed to the library's (checked first)."""
+    if not mapped:
+        return sdf
+    _columns.check_present(sdf.columns, mapped)
+    return sdf.withColumnsRenamed({v: k for k, v in mapped.items() if v != k})
+
+
+def _to_user(sdf: DataFrame, mapped: dict[str, str]) -> DataFrame:
+    """`sdf` with the library's names of mapped columns renamed back to the warehouse's."""
+    return sdf.withColumnsRenamed({k: v for k, v in mapped.items() if v != k}) if mapped else sdf
 
 
 def _arrow_schema(sdf: DataFrame) -> pa.Schema:

@@ -40,7 +40,14 @@ import polars as pl
 
 from aanspraak.policy import Policy, resolve
 from aanspraak._frames import with_line_id
+from aanspraak import _columns
 from aanspraak.scoring import score
+
+
+def _score(decl: pl.DataFrame, policy: Policy, mapped: dict[str, str]) -> pl.DataFrame:
+    """:func:`score` of lines under the library's names, returned under the user's."""
+    back = {v: k for k, v in mapped.items()}
+    return score(_columns.to_user(decl, mapped), policy, columns=mapped) if back else score(decl, policy)
 
 #: Seed of the insured-id hash that assigns buckets (fixed, so reruns give the same files).
 BUCKET_SEED = 20_26
@@ -74,6 +81,7 @@ def score_parquet(
     lines_per_bucket: int = LINES_PER_BUCKET,
     buckets: int | None = None,
     progress: bool | None = None,
+    columns: "dict[str, str] | None" = None,
 ) -> pl.DataFrame:
     """Score a parquet dataset of any size into ``output_dir``, one bucket of insureds
     at a time.
@@ -93,6 +101,9 @@ def score_parquet(
         The number of buckets (default: lines / ``lines_per_bucket``, at least 1).
     progress
         A progress bar on stderr over the buckets (default: on a terminal).
+    columns
+        The warehouse's column names, as for :func:`aanspraak.score` (library name →
+        yours); the part files carry yours.
 
     Returns
     -------
@@ -149,14 +160,16 @@ def score_parquet(
     if any(out.glob("part-*.parquet")):
         raise ValueError(f"{out} already has part-*.parquet files; choose an empty directory")
 
-    lf = pl.scan_parquet(sources)
+    mapped = _columns.checked(columns)
+    # Read under the library's names: a rename of the scan plan, nothing copied.
+    lf = _columns.to_library(pl.scan_parquet(sources), mapped)
     names = lf.collect_schema().names()
     if "insured_id" not in names:
-        raise _missing_column("insured_id")
+        raise _missing_column(_columns.label(mapped, "insured_id"))
     total = lf.select(pl.len()).collect().item()
     lf = with_line_id(lf)
     # The engine checks the columns on no lines, before the long first pass.
-    score(lf.head(0).collect(), pol)
+    _score(lf.head(0).collect(), pol, mapped)
     n_buckets = buckets or max(1, math.ceil(total / lines_per_bucket))
     bucket = (pl.col("insured_id").cast(pl.String).hash(BUCKET_SEED) % n_buckets).alias("_bucket")
 
@@ -187,7 +200,7 @@ def score_parquet(
                 t0 = time.perf_counter()
                 # Pass 2: score one bucket (whole insureds) and write it, still staged.
                 decl = pl.read_parquet(part)
-                scored = score(decl, pol)
+                scored = _score(decl, pol, mapped)
                 staged = staging / file.name
                 scored.write_parquet(staged)
                 scored_parts.append((staged, file))
@@ -282,4 +295,5 @@ def _abandon(error: BaseException, out: Path, staging: Path, published: Sequence
 def _missing_column(column: str) -> Exception:
     from aanspraak._core import SchemaError
 
-    return SchemaError(f"column {column!r}: no such column (score_parquet buckets the lines by insured)")
+    name = column if column.startswith("'") else repr(column)
+    return SchemaError(f"column {name}: no such column (score_parquet buckets the lines by insured)")

@@ -246,7 +246,7 @@ impl CodeTable {
             return Some(if !last.replaced_by.is_empty() {
                 format!("{} was replaced by {} in {next}", last.code, list(&last.replaced_by))
             } else {
-                format!("{} is not in the code table after {}", last.code, next - 1)
+                format!("{} is not in the NZa lists after {}", last.code, next - 1)
             });
         }
         if date < first.valid_from {
@@ -254,14 +254,14 @@ impl CodeTable {
             return Some(if !first.replaces.is_empty() {
                 format!("{} replaced {} in {from} and is not valid before {from}", first.code, list(&first.replaces))
             } else {
-                format!("{} is not in the code table before {from}", first.code)
+                format!("{} is not in the NZa lists before {from}", first.code)
             });
         }
         // a gap between two rows of the code (a user's table)
         let rows: Vec<&CodeRow> = candidates.iter().map(|&i| &self.rows[i as usize]).collect();
         let w = rows.windows(2).find(|w| w[0].valid_to < date && date < w[1].valid_from)?;
         Some(format!(
-            "{} is not in the code table from {} to {}",
+            "{} is not in the NZa lists from {} to {}",
             w[0].code,
             dates::format_iso(w[0].valid_to + 1),
             dates::format_iso(w[1].valid_from - 1)
@@ -323,7 +323,7 @@ X1,2014-01-01,2025-12-31,X,Foto,xray,,,page\n";
         let msg = |c: &str, d: &str| t.unknown_message(t.candidates(c), day(d));
         assert_eq!(msg("C11", "2022-01-01").as_deref(), Some("C11 was replaced by C002 in 2022"));
         assert_eq!(msg("C002", "2021-12-31").as_deref(), Some("C002 replaced C11 in 2022 and is not valid before 2022"));
-        assert_eq!(msg("X1", "2026-01-01").as_deref(), Some("X1 is not in the code table after 2025"));
+        assert_eq!(msg("X1", "2026-01-01").as_deref(), Some("X1 is not in the NZa lists after 2025"));
         assert_eq!(msg("C11", "2021-12-31"), None);
         assert_eq!(msg("Q9", "2021-12-31"), None);
     }

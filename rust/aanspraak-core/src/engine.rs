@@ -70,7 +70,8 @@ pub(crate) use crate::rules::line::code_candidates;
 #[inline]
 fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_bp: u16) -> (i64, i64) {
     let amount = l.amount[i];
-    let allowed = if l.contracted.get(i) {
+    // An overig line is given as its covered amount (docs/rules.md#other-care).
+    let allowed = if l.contracted.get(i) || l.domain.get(i) == input::Domain::Overig {
         amount
     } else {
         let rt = l.reference_tariff.get(i);

@@ -19,6 +19,8 @@ pub mod flag {
     /// The eigen bijdrage stands for care the regular rules do not cover (Rzv 2.31 lid 1):
     /// a supplementary product pays it as that care.
     pub const BIJDRAGE_IS_CARE: u8 = 32;
+    /// Care outside dental and hospital care (`domain = "overig"`, docs/rules.md#other-care).
+    pub const OVERIG: u8 = 64;
 }
 
 /// Null age (invalid rows).

@@ -78,12 +78,33 @@ fn bools(flags: &[u8], bit: u8) -> ArrayRef {
 }
 
 /// The `message` column as dictionary keys (u16::MAX = null) and values: the bad-input
-/// message of an INVALID_INPUT row (`INVALID_MESSAGES`), and for a dental UNKNOWN_CODE row
+/// message of an INVALID_INPUT row (`INVALID_MESSAGES`; a year without statutory
+/// parameters named), and for a dental UNKNOWN_CODE row
 /// why its code is unknown on the treatment date (`CodeTable::unknown_message`, worded
 /// once per distinct code and side of its validity, docs/rules.md#code-table).
 fn message_keys(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> (Vec<u16>, Vec<String>) {
-    let mut keys: Vec<u16> = lines.invalid.par_iter().map(|&m| if m == Invalid::Ok { u16::MAX } else { m as u16 }).collect();
-    let mut vals: Vec<String> = INVALID_MESSAGES.iter().map(|m| m.to_string()).collect();
+    // a row without statutory parameters for its year: the message naming that year (one
+    // dictionary value per such year, after the fixed messages)
+    let no_year = Invalid::NoYearParameters;
+    let year_of = |i: usize| crate::dates::civil_from_days(lines.treat[i]).year;
+    let mut years: Vec<i32> = if lines.invalid.par_iter().any(|&m| m == no_year) {
+        (0..lines.n).filter(|&i| lines.invalid[i] == no_year).map(year_of).collect()
+    } else {
+        Vec::new()
+    };
+    years.sort_unstable();
+    years.dedup();
+    years.truncate(u16::MAX as usize / 2);
+    let mut keys: Vec<u16> = (0..lines.n)
+        .into_par_iter()
+        .map(|i| match lines.invalid[i] {
+            Invalid::Ok => u16::MAX,
+            m if m == no_year => years.binary_search(&year_of(i)).map_or(m as u16, |k| (INVALID_MESSAGES.len() + k) as u16),
+            m => m as u16,
+        })
+        .collect();
+    let mut vals: Vec<String> =
+        INVALID_MESSAGES.iter().map(|m| m.to_string()).chain(years.iter().map(|y| no_year_message(*y))).collect();
     let unknown: Vec<usize> = (0..keys.len())
         .into_par_iter()
         .filter(|&i| out.reason[i] == Reason::UnknownCode && out.flags[i] & flag::MSZ == 0 && lines.code[i] != u32::MAX)
@@ -106,6 +127,11 @@ fn message_keys(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> (Vec<u
         keys[i] = key;
     }
     (keys, vals)
+}
+
+/// The message of a row whose treatment year has no statutory parameters, naming the year.
+pub fn no_year_message(year: i32) -> String {
+    format!("{} {year}", Invalid::NoYearParameters.message())
 }
 
 pub fn schema() -> Schema {

@@ -30,7 +30,7 @@ pub enum Reason {
 
 /// (reason, name, meaning, legal basis it usually rests on, example line)
 pub const REASONS: &[(Reason, &str, &str, &str, &str)] = &[
-    (Reason::Covered, "COVERED", "Covered by the basic insurance; the legal_basis column names the entitlement and any eigen bijdrage.", "Zvw art. 10, 11; Bzv 2.7", "C11 for a child of 8"),
+    (Reason::Covered, "COVERED", "Covered by the basic insurance; the legal_basis column names the entitlement and any eigen bijdrage. Lines of domain overig (care outside dental and hospital care, given as its covered amount) are covered as they are: Zvw art. 10 (overige zorg).", "Zvw art. 10, 11; Bzv 2.7", "C11 for a child of 8"),
     (Reason::NotInsuredAdult, "NOT_INSURED_ADULT", "Dental care for an insured of 18 or over that Bzv 2.7 lid 5 does not cover (and no bijzondere tandheelkunde or lid 6).", "Bzv 2.7 lid 5", "V21 filling for an adult of 40"),
     (Reason::NotInsuredYouth, "NOT_INSURED_YOUTH", "Dental care for an insured under 18 outside Bzv 2.7 lid 4 (implants, crowns and bridges, orthodontics).", "Bzv 2.7 lid 4", "R24 crown for a child of 12"),
     (Reason::OrthoNotSevere, "ORTHO_NOT_SEVERE", "Orthodontics under bijzondere tandheelkunde without a very severe developmental or growth disorder (ortho_severe false).", "Bzv 2.7 lid 3", "seed 002: F-codes after osteotomy, open bite not on the indicative list"),
@@ -68,6 +68,7 @@ pub enum SuppReason {
     BasicFormality,
     OutsideEstheticZone,
     HospitalCare,
+    OtherCare,
     NoShow,
     UnknownCode,
     NoAccident,
@@ -93,6 +94,7 @@ pub const SUPP_REASONS: &[(SuppReason, &str, &str, &str, &str)] = &[
     (SuppReason::BasicFormality, "BASIC_FORMALITY", "The basic insurance refused the line for a formality (authorisation, referral, who may give the care, POK, a frequency limit without authorisation); the supplementary follows.", "the basic insurance's formal refusal (docs/interpretations.md)", "X21 for a child of 12 without authorisation, with AV Tand Extra"),
     (SuppReason::OutsideEstheticZone, "OUTSIDE_ESTHETIC_ZONE", "J87/J19 outside the esthetic zone: refused by the supplementary too.", "seed 004 r.o. 8.4-8.5", "seed 004: J87 on element 43"),
     (SuppReason::HospitalCare, "HOSPITAL_CARE", "A supplementary dental product never pays hospital (msz) lines.", "dental cover only (docs/interpretations.md)", "238060 under AV Tand Extra"),
+    (SuppReason::OtherCare, "OTHER_CARE", "A supplementary dental product never pays care outside dental care (domain overig: pharmacy, GGZ, huisartsenzorg ...).", "dental cover only (docs/interpretations.md#other-care)", "a pharmacy line (domain overig) under AV Tand Extra"),
     (SuppReason::NoShow, "NO_SHOW", "A fee for a missed appointment is not care.", "Zvw art. 11", "a missed-appointment code (a code-table row tagged no_show)"),
     (SuppReason::UnknownCode, "UNKNOWN_CODE", "The code is not in the code table for the treatment date, so no product rule can match it.", "NZa prestatiecodelijst", "J087 in 2022"),
     (SuppReason::NoAccident, "NO_ACCIDENT", "Accident cover pays only care for an accident (accident_date is null).", "the accident product's conditions", "tand-ongevallen, no accident_date"),
@@ -157,6 +159,7 @@ pub enum Basis {
     SuppAfterFormality,
     SuppEstheticZone,
     SuppDentalOnly,
+    ZvwArt10Overig,
 }
 
 pub const BASES: &[(Basis, &str)] = &[
@@ -195,6 +198,7 @@ pub const BASES: &[(Basis, &str)] = &[
     (Basis::SuppAfterFormality, "aanvullende verzekering volgt de formele weigering van de basisverzekering"),
     (Basis::SuppEstheticZone, "NZa J87/J19 esthetische zone; seed 004 r.o. 8.4-8.5 (ook niet uit de aanvullende verzekering)"),
     (Basis::SuppDentalOnly, "aanvullende tandverzekering: alleen mondzorg"),
+    (Basis::ZvwArt10Overig, "Zvw art. 10 (overige zorg)"),
 ];
 
 impl Basis {

@@ -136,12 +136,14 @@ vocab! {
 }
 
 vocab! {
-    /// `domain`: dental care (Bzv 2.7) or medical specialist care (Zvw art. 10 a); inferred
-    /// from the code when null (docs/rules.md#input).
+    /// `domain`: dental care (Bzv 2.7), medical specialist care (Zvw art. 10 a) or other
+    /// basic-insurance care given as its covered amount (Zvw art. 10; docs/rules.md#other-care);
+    /// inferred from the code when null (docs/rules.md#input), never as `overig`.
     pub enum Domain {
         Infer,
         Mondzorg = "mondzorg",
         Msz = "msz",
+        Overig = "overig",
     }
 }
 

@@ -98,6 +98,8 @@ pub struct Lines {
     pub insured_to: Col<i32>,
     pub specialism: Col<u16>,
     pub setting: Col<Setting>,
+    /// An overig line outside the eigen risico (docs/rules.md#other-care).
+    pub eigen_risico_exempt: Col<bool>,
     /// Invalid reason per row (Invalid::Ok when fine).
     pub invalid: Vec<Invalid>,
 }
@@ -218,6 +220,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         insured_to = columns::date_col(t, n, "insured_to");
         setting = columns::enum_col(t, n, "setting", Setting::parse);
         specialism = columns::specialism_col(t, n, keys.specialisms);
+        eigen_risico_exempt = columns::bool_col(t, n, "eigen_risico_exempt", false);
     }
     timer.lap("  optional columns");
 
@@ -257,6 +260,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         insured_to,
         specialism,
         setting: spelled.setting.settled(),
+        eigen_risico_exempt,
         invalid: Vec::new(),
     };
     lines.invalid = validate::rows(&lines, &spelled, insured_null.as_deref(), keys.days);

@@ -52,7 +52,7 @@ invalid! {
     BadProvider => "provider_type is not one of tandarts, mondhygienist, tandprotheticus, orthodontist, kaakchirurg, implantoloog, cbt, medisch_specialist",
     BadBtIndication => "bt_indication is not a, b or c",
     BadMissingCause => "missing_tooth_cause is not agenesis or accident",
-    BadDomain => "domain is not mondzorg or msz",
+    BadDomain => "domain is not mondzorg, msz or overig",
     BadSetting => "setting is not pok, outpatient, daycare or inpatient",
     UnknownBasicProduct => "basic_product is not a basic product of the policy set",
     UnknownSupplementaryProduct => "supplementary_product names a product that is not in the policy set (or repeats one, or joins more than 3)",
@@ -70,6 +70,8 @@ invalid! {
     AccidentDateOutOfRange => "accident_date is not a date between 0001-01-01 and 9999-12-31",
     InsuredFromOutOfRange => "insured_from is not a date between 0001-01-01 and 9999-12-31",
     InsuredToOutOfRange => "insured_to is not a date between 0001-01-01 and 9999-12-31",
+    /// docs/interpretations.md#other-care: the rules decide the eigen risico of dental and hospital care.
+    ExemptNotOverig => "eigen_risico_exempt is true on a line whose domain is not overig (the rules decide the eigen risico of mondzorg and msz lines)",
 }
 
 /// How a column is read.
@@ -190,7 +192,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
     col("amount", "amount", K::Money, EUROS, "the declared amount in euros, rounded half up to the cent (or amount_cents)").required().when_absent("Decimal, Float or Int euros (or amount_cents as Int64)").invalid(&[I::AmountNull, I::AmountUnparsable, I::AmountTooLarge, I::AmountNegative]),
     col("amount_cents", "amount", K::Cents, "integer cents (Int64)", "the declared amount in whole cents, read when there is no amount column").default("used when amount is absent").invalid(&[I::AmountNull, I::AmountUnparsable, I::AmountTooLarge, I::AmountNegative]),
     col("line_id", "order_key", K::Order, "integers (or integer-valued floats or decimals) or strings", "the order of an insured's lines on one day (null first)").default("the row number"),
-    col("domain", "domain", K::Enum, STRINGS, "dental care (mondzorg) or medical specialist care (msz)").values(Domain::NAMES).default("inferred from the code: a letter first is mondzorg, all digits msz").invalid(&[I::BadDomain]),
+    col("domain", "domain", K::Enum, STRINGS, "dental care (mondzorg), medical specialist care (msz) or other basic-insurance care given as its covered amount (overig)").values(Domain::NAMES).default("inferred from the code: a letter first is mondzorg, all digits msz").invalid(&[I::BadDomain]),
     col("element", "element", K::Element, "an integer", "the FDI tooth number").default("none").invalid(&[I::BadElement]),
     col("jaw", "jaw", K::Enum, STRINGS, "the jaw the line concerns").values(Jaw::INPUT_NAMES).default("derived from element: 1x, 2x, 5x, 6x upper; 3x, 4x, 7x, 8x lower").invalid(&[I::BadJaw]),
     col("edentulous", "edentulous", K::Tri, BOOLEAN, "the jaw is toothless (authorisation categories K01-K03)").default(UNKNOWN),
@@ -216,6 +218,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
     col("insured_to", "insured_to", K::Date, DATES, "the last day of the insurance contract").default("null (the whole year)").invalid(&[I::InsuredToOutOfRange, I::OutsideContract]),
     col("setting", "setting", K::Enum, STRINGS, "where hospital care took place (the POK list)").values(Setting::NAMES).default("null").invalid(&[I::BadSetting]),
     col("specialism", "specialism", K::Specialism, "strings", "the medical specialism (the POK list's codes are recognised; others are valid)").default("null"),
+    col("eigen_risico_exempt", "eigen_risico_exempt", K::Bool, BOOLEAN, "an overig line the eigen risico does not apply to (Zvw art. 19 lid 2, Bzv 2.17: huisartsenzorg, verloskundige zorg, kraamzorg, wijkverpleging ...)").default("false").invalid(&[I::ExemptNotOverig]),
 ];
 
 /// The column named `name`. Panics for a name not in `COLUMNS` (a programming error).

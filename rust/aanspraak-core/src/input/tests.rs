@@ -237,6 +237,7 @@ fn every_invalid_is_reachable_with_its_message() {
         (vec![("accident_date", bad_date())], Invalid::AccidentDateOutOfRange),
         (vec![("insured_from", bad_date())], Invalid::InsuredFromOutOfRange),
         (vec![("insured_to", bad_date())], Invalid::InsuredToOutOfRange),
+        (vec![("eigen_risico_exempt", Arc::new(BooleanArray::from(vec![true])) as ArrayRef)], Invalid::ExemptNotOverig),
     ];
     for (columns, want) in cases.iter().cloned() {
         let column = columns[0].0;

@@ -89,6 +89,10 @@ pub(super) fn rows(l: &Lines, s: &Spelled, insured_null: Option<&[bool]>, days: 
             if s.domain.get(i).is_none() {
                 return Invalid::BadDomain;
             }
+            // docs/interpretations.md#other-care: only an overig line can be exempt.
+            if l.eigen_risico_exempt.get(i) && s.domain.get(i) != Some(Domain::Overig) {
+                return Invalid::ExemptNotOverig;
+            }
             if s.setting.get(i).is_none() {
                 return Invalid::BadSetting;
             }

@@ -49,6 +49,10 @@ pub struct Reference {
 pub struct YearValue {
     pub years: [i64; 2],
     pub value: toml::Value,
+    /// Where this value is laid down, when more precisely than the parameter's
+    /// `reference` (e.g. the version of the act in force that year).
+    #[serde(default)]
+    pub reference: Vec<Reference>,
 }
 
 /// One parameter of the statutory file.
@@ -125,6 +129,9 @@ impl Law {
             for (i, v) in p.values.iter().enumerate() {
                 if v.years[0] > v.years[1] || !(v.value.is_integer() || v.value.is_float()) {
                     return Err(perr(origin, k(&format!("values[{i}]")), "years [first, last] with first <= last and a number"));
+                }
+                if v.reference.iter().any(|r| r.title.trim().is_empty() || !r.href.starts_with("https://")) {
+                    return Err(perr(origin, k(&format!("values[{i}].reference")), "references with a title and an https:// href"));
                 }
             }
         }
@@ -368,7 +375,8 @@ impl CompiledPolicy {
             for (name, value) in PARAMETERS.iter().zip(values) {
                 let param = &self.law.parameters[*name];
                 let statutory_value = self.law.value(name, year as i64);
-                let (reference, href) = refs(&param.reference);
+                let own = param.values.iter().find(|v| v.years[0] <= year as i64 && year as i64 <= v.years[1]).map(|v| &v.reference[..]).unwrap_or_default();
+                let (reference, href) = refs(if own.is_empty() { &param.reference } else { own });
                 let source = match (statutory_value == Some(value), block) {
                     (false, Some(b)) => b.source.clone(),
                     _ => param.source.clone(),

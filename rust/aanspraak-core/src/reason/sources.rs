@@ -16,7 +16,7 @@ impl Reason {
     /// The functions that decide this reason (docs/rules.md#where-each-reason-comes-from).
     pub fn emitted_by(self) -> &'static [&'static str] {
         match self {
-            Reason::Covered => &["rules::judge", "rules::msz::judge"],
+            Reason::Covered => &["rules::judge", "rules::msz::judge", "rules::overig::judge"],
             Reason::NotInsuredAdult => &["rules::adult::entitlement", "rules::line::judge_line"],
             Reason::NotInsuredYouth => &["rules::youth::entitlement"],
             Reason::OrthoNotSevere => &["rules::bt::entitlement"],
@@ -53,6 +53,7 @@ impl SuppReason {
             SuppReason::BasicFormality => &["supplementary::line_refusal"],
             SuppReason::OutsideEstheticZone => &["supplementary::line_refusal"],
             SuppReason::HospitalCare => &["supplementary::line_refusal"],
+            SuppReason::OtherCare => &["supplementary::line_refusal"],
             SuppReason::NoShow => &["supplementary::line_refusal"],
             SuppReason::UnknownCode => &["supplementary::line_refusal"],
             SuppReason::NoAccident => &["supplementary::judge::judge"],

@@ -113,6 +113,13 @@ pub fn judge_line(l: &Lines, i: usize, ctx: &LineContext) -> LineVerdict {
         Domain::Infer => msz_code[code],
         Domain::Mondzorg => false,
         Domain::Msz => true,
+        Domain::Overig => {
+            // Other care, given as its covered amount; its code is not looked up (docs/rules.md#other-care).
+            let v = super::overig::judge();
+            (out.reason, out.basis) = (v.reason, v.basis);
+            out.flags = flag::OVERIG | flag::COVERED | if super::overig::bears_eigen_risico(a, l.eigen_risico_exempt.get(i)) { flag::EIGEN_RISICO } else { 0 };
+            return out;
+        }
     };
     if is_msz {
         // Medical specialist care (docs/rules.md#hospital-care).

@@ -12,6 +12,7 @@ pub mod insurer;
 pub mod lid6;
 pub mod line;
 pub mod msz;
+pub mod overig;
 pub mod youth;
 
 use crate::codes::{CodeRow, Jaw};

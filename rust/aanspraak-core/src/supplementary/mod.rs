@@ -25,6 +25,10 @@ fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
     if out.flags[i] & flag::MSZ != 0 {
         return Some((SuppReason::HospitalCare, Basis::SuppDentalOnly as u16));
     }
+    // Care outside dental care (docs/rules.md#other-care): a dental product never pays it.
+    if out.flags[i] & flag::OVERIG != 0 {
+        return Some((SuppReason::OtherCare, Basis::SuppDentalOnly as u16));
+    }
     match out.reason[i] {
         // A formal refusal of the basic insurance stands for the supplementary too.
         Reason::AuthorizationMissing | Reason::ReferralMissing | Reason::ProviderNotQualified | Reason::PokMismatch | Reason::FrequencyLimit => {
@@ -95,8 +99,9 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
                 continue;
             }
             let combo = l.supplementary.get(i);
-            let is_msz = o.flags[i] & flag::MSZ != 0;
-            let row = if is_msz { None } else { code_row(i) };
+            // Hospital and other care have no code-table row.
+            let not_dental = o.flags[i] & (flag::MSZ | flag::OVERIG) != 0;
+            let row = if not_dental { None } else { code_row(i) };
             let marks = if any_marks { row.map_or(0, |r| marks_of_row[r as usize]) } else { 0 };
             if combo == 0 && marks == 0 {
                 continue;

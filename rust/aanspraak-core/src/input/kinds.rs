@@ -281,11 +281,7 @@ pub(super) fn money(spec: &ColumnSpec, dt: &DataType, chunks: &[ArrayRef], n: us
         }
         DataType::Float64 | DataType::Float32 => {
             for (c, o) in chunks.iter().zip(offs) {
-                let vals: Vec<Option<f64>> = if *dt == DataType::Float64 {
-                    c.as_primitive::<Float64Type>().iter().collect()
-                } else {
-                    c.as_primitive::<Float32Type>().iter().map(|v| v.map(|x| x as f64)).collect()
-                };
+                let vals = float_values(c.as_ref(), dt);
                 for (d, v) in out[o..o + vals.len()].iter_mut().zip(vals) {
                     *d = match v {
                         None => NO_CENTS,
@@ -358,11 +354,7 @@ pub(super) fn ints<T: Copy + Default>(spec: &ColumnSpec, dt: &DataType, chunks: 
         }
         DataType::Float64 | DataType::Float32 => {
             for (c, o) in chunks.iter().zip(offs) {
-                let vals: Vec<Option<f64>> = if *dt == DataType::Float64 {
-                    c.as_primitive::<Float64Type>().iter().collect()
-                } else {
-                    c.as_primitive::<Float32Type>().iter().map(|v| v.map(|x| x as f64)).collect()
-                };
+                let vals = float_values(c.as_ref(), dt);
                 for (d, v) in out[o..o + vals.len()].iter_mut().zip(vals) {
                     // A fractional value is kept out of range so that validation flags it.
                     *d = f(v.map(|x| if x.fract() == 0.0 && x.is_finite() { x as i64 } else { i64::MIN }));
@@ -432,4 +424,13 @@ pub(super) fn whole_numbers(name: &str, dt: &DataType, chunks: &[ArrayRef], expe
         out.push(std::sync::Arc::new(arrow_array::Int64Array::from(ints)));
     }
     Ok(out)
+}
+
+/// The values of a Float64 or Float32 chunk as f64 (null as None).
+fn float_values(c: &dyn Array, dt: &DataType) -> Vec<Option<f64>> {
+    if *dt == DataType::Float64 {
+        c.as_primitive::<Float64Type>().iter().collect()
+    } else {
+        c.as_primitive::<Float32Type>().iter().map(|v| v.map(|x| x as f64)).collect()
+    }
 }

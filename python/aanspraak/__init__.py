@@ -14,7 +14,7 @@ Examples
 >>> "COVERED" in aanspraak.reasons()["reason"].to_list()
 True
 >>> aanspraak.input_schema().height  # the input columns the engine reads
-33
+34
 """
 
 from typing import TYPE_CHECKING, Any

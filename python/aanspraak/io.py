@@ -457,7 +457,7 @@ def schadelast_tables_of_files(paths: Sequence[str | Path], groupings: Sequence[
         raise ValueError("no files to add up")
     # The sums, and what the derived groups (year, age_band, product, ...) are made of.
     wanted = {"insured_id", *MONEY, *(c for by in groupings for c in by), "treatment_date", "age", "code_normalized",
-              "domain", "supplementary_product", "basic_product"}
+              "domain", "supplementary_product", "basic_product", "reason"}
     tables: list[list[pl.DataFrame]] = [[] for _ in groupings]
     for path in paths:
         part = pl.read_parquet(path, columns=[c for c in pl.read_parquet_schema(path) if c in wanted])

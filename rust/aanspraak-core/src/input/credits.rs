@@ -70,8 +70,53 @@ impl Refs {
 
 /// An integer or string id column (`line_id`, `credits_line_id`), as `line_order` reads it.
 enum Ids {
-    Ints(IntRows),
+    /// Random access and the chunks (integer-valued floats and decimals as Int64).
+    Ints(IntRows, Vec<ArrayRef>),
     Strings(RowStrings),
+}
+
+/// Rows per task of the scans below.
+const SLICE: usize = 1 << 16;
+
+/// `f(row, value)` for every non-null row of an integer column, in parallel slices, the
+/// results in row order. Int64 (the usual type) is read from its buffer directly.
+fn int_rows<T: Send>(chunks: &[ArrayRef], f: impl Fn(usize, i128) -> Option<T> + Sync) -> Vec<T> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int64Type;
+    use arrow_array::Array;
+    let mut slices = Vec::new();
+    let mut off = 0;
+    for c in chunks {
+        let mut start = 0;
+        while start < c.len() {
+            let len = SLICE.min(c.len() - start);
+            slices.push((off + start, c.slice(start, len)));
+            start += len;
+        }
+        off += c.len();
+    }
+    slices
+        .par_iter()
+        .flat_map_iter(|(off, a)| {
+            let mut out = Vec::new();
+            if a.null_count() == a.len() {
+                return out;
+            }
+            if *a.data_type() == DataType::Int64 {
+                let p = a.as_primitive::<Int64Type>();
+                let (vals, nulls) = (p.values(), p.nulls());
+                for (i, &v) in vals.iter().enumerate() {
+                    if nulls.is_none_or(|n| n.is_valid(i)) {
+                        out.extend(f(off + i, v as i128));
+                    }
+                }
+            } else {
+                let rows = IntRows::new(std::slice::from_ref(a));
+                out.extend((0..a.len()).filter_map(|i| f(off + i, rows.value(i)?)));
+            }
+            out
+        })
+        .collect()
 }
 
 fn id_column(t: &Table, name: &str) -> Result<Option<Ids>> {
@@ -81,14 +126,14 @@ fn id_column(t: &Table, name: &str) -> Result<Option<Ids>> {
         return Ok(None);
     }
     if is_int(&dt) {
-        return Ok(Some(Ids::Ints(IntRows::new(&chunks))));
+        return Ok(Some(Ids::Ints(IntRows::new(&chunks), chunks)));
     }
     if is_string(&dt) {
         return Ok(Some(Ids::Strings(RowStrings::new(&chunks))));
     }
     if is_whole_number_type(&dt) {
         let ints: Vec<ArrayRef> = whole_numbers(name, &dt, &chunks, c.expected)?;
-        return Ok(Some(Ids::Ints(IntRows::new(&ints))));
+        return Ok(Some(Ids::Ints(IntRows::new(&ints), ints)));
     }
     Err(schema_err(name, &dt, c.expected))
 }
@@ -97,7 +142,7 @@ fn id_column(t: &Table, name: &str) -> Result<Option<Ids>> {
 pub(super) fn read(t: &Table, n: usize) -> Result<Refs> {
     let rows = match id_column(t, "credits_line_id")? {
         None => Vec::new(),
-        Some(Ids::Ints(v)) => (0..n).into_par_iter().filter_map(|i| Some((i as u32, IdValue::Int(v.value(i)?)))).collect(),
+        Some(Ids::Ints(_, chunks)) => int_rows(&chunks, |i, v| Some((i as u32, IdValue::Int(v)))),
         Some(Ids::Strings(s)) => (0..n)
             .into_par_iter()
             .filter_map(|i| {
@@ -124,7 +169,7 @@ impl LineIds {
         };
         match self {
             LineIds::RowNumber(n) => int(v).filter(|x| (0..*n as i128).contains(x)).map(|x| x as u128),
-            LineIds::Ids(Ids::Ints(_)) => int(v).map(|x| x as u128),
+            LineIds::Ids(Ids::Ints(..)) => int(v).map(|x| x as u128),
             LineIds::Ids(Ids::Strings(_)) => Some(match v {
                 IdValue::Int(x) => bytes_key(x.to_string().as_bytes()),
                 IdValue::Text(s) => bytes_key(s),
@@ -137,7 +182,7 @@ impl LineIds {
     fn key(&self, i: usize) -> Option<u128> {
         match self {
             LineIds::RowNumber(_) => Some(i as u128),
-            LineIds::Ids(Ids::Ints(v)) => v.value(i).map(|x| x as u128),
+            LineIds::Ids(Ids::Ints(v, _)) => v.value(i).map(|x| x as u128),
             LineIds::Ids(Ids::Strings(s)) => Some(s.key(i)),
         }
     }
@@ -184,13 +229,16 @@ pub(super) fn pair(t: &Table, refs: Refs, lines: &Lines, invalid: &mut [Invalid]
         }
     }
     // One scan of line_id: the rows each group names.
-    let mut named: Vec<(u32, u32)> = (0..n)
-        .into_par_iter()
-        .filter_map(|i| {
-            let g = *group_of.get(&line_ids.key(i)?)?;
-            line_ids.holds(i, value_of_group[g as usize]).then_some((g, i as u32))
-        })
-        .collect();
+    let mut named: Vec<(u32, u32)> = match &line_ids {
+        LineIds::Ids(Ids::Ints(_, chunks)) => int_rows(chunks, |i, v| group_of.get(&(v as u128)).map(|&g| (g, i as u32))),
+        _ => (0..n)
+            .into_par_iter()
+            .filter_map(|i| {
+                let g = *group_of.get(&line_ids.key(i)?)?;
+                line_ids.holds(i, value_of_group[g as usize]).then_some((g, i as u32))
+            })
+            .collect(),
+    };
     named.par_sort_unstable();
     let mut state: Vec<Credit> = match &lines.credit {
         Col::Vec(v) => v.clone(),

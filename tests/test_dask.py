@@ -128,3 +128,18 @@ def test_dask_reads_and_returns_warehouse_column_names(client, ddf, lines):
         adask.score(theirs.drop(columns="bedrag"), columns=names)
     cmp = adask.compare(theirs, what_if(), columns_map=names)
     assert_frame_equal(cmp.totals(), aanspraak.compare(lines, what_if()).totals)
+
+
+@pytest.mark.filterwarnings("ignore:Sending large graph")  # from_pandas puts the frame in the graph
+def test_dask_scores_credit_lines_like_score(client, lines):
+    # Partitions hold whole insureds, so a credit is always scored with its original
+    # (docs/rules.md#credit-lines); the bad lines of the portfolio make some credits invalid.
+    numbered = lines.head(30_000).with_row_index("line_id").with_columns(pl.col("line_id").cast(pl.Int64))
+    credited = aanspraak.synthetic.with_credits(numbered, 0.05, seed=3)
+    frame = dd.from_pandas(credited.to_pandas(use_pyarrow_extension_array=True), npartitions=3)
+    want = aanspraak.score(credited)
+    assert (want["reason"] == "CREDITED").sum() > 2_500
+    assert_same_lines(collect(adask.score(frame)), want)
+    got, expected = adask.compare(frame, what_if()), aanspraak.compare(credited, what_if())
+    assert_frame_equal(got.totals(), expected.totals)
+    assert expected.totals["credited_lines"].to_list() == [(want["reason"] == "CREDITED").sum()] * len(expected.scenarios)

@@ -14,7 +14,7 @@ Examples
 >>> "COVERED" in aanspraak.reasons()["reason"].to_list()
 True
 >>> aanspraak.input_schema().height  # the input columns the engine reads
-34
+35
 """
 
 from typing import TYPE_CHECKING, Any

@@ -106,6 +106,13 @@ BASIC: dict[str, dict[str, Any]] = {
         "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "C002", "amount": -10.00}],
         "legal_basis": "aanspraak input validation (docs/rules.md, bad input)",
     },
+    "CREDITED": {
+        # A line and the credit that reverses it (the last line): both CREDITED, all money 0.00.
+        "lines": [{"line_id": 1, "insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "C11", "amount": 25.00},
+                  {"line_id": 2, "insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "C11", "amount": -25.00,
+                   "credits_line_id": 1}],
+        "legal_basis": "creditering van een eerdere declaratieregel (Vektis: indicatie debet/credit, referentienummer voorgaande gerelateerde prestatierecord)",
+    },
 }
 
 EXTRA = {"supplementary_product": "av-tand-extra", "supplementary_start": "2020-01-01"}
@@ -226,6 +233,12 @@ SUPPLEMENTARY: dict[str, dict[str, Any]] = {
     "INVALID_INPUT": {
         "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "V21", "amount": -10.00, **EXTRA}],
         "legal_basis": "aanspraak input validation (docs/rules.md, bad input)",
+    },
+    "CREDITED": {
+        "lines": [{"line_id": 1, "insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "V21", "amount": 55.00, **EXTRA},
+                  {"line_id": 2, "insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "V21", "amount": -55.00,
+                   "credits_line_id": 1, **EXTRA}],
+        "legal_basis": "creditering van een eerdere declaratieregel (Vektis: indicatie debet/credit, referentienummer voorgaande gerelateerde prestatierecord)",
     },
 }
 

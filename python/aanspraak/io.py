@@ -470,7 +470,7 @@ def schadelast_tables_of_files(
     # The sums, and what the derived groups (year, age_band, product, ...) are made of.
     named = columns or {}
     wanted = {*(named.get(c, c) for c in ("insured_id", "treatment_date", "domain", "supplementary_product", "basic_product")),
-              *MONEY, *(c for by in groupings for c in by), "age", "code_normalized"}
+              *MONEY, *(c for by in groupings for c in by), "age", "code_normalized", "reason"}
     tables: list[list[pl.DataFrame]] = [[] for _ in groupings]
     for path in paths:
         part = pl.read_parquet(path, columns=[c for c in pl.read_parquet_schema(path) if c in wanted])

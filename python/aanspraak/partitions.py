@@ -119,7 +119,12 @@ def compare_schema(
 def sums_schema(names: Sequence[str], columns: Sequence[str]) -> pa.Schema:
     """The schema of :func:`partition_sums`: one Int64 column per count and per money sum."""
     money = [column_name(c, n) for n in names for c in _money(columns)]
-    return pa.schema([pa.field(f, pa.int64()) for f in ("lines", "insured", *money)])
+    return pa.schema([pa.field(f, pa.int64()) for f in ("lines", "insured", *_credited(names, columns), *money)])
+
+
+def _credited(names: Sequence[str], columns: Sequence[str]) -> list[str]:
+    """The per-scenario counts of CREDITED lines (docs/rules.md#credit-lines), when compared."""
+    return [column_name("credited_lines", n) for n in names] if "reason" in columns else []
 
 
 def _money(columns: Sequence[str]) -> list[str]:
@@ -138,6 +143,8 @@ def partition_sums(table: pa.Table, names: Sequence[str], columns: Sequence[str]
     row = frame.select(
         pl.len().cast(pl.Int64).alias("lines"),
         pl.col(insured).n_unique().cast(pl.Int64).alias("insured"),
+        *[(pl.col(column_name("reason", n)).cast(pl.String) == "CREDITED").sum().cast(pl.Int64).alias(c)
+          for n, c in zip(names, _credited(names, columns))],
         *[(pl.col(m).cast(pl.Decimal(38, 2)).sum() * 100).cast(pl.Int64).alias(m) for m in money],
     )
     return row.to_arrow().cast(sums_schema(names, columns))
@@ -147,7 +154,8 @@ def totals(sums: pl.DataFrame, names: Sequence[str], policies: Sequence[Policy],
     """:attr:`aanspraak.Comparison.totals` from the rows of :func:`partition_sums`."""
     add = {c: sum(int(v) for v in sums[c].to_list()) for c in sums.columns}
     cents = [{c: add[column_name(c, n)] for c in _money(columns)} for n in names]
-    return scenario_totals(names, policies, columns, cents, add["lines"], add["insured"])
+    credited = [add[c] for c in _credited(names, columns)] or None
+    return scenario_totals(names, policies, columns, cents, add["lines"], add["insured"], credited)
 
 
 @dataclass(frozen=True)

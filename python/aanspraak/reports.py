@@ -65,9 +65,13 @@ def _aggregations(columns: Sequence[str]) -> list[pl.Expr]:
     present = [c for c in MONEY[1:] if c in columns]
     # (sum_horizontal of decimals trips a polars assertion in grouped sums; `+` does not)
     declared = pl.col("basic_paid") + pl.col("supplementary_paid") + pl.col("patient_paid")
+    # Credit pairs (reason CREDITED) count on their own; their money is 0.00 by design
+    # (docs/rules.md#credit-lines), so the sums leave them out.
+    credited = [(pl.col("reason").cast(pl.String) == "CREDITED").sum().cast(pl.Int64).alias("credited_lines")] if "reason" in columns else []
     return [
         pl.len().cast(pl.Int64).alias("lines"),
         pl.col("insured_id").n_unique().cast(pl.Int64).alias("insured"),
+        *credited,
         # Lines with an unreadable amount have a null patient_paid and count as 0.
         declared.sum().alias("declared"),
         *[pl.col(c).sum().alias(c) for c in present],
@@ -107,7 +111,8 @@ def schadelast(
     -------
     polars.DataFrame
         One row per group, sorted by ``by``: the groups, ``lines``, ``insured``
-        (distinct insured_id), then ``declared, allowed, eigen_bijdrage, eigen_risico,
+        (distinct insured_id), ``credited_lines`` (lines with reason ``CREDITED``: a credit
+        line and the line it reverses, all money 0.00; when ``scored`` has ``reason``), then ``declared, allowed, eigen_bijdrage, eigen_risico,
         basic_paid, supplementary_paid, patient_paid`` as exact Decimal sums.
 
     Examples

@@ -166,7 +166,8 @@ def compare(
         assert isinstance(out, pl.DataFrame)
         parts.append(out.rename({c: column_name(c, name) for c in cols}))
     lines = pl.concat(parts, how="horizontal")
-    totals = scenario_totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured())
+    credited = [int((lines[column_name("reason", n)].cast(pl.String) == "CREDITED").sum()) for n in names] if "reason" in cols else None
+    totals = scenario_totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured(), credited)
     return Comparison(tuple(names), tuple(policies), tuple(cols), lines, totals, mapped)
 
 
@@ -191,10 +192,12 @@ def checked(scenarios: Mapping[str, "str | Path | Policy"], columns: Sequence[st
 
 
 def scenario_totals(
-    names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str], cents: Sequence[dict[str, int]], lines: int, insured: int
+    names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str], cents: Sequence[dict[str, int]], lines: int, insured: int,
+    credited: Sequence[int] | None = None,
 ) -> pl.DataFrame:
     """The columns of `schadelast` without groups, one row per scenario, from the engine's
-    exact sums in cents, plus the deltas against the first scenario."""
+    exact sums in cents, plus the deltas against the first scenario. `credited`: the
+    CREDITED lines per scenario (``credited_lines``, when the scenarios have ``reason``)."""
     money = [m for m in MONEY[1:] if m in columns]
     euros = lambda c: Decimal(c).scaleb(-2)  # noqa: E731 - cents are exact integers
     kind = pl.Decimal(38, 2)
@@ -203,6 +206,7 @@ def scenario_totals(
             "scenario": pl.Series(names, dtype=pl.Enum(list(names))),
             "lines": pl.Series([lines] * len(names), dtype=pl.Int64),
             "insured": pl.Series([insured] * len(names), dtype=pl.Int64),
+            **({} if credited is None else {"credited_lines": pl.Series(list(credited), dtype=pl.Int64)}),
             # declared = basic_paid + supplementary_paid + patient_paid (nulls left out).
             "declared": pl.Series([euros(t["basic_paid"] + t["supplementary_paid"] + t["patient_paid"]) for t in cents], dtype=kind),
             **{m: pl.Series([euros(t[m]) for t in cents], dtype=kind) for m in money},

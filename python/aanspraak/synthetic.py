@@ -167,6 +167,7 @@ def declarations(
     lines_per_insured: float = 6.0,
     supplementary_share: float = 0.0,
     hospital_share: float = 0.0,
+    credit_share: float = 0.0,
 ) -> pl.DataFrame:
     """Generate ``n`` SYNTHETIC dental and hospital declaration lines (NOT
     REAL DATA: no real person, provider, claim or tariff).
@@ -198,6 +199,10 @@ def declarations(
         realised share varies by about ``sqrt(share / n)``. With ``0.0`` the
         frame is exactly the dental-only frame of the same seed (plus the
         msz columns, all null, and ``domain`` "mondzorg").
+    credit_share : float, default 0.0
+        Share of the lines (0-1) that are credited: for each, a credit line
+        (see :func:`with_credits`) is appended after the ``n`` lines, and the
+        column ``credits_line_id`` added. With ``0.0`` there is no such column.
 
     Returns
     -------
@@ -510,7 +515,35 @@ def declarations(
         ),
         **msz_cols,
     )
+    if credit_share:
+        out = with_credits(out, credit_share, seed)
     return out
+
+
+def with_credits(frame: pl.DataFrame, share: float, seed: int = 0) -> pl.DataFrame:
+    """`frame` (with ``line_id`` 0..n-1) plus a credit line for ``round(share * n)`` of its
+    lines, drawn without replacement by `seed`: the same line with ``line_id`` n, n+1, ...,
+    ``credits_line_id`` the credited line's ``line_id`` and the amount negated (a
+    corrected declaration, docs/rules.md#credit-lines). Appended after the lines; the
+    column ``credits_line_id`` (Int64) is null on every other line.
+
+    Examples
+    --------
+    >>> df = with_credits(declarations(1000, seed=1), 0.02, seed=1)
+    >>> df.height, df["credits_line_id"].is_not_null().sum()
+    (1020, 20)
+    """
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"credit_share must be within 0-1, got {share}")
+    n = frame.height
+    k = round(share * n)
+    picked = np.sort(np.random.default_rng([seed, 0xC4ED17]).choice(n, size=k, replace=False)) if k else np.zeros(0, dtype=np.int64)
+    credits = frame[picked].with_columns(
+        pl.col("line_id").alias("credits_line_id"),
+        pl.int_range(n, n + k, dtype=pl.Int64).alias("line_id"),
+        (-pl.col("amount")).alias("amount"),
+    )
+    return pl.concat([frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("credits_line_id")), credits])
 
 
 def __getattr__(name: str) -> Any:

@@ -152,12 +152,12 @@ impl Prepared {
             }
             let er = if er_changed { &fresh.eigen_risico[..] } else { money("eigen_risico") };
             let basic_paid = if er_changed { &fresh.basic_paid[..] } else { money("basic_paid") };
-            // patient_paid before the supplementary insurance; invalid rows as scored.
+            // patient_paid before the supplementary insurance; invalid and credited rows as scored.
             let base_patient = money("patient_paid");
             let before_supp = || -> Vec<i128> {
                 (0..l.n)
                     .into_par_iter()
-                    .map(|i| if l.invalid[i] != Invalid::Ok { base_patient[i] } else { l.amount[i] as i128 - basic_paid[i] })
+                    .map(|i| if l.invalid[i] != Invalid::Ok || l.credit.get(i).is_credited() { base_patient[i] } else { l.amount[i] as i128 - basic_paid[i] })
                     .collect()
             };
             if supp_changed {

@@ -223,6 +223,10 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                     patient[k] = if (0..=MAX_CENTS).contains(&amount) { amount as i128 } else { NO_CENTS as i128 };
                     continue;
                 }
+                if l.credit.get(i).is_credited() {
+                    // docs/rules.md#credit-lines: the pair nets to nothing; every money column 0.00.
+                    continue;
+                }
                 if flags[k] & flag::COVERED != 0 {
                     let (a, b) = allowed_and_bijdrage(l, i, policy, bijdrage_bp[k]);
                     allowed[k] = a as i128;

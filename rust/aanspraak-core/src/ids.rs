@@ -30,6 +30,18 @@ impl IntRows {
         }
     }
 
+    /// The exact value of row `row` (None for null), u64 values above i64::MAX included:
+    /// a key that matches equal values across integer types (credit lines).
+    #[inline]
+    pub fn value(&self, row: usize) -> Option<i128> {
+        let (ci, i) = locate(&self.offsets, row);
+        let a = self.chunks[ci].as_ref();
+        match a.data_type() {
+            DataType::UInt64 if a.is_valid(i) => Some(a.as_primitive::<UInt64Type>().value(i) as i128),
+            _ => self.get(row).map(i128::from),
+        }
+    }
+
     /// The value of row `row` (None for null); u64 values above i64::MAX wrap (as a
     /// grouping key that is exact: `key` reads it back as u64).
     #[inline]

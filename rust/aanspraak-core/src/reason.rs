@@ -26,6 +26,7 @@ pub enum Reason {
     InsurerExclusion,
     UnknownCode,
     InvalidInput,
+    Credited,
 }
 
 /// (reason, name, meaning, legal basis it usually rests on, example line)
@@ -45,6 +46,7 @@ pub const REASONS: &[(Reason, &str, &str, &str, &str)] = &[
     (Reason::InsurerExclusion, "INSURER_EXCLUSION", "The insurer's policy conditions exclude this code.", "policy conditions (uitsluitingen)", "M80 for a child (De Friesland 2022)"),
     (Reason::UnknownCode, "UNKNOWN_CODE", "The code is not in the code table for the treatment date.", "NZa prestatiecodelijst of the treatment year", "J087 declared in 2022"),
     (Reason::InvalidInput, "INVALID_INPUT", "The row has a bad value (see the message column); it pays nothing and patient_paid is the amount when that is valid.", "aanspraak input validation (docs/rules.md, bad input)", "a negative amount"),
+    (Reason::Credited, "CREDITED", "The line is reversed by a credit line (credits_line_id), or is that credit: the pair nets to nothing, so both pay 0.00 in every money column and count for no limit (eigen risico, frequency, supplementary maxima).", "creditering (correction) of an earlier declaration line: Vektis debet/credit indicator with the reference number of the earlier record (MZ301 0431/0433, ZH308 0457/0459)", "C11 of EUR 25 and its credit of EUR -25"),
 ];
 
 /// Why the supplementary insurance paid a line or not (docs/rules.md#supplementary-products). Stable names.
@@ -76,6 +78,7 @@ pub enum SuppReason {
     AccidentTreatmentLate,
     AuthorizationMissing,
     InvalidInput,
+    Credited,
 }
 
 /// (reason, name, meaning, what it rests on, example line)
@@ -102,6 +105,7 @@ pub const SUPP_REASONS: &[(SuppReason, &str, &str, &str, &str)] = &[
     (SuppReason::AccidentTreatmentLate, "ACCIDENT_TREATMENT_LATE", "The treatment is before the accident or later than the product's period after it (seed 004: one year).", "seed 004 art. 4.4 (binnen een jaar na het ongeval)", "treatment 14 months after the accident"),
     (SuppReason::AuthorizationMissing, "AUTHORIZATION_MISSING", "The product needs prior authorisation and authorization is false.", "seed 004 art. 4.4 Toestemming", "accident care, authorization false"),
     (SuppReason::InvalidInput, "INVALID_INPUT", "The row is invalid (see message); nothing is paid.", "aanspraak input validation (docs/rules.md, bad input)", "a negative amount"),
+    (SuppReason::Credited, "CREDITED", "The line is credited (or is the credit): no product pays it and it uses no maximum.", "creditering of an earlier declaration line (docs/rules.md, credit lines)", "a V21 under AV Tand Extra and its credit"),
 ];
 
 impl SuppReason {
@@ -160,6 +164,7 @@ pub enum Basis {
     SuppEstheticZone,
     SuppDentalOnly,
     ZvwArt10Overig,
+    Credited,
 }
 
 pub const BASES: &[(Basis, &str)] = &[
@@ -199,6 +204,7 @@ pub const BASES: &[(Basis, &str)] = &[
     (Basis::SuppEstheticZone, "NZa J87/J19 esthetische zone; seed 004 r.o. 8.4-8.5 (ook niet uit de aanvullende verzekering)"),
     (Basis::SuppDentalOnly, "aanvullende tandverzekering: alleen mondzorg"),
     (Basis::ZvwArt10Overig, "Zvw art. 10 (overige zorg)"),
+    (Basis::Credited, "creditering van een eerdere declaratieregel (Vektis: indicatie debet/credit, referentienummer voorgaande gerelateerde prestatierecord)"),
 ];
 
 impl Basis {

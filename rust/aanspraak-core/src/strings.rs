@@ -200,6 +200,19 @@ fn hash_bytes(s: &[u8], seed: u64) -> u64 {
     hasher.finish()
 }
 
+/// The key `RowStrings::key` gives a row holding `s`: exact for at most 12 bytes, a
+/// marked 128-bit hash for longer strings (`RowStrings::is_hashed`).
+pub fn bytes_key(s: &[u8]) -> u128 {
+    if s.len() <= 12 {
+        let mut buf = [0u8; 16];
+        buf[..4].copy_from_slice(&(s.len() as u32).to_le_bytes());
+        buf[4..4 + s.len()].copy_from_slice(s);
+        u128::from_le_bytes(buf)
+    } else {
+        long_key(s)
+    }
+}
+
 /// Random access to a string column by row (to check hash collisions on grouped rows).
 pub struct RowStrings {
     chunks: Vec<Typed>,
@@ -260,15 +273,7 @@ impl RowStrings {
             }
             return short_view_key(a.views()[i]).unwrap_or_else(|| long_key(a.value(i).as_bytes()));
         }
-        let s = self.get(row);
-        if s.len() <= 12 {
-            let mut buf = [0u8; 16];
-            buf[..4].copy_from_slice(&(s.len() as u32).to_le_bytes());
-            buf[4..4 + s.len()].copy_from_slice(s);
-            u128::from_le_bytes(buf)
-        } else {
-            long_key(s)
-        }
+        bytes_key(self.get(row))
     }
 
     /// True for the key of a string longer than 12 bytes (a hash: may collide).

@@ -7,9 +7,11 @@
 //! - `kinds`: the Arrow readers of one kind of value (dates, money, Booleans, integers);
 //! - `columns`: the readers of one column kind each, from a `ColumnSpec`;
 //! - `validate`: the per-row checks, in their order of precedence;
+//! - `credits`: credit lines paired with the lines they reverse;
 //! - here: `Lines` and `read`, which reads every column in parallel.
 
 mod columns;
+pub mod credits;
 mod kinds;
 pub mod schema;
 #[cfg(test)]
@@ -18,6 +20,7 @@ mod validate;
 
 pub use crate::provider::Provider;
 pub use crate::vocab::{BtIndication, Domain, Jaw, MissingCause, Setting, Tri};
+pub use credits::Credit;
 pub use schema::{expected_of, Invalid, INVALID_MESSAGES};
 use crate::error::{Error, Result};
 use arrow_array::RecordBatch;
@@ -100,6 +103,8 @@ pub struct Lines {
     pub setting: Col<Setting>,
     /// An overig line outside the eigen risico (docs/rules.md#other-care).
     pub eigen_risico_exempt: Col<bool>,
+    /// Credit lines (`credits_line_id`): both rows of a valid pair are marked.
+    pub credit: Col<Credit>,
     /// Invalid reason per row (Invalid::Ok when fine).
     pub invalid: Vec<Invalid>,
 }
@@ -221,6 +226,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         setting = columns::enum_col(t, n, "setting", Setting::parse);
         specialism = columns::specialism_col(t, n, keys.specialisms);
         eigen_risico_exempt = columns::bool_col(t, n, "eigen_risico_exempt", false);
+        credit = credits::read(t, n);
     }
     timer.lap("  optional columns");
 
@@ -261,9 +267,13 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         specialism,
         setting: spelled.setting.settled(),
         eigen_risico_exempt,
+        credit: credit.marks(n),
         invalid: Vec::new(),
     };
-    lines.invalid = validate::rows(&lines, &spelled, insured_null.as_deref(), keys.days);
+    let mut invalid = validate::rows(&lines, &spelled, insured_null.as_deref(), keys.days);
     timer.lap("  validation");
+    lines.credit = credits::pair(t, credit, &lines, &mut invalid)?;
+    lines.invalid = invalid;
+    timer.lap("  credit lines");
     Ok(lines)
 }

@@ -72,6 +72,16 @@ invalid! {
     InsuredToOutOfRange => "insured_to is not a date between 0001-01-01 and 9999-12-31",
     /// docs/interpretations.md#other-care: the rules decide the eigen risico of dental and hospital care.
     ExemptNotOverig => "eigen_risico_exempt is true on a line whose domain is not overig (the rules decide the eigen risico of mondzorg and msz lines)",
+
+    // Credit lines (docs/rules.md#credit-lines): the credit row is invalid, its original
+    // stays an ordinary line.
+    CreditOriginalMissing => "credits_line_id names no line_id of the same insured_id in the input",
+    CreditOtherInsured => "credits_line_id names a line of another insured_id",
+    CreditOfCredit => "credits_line_id names a credit line (a credit cannot be credited)",
+    CreditTwice => "credits_line_id names a line that an earlier credit (lower line_id) already reverses",
+    CreditAmountMismatch => "amount of a credit is not the credited line's amount (the same euros, positive or negative)",
+    CreditAmbiguous => "credits_line_id names a line_id that more than one line has",
+    CreditOfInvalid => "credits_line_id names a line that is itself INVALID_INPUT",
 }
 
 /// How a column is read.
@@ -103,6 +113,8 @@ pub enum Kind {
     Products,
     /// A specialism (any text; the POK list's are recognised).
     Specialism,
+    /// `credits_line_id`: a `line_id` of another row (same types as `line_id`).
+    LineRef,
 }
 
 impl Kind {
@@ -121,6 +133,7 @@ impl Kind {
             Kind::Product => "product",
             Kind::Products => "products",
             Kind::Specialism => "specialism",
+            Kind::LineRef => "line_ref",
         }
     }
 }
@@ -219,6 +232,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
     col("setting", "setting", K::Enum, STRINGS, "where hospital care took place (the POK list)").values(Setting::NAMES).default("null").invalid(&[I::BadSetting]),
     col("specialism", "specialism", K::Specialism, "strings", "the medical specialism (the POK list's codes are recognised; others are valid)").default("null"),
     col("eigen_risico_exempt", "eigen_risico_exempt", K::Bool, BOOLEAN, "an overig line the eigen risico does not apply to (Zvw art. 19 lid 2, Bzv 2.17: huisartsenzorg, verloskundige zorg, kraamzorg, wijkverpleging ...)").default("false").invalid(&[I::ExemptNotOverig]),
+    col("credits_line_id", "credit", K::LineRef, "integers (or integer-valued floats or decimals) or strings, like line_id", "the line_id of the line this row credits (reverses); its amount is that line's, positive or negative").default("null (an ordinary line)").invalid(&[I::CreditOriginalMissing, I::CreditOtherInsured, I::CreditOfCredit, I::CreditTwice, I::CreditAmountMismatch, I::CreditAmbiguous, I::CreditOfInvalid]),
 ];
 
 /// The column named `name`. Panics for a name not in `COLUMNS` (a programming error).

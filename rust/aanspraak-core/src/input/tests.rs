@@ -247,6 +247,10 @@ fn every_invalid_is_reachable_with_its_message() {
         assert!(!want.message().is_empty());
     }
     for inv in Invalid::ALL.iter().filter(|i| **i != Invalid::Ok) {
+        // The credit checks need several rows: `credits_pair_with_the_lines_they_name`.
+        if CREDIT_CHECKS.contains(inv) {
+            continue;
+        }
         assert!(cases.iter().any(|(_, w)| w == inv), "no case reaches {inv:?}");
         assert!(COLUMNS.iter().any(|c| c.invalid.contains(inv)), "no column lists {inv:?}");
     }
@@ -318,4 +322,106 @@ fn lines_fields_and_schema_columns_agree() {
     from_schema.sort_unstable();
     from_schema.dedup();
     assert_eq!(fields, from_schema);
+}
+
+// ---- credit lines ---------------------------------------------------------------------
+
+const CREDIT_CHECKS: &[Invalid] = &[
+    Invalid::CreditOriginalMissing,
+    Invalid::CreditOtherInsured,
+    Invalid::CreditOfCredit,
+    Invalid::CreditTwice,
+    Invalid::CreditAmountMismatch,
+    Invalid::CreditAmbiguous,
+    Invalid::CreditOfInvalid,
+];
+
+fn f64s(v: &[Option<f64>]) -> ArrayRef {
+    Arc::new(Float64Array::from(v.to_vec()))
+}
+
+#[test]
+fn credits_pair_with_the_lines_they_name() {
+    use credits::Credit::{No, Original, Reversal};
+    // (line_id, insured, amount, credits_line_id)
+    let rows: &[(&str, &str, Option<f64>, Option<&str>)] = &[
+        ("L1", "P1", Some(100.0), None),        // 0: credited by La
+        ("Lb", "P1", Some(100.0), Some("L1")),  // 1: a second credit of L1 (Lb after La)
+        ("La", "P1", Some(-100.0), Some("L1")), // 2: the credit of L1
+        ("L4", "P1", Some(50.0), None),         // 3: stays ordinary
+        ("L5", "P1", Some(-40.0), Some("L4")),  // 4: amount does not match
+        ("L6", "P1", Some(10.0), Some("L99")),  // 5: no such line
+        ("L7", "P2", Some(10.0), Some("L8")),   // 6: a line of P1
+        ("L8", "P1", Some(10.0), None),         // 7: stays ordinary
+        ("L9", "P1", Some(100.0), Some("La")),  // 8: credits a credit
+        ("L10", "P1", Some(10.0), None),        // 9, 10: one line_id twice
+        ("L10", "P1", Some(10.0), None),
+        ("L11", "P1", Some(10.0), Some("L10")), // 11: which one?
+        ("L12", "P1", None, None),              // 12: invalid (amount null)
+        ("L13", "P1", Some(10.0), Some("L12")), // 13: credits an invalid line
+        ("L14", "P1", Some(-5.0), None),        // 14: negative and no credit
+        ("L15", "P1", Some(30.0), None),        // 15: credited by a positive credit
+        ("L16", "P1", Some(30.0), Some(" L15 ")), // 16: (blanks around the reference)
+        ("L17", "P1", Some(-1.0), Some("")),    // 17: an empty reference is none
+    ];
+    let n = rows.len();
+    let l = read_table(n, vec![
+        ("line_id", strs(&rows.iter().map(|r| Some(r.0)).collect::<Vec<_>>())),
+        ("insured_id", strs(&rows.iter().map(|r| Some(r.1)).collect::<Vec<_>>())),
+        ("amount", f64s(&rows.iter().map(|r| r.2).collect::<Vec<_>>())),
+        ("credits_line_id", strs(&rows.iter().map(|r| r.3).collect::<Vec<_>>())),
+    ])
+    .unwrap();
+    use Invalid as I;
+    let want = [
+        (Original, I::Ok),
+        (No, I::CreditTwice),
+        (Reversal, I::Ok),
+        (No, I::Ok),
+        (No, I::CreditAmountMismatch),
+        (No, I::CreditOriginalMissing),
+        (No, I::CreditOtherInsured),
+        (No, I::Ok),
+        (No, I::CreditOfCredit),
+        (No, I::Ok),
+        (No, I::Ok),
+        (No, I::CreditAmbiguous),
+        (No, I::AmountNull),
+        (No, I::CreditOfInvalid),
+        (No, I::AmountNegative),
+        (Original, I::Ok),
+        (Reversal, I::Ok),
+        (No, I::AmountNegative),
+    ];
+    let got: Vec<_> = (0..n).map(|i| (l.credit.get(i), l.invalid[i])).collect();
+    assert_eq!(got, want);
+    for inv in CREDIT_CHECKS {
+        assert!(got.iter().any(|(_, w)| w == inv), "no case reaches {inv:?}");
+        assert!(spec("credits_line_id").invalid.contains(inv));
+    }
+}
+
+#[test]
+fn credits_name_integer_line_ids_or_row_numbers() {
+    let ints = |v: &[Option<i64>]| Arc::new(Int64Array::from(v.to_vec())) as ArrayRef;
+    // Integer line_ids, a credit given as text and one as an integer.
+    let l = read_table(4, vec![
+        ("line_id", ints(&[Some(7), Some(8), Some(9), Some(10)])),
+        ("amount", f64s(&[Some(20.0), Some(-20.0), Some(30.0), Some(30.0)])),
+        ("credits_line_id", strs(&[None, Some("7"), None, Some("9")])),
+    ])
+    .unwrap();
+    assert_eq!(vec_of(&l.credit), vec![Credit::Original, Credit::Reversal, Credit::Original, Credit::Reversal]);
+    assert_eq!(l.invalid, vec![Invalid::Ok; 4]);
+    // No line_id column: a credit names the row number (0-based), as the output's line_id.
+    let l = read_table(3, vec![
+        ("amount", f64s(&[Some(20.0), Some(-20.0), Some(5.0)])),
+        ("credits_line_id", ints(&[None, Some(0), Some(3)])),
+    ])
+    .unwrap();
+    assert_eq!(vec_of(&l.credit), vec![Credit::Original, Credit::Reversal, Credit::No]);
+    assert_eq!(l.invalid, vec![Invalid::Ok, Invalid::Ok, Invalid::CreditOriginalMissing]);
+    // Absent or all null: no credit anywhere, nothing materialised.
+    let l = read_table(2, vec![("credits_line_id", strs(&[None, None]))]).unwrap();
+    assert!(matches!(l.credit, Col::Const(Credit::No)));
 }

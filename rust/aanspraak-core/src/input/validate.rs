@@ -4,7 +4,7 @@
 
 use super::kinds::UNPARSABLE;
 use super::schema::Invalid;
-use super::{Col, Lines, BAD_BASIC, BAD_DATE, BAD_ELEMENT, BAD_SUPP, NO_CENTS, NO_DATE};
+use super::{Col, Credit, Lines, BAD_BASIC, BAD_DATE, BAD_ELEMENT, BAD_SUPP, NO_CENTS, NO_DATE};
 use crate::money::MAX_CENTS;
 use crate::provider::Provider;
 use crate::vocab::{BtIndication, Domain, Jaw, MissingCause, Setting};
@@ -33,6 +33,7 @@ pub(super) fn rows(l: &Lines, s: &Spelled, insured_null: Option<&[bool]>, days: 
     ];
     let (birth, treat, amount) = (&l.birth, &l.treat, &l.amount);
     let mut invalid = vec![Invalid::Ok; l.n];
+    let credit = &l.credit;
     invalid.par_iter_mut().enumerate().for_each(|(i, inv)| {
         let check = || -> Invalid {
             if insured_null.is_some_and(|v| v[i]) {
@@ -51,13 +52,15 @@ pub(super) fn rows(l: &Lines, s: &Spelled, insured_null: Option<&[bool]>, days: 
             if l.code[i] == u32::MAX {
                 return Invalid::CodeNull;
             }
-            match amount[i] {
+            // A credit line's amount may be negative (docs/rules.md#credit-lines): its size counts.
+            let is_credit = credit.get(i) == Credit::Reversal;
+            let size = match amount[i] {
                 NO_CENTS => return Invalid::AmountNull,
                 UNPARSABLE => return Invalid::AmountUnparsable,
                 a if a > MAX_CENTS => return Invalid::AmountTooLarge,
-                a if a < 0 => return Invalid::AmountNegative,
-                _ => {}
-            }
+                a if a < 0 && !is_credit => return Invalid::AmountNegative,
+                a => a.abs(),
+            };
             // Optional dates that are set but no day of the years 1-9999.
             for (col, why) in &date_checks {
                 if col.get(i) == BAD_DATE {
@@ -108,7 +111,7 @@ pub(super) fn rows(l: &Lines, s: &Spelled, insured_null: Option<&[bool]>, days: 
             }
             // Absent or null material costs are 0 in `Lines` (and 0 is valid).
             let m = l.material.get(i);
-            if m < 0 || m == UNPARSABLE || m > amount[i] {
+            if m < 0 || m == UNPARSABLE || m > size {
                 return Invalid::BadMaterialCosts;
             }
             let rt = l.reference_tariff.get(i);

@@ -31,6 +31,7 @@ impl Reason {
             Reason::InsurerExclusion => &["rules::insurer::apply"],
             Reason::UnknownCode => &["rules::line::judge_line"],
             Reason::InvalidInput => &["rules::line::judge_line"],
+            Reason::Credited => &["rules::line::judge_line"],
         }
     }
 }
@@ -61,6 +62,7 @@ impl SuppReason {
             SuppReason::AccidentTreatmentLate => &["supplementary::judge::judge"],
             SuppReason::AuthorizationMissing => &["supplementary::judge::judge"],
             SuppReason::InvalidInput => &["supplementary::score_with"],
+            SuppReason::Credited => &["supplementary::score_with"],
         }
     }
 }

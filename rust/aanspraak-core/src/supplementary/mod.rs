@@ -45,6 +45,8 @@ fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
         | Reason::NotInsuredOnRequest
         | Reason::InsurerExclusion
         | Reason::InvalidInput => None,
+        // Never asked: `score_with` leaves credited lines out before any refusal.
+        Reason::Credited => None,
     }
 }
 
@@ -74,6 +76,9 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
             if lines.invalid[i] != Invalid::Ok {
                 *reason = SuppReason::InvalidInput;
                 out.supplementary_basis[i] = Basis::InvalidInput as u16;
+            } else if lines.credit.get(i).is_credited() {
+                *reason = SuppReason::Credited;
+                out.supplementary_basis[i] = Basis::Credited as u16;
             }
         }
         return;
@@ -96,6 +101,12 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
             let i = c * CHUNK + k;
             if l.invalid[i] != Invalid::Ok {
                 *f = (SuppReason::InvalidInput, Basis::InvalidInput as u16);
+                continue;
+            }
+            // docs/rules.md#credit-lines: no product pays a credited line, and it uses no
+            // maximum and marks no care begun before the policy.
+            if l.credit.get(i).is_credited() {
+                *f = (SuppReason::Credited, Basis::Credited as u16);
                 continue;
             }
             let combo = l.supplementary.get(i);

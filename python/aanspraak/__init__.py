@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from aanspraak._core import PolicyError, SchemaError, __version__
 from aanspraak._input import input_schema
+from aanspraak._opening import OpeningError, OpeningWarning, closing_balances
 from aanspraak.codes import CodeTable
 from aanspraak.io import FileError, read_declarations, schadelast_of_files, write_frame
 from aanspraak.policy import Policy, policies
@@ -34,10 +35,13 @@ __all__ = [
     "Comparison",
     "FileError",
     "OUTPUT_COLUMNS",
+    "OpeningError",
+    "OpeningWarning",
     "Policy",
     "PolicyError",
     "SchemaError",
     "__version__",
+    "closing_balances",
     "compare",
     "input_schema",
     "policies",

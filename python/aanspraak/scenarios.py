@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from aanspraak import _columns, _core
+from aanspraak import _columns, _core, _opening
 from aanspraak.policy import Policy, resolve
 from aanspraak._input import engine_frame
 from aanspraak._frames import MONEY, OUTPUT_COLUMNS, input_part, to_polars
@@ -110,6 +110,7 @@ def compare(
     *,
     columns: Sequence[str] = SCENARIO_COLUMNS,
     columns_map: "Mapping[str, str] | None" = None,
+    opening: Any = None,
 ) -> Comparison:
     """Score the same declarations under several policies (what-if).
 
@@ -129,6 +130,10 @@ def compare(
         The warehouse's input column names, as ``columns=`` of :func:`aanspraak.score`
         (library name → yours; named ``columns_map`` here because ``columns`` chooses the
         output columns). ``lines`` carries your names.
+    opening
+        Balances used before the input, as ``opening=`` of :func:`aanspraak.score`
+        (docs/rules.md#opening-balances); every scenario consumes them against its own
+        pots, and a scenario that caps some says so in an :class:`aanspraak.OpeningWarning`.
 
     Notes
     -----
@@ -153,15 +158,23 @@ def compare(
     names, policies, cols = checked(scenarios, columns)
     mapped = _columns.checked(columns_map)
     df = _columns.to_library(to_polars(declarations), mapped)
+    engine = engine_frame(df)
+    balances = None if opening is None else _opening.table(opening, engine.schema["insured_id"], mapped)
     try:
-        prepared = _core.Prepared(engine_frame(df), policies[0]._compiled)
+        prepared = _core.Prepared(engine, policies[0]._compiled, balances)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, mapped) from None
+    except RuntimeError as e:
+        raise _opening.engine_error(e) from None
     df = _columns.to_user(input_part(df), mapped)
     # The shared columns come once, with the first scenario.
-    tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
+    try:
+        tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
+    except RuntimeError as e:
+        raise _opening.engine_error(e) from None
     parts: list[pl.DataFrame] = [df]
     for name, table in zip(names, tables):
+        _opening.warn_capped(table, f" under scenario {name!r}")
         out = pl.from_arrow(_columns.user_messages(table, mapped))
         assert isinstance(out, pl.DataFrame)
         parts.append(out.rename({c: column_name(c, name) for c in cols}))

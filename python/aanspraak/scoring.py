@@ -10,12 +10,17 @@ import polars as pl
 
 from aanspraak import _core
 from aanspraak import _columns
+from aanspraak import _opening
 from aanspraak._frames import OUTPUT_COLUMNS, input_part, to_polars
 from aanspraak._input import engine_frame
 from aanspraak.policy import Policy, resolve
 
 def score(
-    declarations: Any, policy: "str | Path | Policy" = "defriesland-2022", *, columns: "Mapping[str, str] | None" = None
+    declarations: Any,
+    policy: "str | Path | Policy" = "defriesland-2022",
+    *,
+    columns: "Mapping[str, str] | None" = None,
+    opening: Any = None,
 ) -> pl.DataFrame:
     """Score declaration lines under a policy set.
 
@@ -32,6 +37,13 @@ def score(
         library's input column name → yours, e.g. ``{"insured_id": "verzekerde_nr"}``.
         The input is read under the library's names and returned under yours; errors
         and messages name yours (``column 'verzekerde_nr' (insured_id)``).
+    opening
+        Balances used before the first line of the input (docs/rules.md#opening-balances),
+        for a slice of a year: a frame with ``insured_id``, ``year`` and any of
+        ``eigen_risico_used``, ``supplementary_product`` + ``annual_used``,
+        ``supplementary_product`` + ``limit_group`` + ``limit_used`` (euros). Each is
+        consumed before the insured's first line of that year; a balance above its pot
+        is capped at it with an :class:`aanspraak.OpeningWarning` giving the count.
 
     Returns
     -------
@@ -48,6 +60,8 @@ def score(
         ``columns`` names a column the library does not read.
     aanspraak.PolicyError
         The policy is unknown or invalid.
+    aanspraak.OpeningError
+        The opening frame has bad values (each named with its row).
 
     Examples
     --------
@@ -59,14 +73,27 @@ def score(
     >>> out = aanspraak.score(decl, policy="defriesland-2022")
     >>> out.select("reason", "legal_basis", "basic_paid").row(0)
     ('COVERED', 'Bzv 2.7 lid 4', Decimal('25.00'))
+
+    An adult's extraction in a slice of 2022 whose eigen risico was EUR 300 used before:
+
+    >>> adult = decl.with_columns(insured_id=pl.lit("B"), birth_date=dt.date(1980, 1, 1),
+    ...                           code=pl.lit("H35"), amount=pl.lit(120.0), provider_type=pl.lit("kaakchirurg"))
+    >>> used = pl.DataFrame({"insured_id": ["B"], "year": [2022], "eigen_risico_used": [300.0]})
+    >>> aanspraak.score(adult, opening=used).select("eigen_risico", "basic_paid").row(0)
+    (Decimal('85.00'), Decimal('35.00'))
     """
     pol = resolve(policy)
     names = _columns.checked(columns)
     df = _columns.to_library(to_polars(declarations), names)
+    engine = engine_frame(df)
+    balances = None if opening is None else _opening.table(opening, engine.schema["insured_id"], names)
     try:
-        table = pol._compiled.score(engine_frame(df))
+        table = pol._compiled.score(engine, balances)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, names) from None
+    except RuntimeError as e:
+        raise _opening.engine_error(e) from None
+    _opening.warn_capped(table)
     result = pl.from_arrow(_columns.user_messages(table, names))
     assert isinstance(result, pl.DataFrame)
     return _columns.to_user(pl.concat([input_part(df), result], how="horizontal"), names)

@@ -27,8 +27,36 @@ use std::sync::Arc;
 pub struct Prepared {
     schema: SchemaRef,
     batches: Vec<RecordBatch>,
+    /// The opening balances as given (docs/rules.md#opening-balances), read again with
+    /// the input for a policy with other keys.
+    opening: Option<(SchemaRef, Vec<RecordBatch>)>,
     keys: KeySet,
     lines: Lines,
+}
+
+/// Read the input, and the opening balances when given, for `policy`'s key set.
+fn read_lines(schema: &SchemaRef, batches: &[RecordBatch], opening: &Option<(SchemaRef, Vec<RecordBatch>)>, policy: &CompiledPolicy) -> Result<Lines> {
+    let keys = KeySet::of(policy);
+    let mut lines = input::read(schema.clone(), batches, &keys.keys())?;
+    if let Some((s, b)) = opening {
+        let opening = input::opening::Opening::read(s.clone(), b, &keys.keys())?;
+        supplementary::check_opening(&opening, policy)?;
+        lines.opening = Some(opening);
+    }
+    Ok(lines)
+}
+
+/// The capped opening balances since the last call: (eigen risico, supplementary).
+fn capped(lines: &Lines) -> (usize, usize) {
+    lines.opening.as_ref().map_or((0, 0), |o| o.take_capped())
+}
+
+/// `batch` counting `capped` opening balances, when there is an opening.
+fn counting(lines: &Lines, batch: RecordBatch, capped: (usize, usize)) -> Result<RecordBatch> {
+    match lines.opening {
+        Some(_) => output::with_opening_capped(batch, capped.0 + capped.1),
+        None => Ok(batch),
+    }
 }
 
 /// The sums of the money columns of an output batch, in cents (nulls left out), in the
@@ -53,11 +81,17 @@ pub fn money_totals(batch: &RecordBatch) -> Vec<(String, i128)> {
 impl Prepared {
     /// Read and validate the input for policies with the key set of `policy`.
     pub fn new(schema: SchemaRef, batches: Vec<RecordBatch>, policy: &CompiledPolicy) -> Result<Prepared> {
+        Self::with_opening(schema, batches, policy, None)
+    }
+
+    /// `new`, with the balances used before the input (the normalised table of
+    /// `input::opening`; docs/rules.md#opening-balances).
+    pub fn with_opening(schema: SchemaRef, batches: Vec<RecordBatch>, policy: &CompiledPolicy, opening: Option<(SchemaRef, Vec<RecordBatch>)>) -> Result<Prepared> {
         let keys = KeySet::of(policy);
         let t = Timer::new();
-        let lines = input::read(schema.clone(), &batches, &keys.keys())?;
+        let lines = read_lines(&schema, &batches, &opening, policy)?;
         t.lap("read input (once)");
-        Ok(Prepared { schema, batches, keys, lines })
+        Ok(Prepared { schema, batches, opening, keys, lines })
     }
 
     pub fn len(&self) -> usize {
@@ -100,15 +134,15 @@ impl Prepared {
         let lines = if self.shares_input(policy) {
             &self.lines
         } else {
-            reread = input::read(self.schema.clone(), &self.batches, &KeySet::of(policy).keys())?;
+            reread = read_lines(&self.schema, &self.batches, &self.opening, policy)?;
             t.lap("read input (other keys)");
             &reread
         };
         let outcome = score_lines_with(lines, policy, scratch);
         t.lap("rules + ledger + money");
-        let out = output::build_columns(lines, outcome, policy, columns);
+        let out = output::build_columns(lines, outcome, policy, columns)?;
         t.lap("build output");
-        out
+        counting(lines, out, capped(lines))
     }
 
     /// The named output columns under each policy, in input order; the first policy is
@@ -127,14 +161,18 @@ impl Prepared {
         // One buffer for every scenario's supplementary walk: fresh pages are expensive.
         let mut scratch = Scratch::default();
         let outcome = score_lines_with(l, base, &mut scratch);
+        let base_capped = capped(l);
         let kept = Kept { flags: outcome.flags.clone(), reason: outcome.reason.clone(), age: outcome.age.clone() };
         // Every column of the baseline, so that any scenario can share any of them.
         let all = output::build_columns(l, outcome, base, COLUMNS)?;
         t.lap("baseline scenario");
-        let mut results = vec![project(&all, &[shared, columns].concat())?];
+        let mut results = vec![counting(l, project(&all, &[shared, columns].concat())?, base_capped)?];
         let schema = project(&all, columns)?.schema();
         let parts = base.parts();
         for &p in others {
+            if let Some(o) = &l.opening {
+                supplementary::check_opening(o, p)?;
+            }
             let pp = p.parts();
             if !self.shares_input(p) || pp.basic != parts.basic {
                 results.push(self.score_with(p, columns, &mut scratch)?);
@@ -145,8 +183,11 @@ impl Prepared {
             let (allowed, eb) = (money("allowed"), money("eigen_bijdrage"));
             let mut fresh = Outcome::empty();
             let mut names: Vec<&str> = vec![];
+            // Opening balances capped: counted again by the passes this scenario runs.
+            let mut scenario_capped = base_capped;
             if er_changed {
                 fresh.eigen_risico = engine::eigen_risico_only(l, &kept.flags, allowed, eb, p);
+                scenario_capped.0 = capped(l).0;
                 fresh.basic_paid = (allowed, eb, &fresh.eigen_risico[..]).into_par_iter().map(|(a, b, e)| a - b - e).collect();
                 names.extend(["eigen_risico", "basic_paid"]);
             }
@@ -177,6 +218,7 @@ impl Prepared {
                 };
                 let cands = engine::code_candidates(l, p);
                 supplementary::score_with(l, &mut w, p, |i| p.codes.pick(cands[l.code[i] as usize], l.treat[i]), &mut scratch);
+                scenario_capped.1 = capped(l).1;
                 fresh.supplementary_paid = w.supplementary_paid;
                 fresh.supplementary_reason = w.supplementary_reason;
                 fresh.supplementary_basis = w.supplementary_basis;
@@ -194,7 +236,7 @@ impl Prepared {
             let built = if names.is_empty() { None } else { Some(output::build_columns(l, fresh, p, &names)?) };
             let cols = columns.iter().map(|c| built.as_ref().and_then(|b| b.column_by_name(c)).or_else(|| all.column_by_name(c)).cloned());
             let cols: Vec<ArrayRef> = cols.map(|c| c.ok_or_else(|| unknown(columns))).collect::<Result<_>>()?;
-            results.push(RecordBatch::try_new(schema.clone(), cols).map_err(|e| Error::Other(e.to_string()))?);
+            results.push(counting(l, RecordBatch::try_new(schema.clone(), cols).map_err(|e| Error::Other(e.to_string()))?, scenario_capped)?);
             t.lap("scenario (reusing the baseline)");
         }
         Ok(results)

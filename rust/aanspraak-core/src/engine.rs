@@ -18,14 +18,36 @@ use rayon::prelude::*;
 
 /// Score declaration lines; returns the output columns (docs/rules.md#output) in input order.
 pub fn score(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledPolicy) -> Result<RecordBatch> {
+    score_from(schema, batches, policy, None)
+}
+
+/// A table: its schema and record batches.
+pub type Table<'a> = (SchemaRef, &'a [RecordBatch]);
+
+/// `score` with the balances used before the input (docs/rules.md#opening-balances):
+/// `opening` is the normalised table `input::opening` reads. The output's schema
+/// metadata counts the balances capped at their pot (`output::OPENING_CAPPED`).
+pub fn score_from(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledPolicy, opening: Option<Table>) -> Result<RecordBatch> {
     let t = Timer::new();
-    let lines = input::read(schema, batches, &KeySet::of(policy).keys())?;
+    let keys = KeySet::of(policy);
+    let mut lines = input::read(schema, batches, &keys.keys())?;
+    if let Some((schema, batches)) = opening {
+        let opening = input::opening::Opening::read(schema, batches, &keys.keys())?;
+        supplementary::check_opening(&opening, policy)?;
+        lines.opening = Some(opening);
+    }
     t.lap("read input");
     let outcome = score_lines(&lines, policy);
     t.lap("rules + ledger + money");
-    let out = output::build(&lines, outcome, policy);
+    let out = output::build(&lines, outcome, policy)?;
     t.lap("build output");
-    out
+    match &lines.opening {
+        Some(o) => {
+            let (er, supp) = o.take_capped();
+            output::with_opening_capped(out, er + supp)
+        }
+        None => Ok(out),
+    }
 }
 
 /// What reading the input takes from a policy: its years and product keys. Two policies
@@ -134,7 +156,7 @@ pub fn eigen_risico_only(lines: &Lines, flags: &[u8], allowed: &[i128], eigen_bi
             }
         }
     });
-    let effects = ledger::run(&mut items, lines.insured.strings(), policy);
+    let effects = ledger::run(&mut items, &lines.insured, policy, lines.opening.as_ref());
     let mut er = vec![0i128; lines.n];
     for (it, e) in items.iter().zip(effects) {
         er[it.row as usize] = e.eigen_risico as i128;
@@ -178,7 +200,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
     // Stateful pass (docs/rules.md#eigen-risico, docs/rules.md#frequency-limits, docs/rules.md#order-of-charging) over the covered lines that need it.
     let mut items = ledger_items(lines, &out, policy);
     t.lap("collect ledger items");
-    let effects = ledger::run(&mut items, lines.insured.strings(), policy);
+    let effects = ledger::run(&mut items, &lines.insured, policy, lines.opening.as_ref());
     t.lap("ledger");
     // Back in row order (a sort of small records beats random writes into big columns).
     let mut by_row: Vec<(u32, ledger::Effect)> = items.par_iter().zip(effects).map(|(it, e)| (it.row, e)).collect();
@@ -301,7 +323,7 @@ pub(crate) mod tests {
             it.insured = a;
         }
         assert!(crate::grouped::collides(&items, lines.insured.strings().unwrap()), "the collision is detected");
-        let effects = ledger::run(&mut items, lines.insured.strings(), &policy);
+        let effects = ledger::run(&mut items, &lines.insured, &policy, None);
         assert_eq!(effects.iter().map(|e| e.eigen_risico).collect::<Vec<_>>(), vec![30_000, 30_000], "regrouped by exact ids");
         // And the engine regroups: each line bears its own €300 of eigen risico.
         let out = score_lines(&lines, &policy);

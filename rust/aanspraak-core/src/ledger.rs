@@ -3,6 +3,8 @@
 //! per calendar year and contract period (Zvw art. 19-20; docs/rules.md#eigen-risico, docs/rules.md#frequency-limits).
 
 use crate::dates::{self, Ymd};
+use crate::ids::InsuredIds;
+use crate::input::opening::{Opening, Used};
 use crate::input::{Tri, NO_DATE};
 use crate::grouped::{self, Grouped};
 use crate::policy::CompiledPolicy;
@@ -84,21 +86,25 @@ pub fn pot_amount(year: i32, compulsory_cents: i64, voluntary_cents: i64, birth:
 }
 
 /// Run the ledger over `items` (sorted in place); returns effects aligned with `items`.
-/// `insured_strings`: the string ids behind hashed insured keys (see `grouped`).
-pub fn run(items: &mut [Item], insured_strings: Option<&RowStrings>, policy: &CompiledPolicy) -> Vec<Effect> {
-    grouped::walk(items, insured_strings, |its, effs| walk(its, effs, policy))
+/// `ids`: the lines' insured ids (the string ids behind hashed keys, see `grouped`, and
+/// the keys of the opening balances).
+pub fn run(items: &mut [Item], ids: &InsuredIds, policy: &CompiledPolicy, opening: Option<&Opening>) -> Vec<Effect> {
+    let strings: Option<&RowStrings> = ids.strings();
+    grouped::walk(items, strings, |its, effs| walk(its, effs, policy, ids, opening))
 }
 
 /// Walk consecutive items (whole insureds only).
-fn walk(items: &[Item], effects: &mut [Effect], policy: &CompiledPolicy) {
+fn walk(items: &[Item], effects: &mut [Effect], policy: &CompiledPolicy, ids: &InsuredIds, opening: Option<&Opening>) {
     let mut counts: Vec<(i32, u16, u8, u32)> = Vec::new(); // (year, basic, rule, count)
     let mut pots: Vec<Pot> = Vec::new();
     let mut current = None;
+    let mut balances: &[crate::input::opening::Balance] = &[];
     for (it, eff) in items.iter().zip(effects.iter_mut()) {
         if current != Some(it.insured) {
             counts.clear();
             pots.clear();
             current = Some(it.insured);
+            balances = opening.and_then(|o| o.of(ids, it.row as usize)).unwrap_or_default();
         }
         let day = it.treat;
         let Ymd { year, .. } = dates::civil_from_days(day);
@@ -131,7 +137,14 @@ fn walk(items: &[Item], effects: &mut [Effect], policy: &CompiledPolicy) {
                 None => {
                     let params = policy.year(year).expect("rows without year parameters are invalid");
                     let (start, amount) = pot_amount(year, params.eigen_risico_cents, if params.voluntary { it.voluntary_cents as i64 } else { 0 }, it.birth, from, it.insured_to);
-                    pots.push(Pot { year, from, start, remaining: amount });
+                    // docs/rules.md#opening-balances: the year's first pot consumes the eigen
+                    // risico used before the input (capped at the pot).
+                    let first_of_year = !pots.iter().any(|p| p.year == year);
+                    let before = match opening {
+                        Some(o) if first_of_year && !balances.is_empty() => o.consume(balances, year, &Used::EigenRisico, amount),
+                        _ => 0,
+                    };
+                    pots.push(Pot { year, from, start, remaining: amount - before });
                     pots.len() - 1
                 }
             };

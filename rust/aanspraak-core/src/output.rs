@@ -160,6 +160,16 @@ pub fn schema() -> Schema {
     ])
 }
 
+/// The schema metadata key that counts the opening balances capped at their pot in the
+/// call that built a batch (docs/rules.md#opening-balances); absent without an opening.
+pub const OPENING_CAPPED: &str = "aanspraak.opening_capped";
+
+/// `batch` with the count of capped opening balances in its schema metadata.
+pub fn with_opening_capped(batch: RecordBatch, capped: usize) -> Result<RecordBatch> {
+    let schema = batch.schema().as_ref().clone().with_metadata([(OPENING_CAPPED.to_string(), capped.to_string())].into());
+    batch.with_schema(Arc::new(schema)).map_err(|e| Error::Other(e.to_string()))
+}
+
 /// All output columns (docs/rules.md#output), in order.
 pub fn build(lines: &Lines, out: Outcome, policy: &CompiledPolicy) -> Result<RecordBatch> {
     build_columns(lines, out, policy, COLUMNS)

@@ -155,10 +155,16 @@ impl PyPolicy {
     }
 
     /// Score an Arrow table; returns a pyarrow Table of the output columns in input order.
-    fn score<'py>(&self, py: Python<'py>, table: PyTable) -> PyResult<Bound<'py, PyAny>> {
+    /// `opening`: the normalised opening balances (`aanspraak._opening`); the output's
+    /// schema metadata then counts the balances capped at their pot.
+    #[pyo3(signature = (table, opening=None))]
+    fn score<'py>(&self, py: Python<'py>, table: PyTable, opening: Option<PyTable>) -> PyResult<Bound<'py, PyAny>> {
         let (batches, schema) = table.into_inner();
+        let opening = opening.map(|o| o.into_inner());
         let pol = self.inner.clone();
-        let out = py.detach(move || guarded(|| aanspraak_core::score(schema, &batches, &pol)))?;
+        let out = py.detach(move || {
+            guarded(|| aanspraak_core::engine::score_from(schema, &batches, &pol, opening.as_ref().map(|(b, s)| (s.clone(), &b[..]))))
+        })?;
         let schema = out.schema();
         let t = PyTable::try_new(vec![out], schema)?;
         Ok(t.into_pyarrow(py)?)
@@ -244,11 +250,17 @@ struct PyPrepared {
 #[pymethods]
 impl PyPrepared {
     /// Read and validate `table` for policies with the years and product keys of `policy`.
+    /// `opening`: the normalised opening balances, as for `CompiledPolicy.score`.
     #[new]
-    fn new(py: Python<'_>, table: PyTable, policy: &PyPolicy) -> PyResult<Self> {
+    #[pyo3(signature = (table, policy, opening=None))]
+    fn new(py: Python<'_>, table: PyTable, policy: &PyPolicy, opening: Option<PyTable>) -> PyResult<Self> {
         let (batches, schema) = table.into_inner();
+        let opening = opening.map(|o| {
+            let (b, s) = o.into_inner();
+            (s, b)
+        });
         let pol = policy.inner.clone();
-        let p = py.detach(move || guarded(|| aanspraak_core::compare::Prepared::new(schema, batches, &pol)))?;
+        let p = py.detach(move || guarded(|| aanspraak_core::compare::Prepared::with_opening(schema, batches, &pol, opening)))?;
         Ok(PyPrepared { inner: Arc::new(p) })
     }
 

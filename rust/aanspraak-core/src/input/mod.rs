@@ -12,6 +12,7 @@
 
 mod columns;
 pub mod credits;
+pub mod opening;
 mod kinds;
 pub mod schema;
 #[cfg(test)]
@@ -107,6 +108,8 @@ pub struct Lines {
     pub credit: Col<Credit>,
     /// Invalid reason per row (Invalid::Ok when fine).
     pub invalid: Vec<Invalid>,
+    /// The balances used before the input (docs/rules.md#opening-balances), if given.
+    pub opening: Option<opening::Opening>,
 }
 
 /// Context needed to resolve product keys.
@@ -269,6 +272,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         eigen_risico_exempt,
         credit: credit.marks(n),
         invalid: Vec::new(),
+        opening: None,
     };
     let mut invalid = validate::rows(&lines, &spelled, insured_null.as_deref(), keys.days);
     timer.lap("  validation");

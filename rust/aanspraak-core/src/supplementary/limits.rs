@@ -7,6 +7,8 @@ use super::judge::{Claim, NO_RULE};
 use super::terms::{MAX_COMBINED, NO_LIMIT};
 use crate::dates;
 use crate::grouped::Grouped;
+use crate::ids::InsuredIds;
+use crate::input::opening::{Balance, Opening, Used};
 use crate::input::NO_DATE;
 use crate::policy::CompiledPolicy;
 use crate::reason::SuppReason;
@@ -108,27 +110,48 @@ fn take(unpaid: &mut Unpaid, paid: i64, num_e: i128, num: i128) {
 /// kind g + 1 the sub-limit of rule group g; the period is the year, or the policy start.
 type Usage = (u16, u16, i32, i64);
 
-fn used(usage: &mut Vec<Usage>, product: u16, kind: u16, period: i32) -> usize {
+/// The slot of a limit in `usage`; a new slot starts at `opening()`, the balance used
+/// before the input (docs/rules.md#opening-balances).
+fn used(usage: &mut Vec<Usage>, product: u16, kind: u16, period: i32, opening: impl FnOnce() -> i64) -> usize {
     match usage.iter().position(|u| u.0 == product && u.1 == kind && u.2 == period) {
         Some(p) => p,
         None => {
-            usage.push((product, kind, period, 0));
+            usage.push((product, kind, period, opening()));
             usage.len() - 1
         }
     }
 }
 
+/// The opening balances of the insured being walked.
+#[derive(Clone, Copy)]
+pub struct Balances<'a> {
+    opening: Option<&'a Opening>,
+    of_insured: &'a [Balance],
+}
+
+impl Balances<'_> {
+    /// What was used of `used` in `year` before the input, capped at `limit`.
+    fn before(&self, year: i32, used: Used, limit: i64) -> i64 {
+        match self.opening {
+            Some(o) if !self.of_insured.is_empty() => o.consume(self.of_insured, year, &used, limit),
+            _ => 0,
+        }
+    }
+}
+
 /// Walk consecutive items (whole insureds only).
-pub fn walk(items: &[SuppItem], effects: &mut [SuppEffect], policy: &CompiledPolicy) {
+pub fn walk(items: &[SuppItem], effects: &mut [SuppEffect], policy: &CompiledPolicy, ids: &InsuredIds, opening: Option<&Opening>) {
     let mut usage: Vec<Usage> = Vec::new();
     // First date of care of each begun-before exclusion, per insured.
     let mut first_marked = [i32::MAX; 8];
     let mut current = None;
+    let mut balances = Balances { opening, of_insured: &[] };
     for (it, eff) in items.iter().zip(effects.iter_mut()) {
         if current != Some(it.insured) {
             usage.clear();
             first_marked = [i32::MAX; 8];
             current = Some(it.insured);
+            balances.of_insured = opening.and_then(|o| o.of(ids, it.row as usize)).unwrap_or_default();
         }
         let year = dates::civil_from_days(it.treat).year;
         let mut unpaid = Unpaid { eigen_bijdrage: it.eigen_bijdrage, gap: it.base - it.eigen_bijdrage };
@@ -137,7 +160,7 @@ pub fn walk(items: &[SuppItem], effects: &mut [SuppEffect], policy: &CompiledPol
         for c in &it.claims[..it.n as usize] {
             let e = match c.refusal {
                 Some(reason) => SuppEffect { paid: 0, reason, basis: c.basis },
-                None => pay(it, c, policy, year, &mut unpaid, &first_marked, &mut usage),
+                None => pay(it, c, policy, year, &mut unpaid, &first_marked, &mut usage, balances),
             };
             if e.paid > 0 && best.is_none_or(|b| e.paid > b.paid) {
                 best = Some(e);
@@ -155,7 +178,8 @@ pub fn walk(items: &[SuppItem], effects: &mut [SuppEffect], policy: &CompiledPol
 }
 
 /// One product's payment on a line, within its limits.
-fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: &mut Unpaid, first_marked: &[i32; 8], usage: &mut Vec<Usage>) -> SuppEffect {
+#[allow(clippy::too_many_arguments)]
+fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: &mut Unpaid, first_marked: &[i32; 8], usage: &mut Vec<Usage>, balances: Balances) -> SuppEffect {
     let t = &policy.supp[c.product as usize].terms[c.terms as usize];
     if c.begun_bit != 0 && it.start != NO_DATE && first_marked[c.begun_bit as usize - 1] < it.start {
         let x = t.exclusions.iter().find(|x| x.begun_bit == c.begun_bit).expect("compiled together");
@@ -165,10 +189,11 @@ fn pay(it: &SuppItem, c: &Claim, policy: &CompiledPolicy, year: i32, unpaid: &mu
     if full == 0 {
         return SuppEffect { paid: 0, reason: SuppReason::NotCoveredByProduct, basis: c.basis };
     }
-    let annual = used(usage, c.product, 0, year);
+    let annual = used(usage, c.product, 0, year, || balances.before(year, Used::Annual(c.product), t.annual_max));
     let annual_left = if t.annual_max == NO_LIMIT { i64::MAX } else { (t.annual_max - usage[annual].3).max(0) };
     let sub = (c.rule != NO_RULE).then(|| &t.rules[c.rule as usize]).filter(|r| r.sublimit != NO_LIMIT).map(|r| {
-        let slot = used(usage, c.product, r.group as u16 + 1, if r.lifetime { it.start } else { year });
+        let group = || Used::Limit(c.product, t.groups[r.group as usize].clone());
+        let slot = used(usage, c.product, r.group as u16 + 1, if r.lifetime { it.start } else { year }, || balances.before(year, group(), r.sublimit));
         (slot, (r.sublimit - usage[slot].3).max(0))
     });
     let sub_left = sub.map_or(i64::MAX, |s| s.1);

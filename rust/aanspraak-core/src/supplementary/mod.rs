@@ -50,6 +50,30 @@ fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
     }
 }
 
+/// An opening balance of a sub-limit must name a group of its product
+/// (docs/rules.md#opening-balances): a rule's `limit_group`, or `rules[i]`.
+pub fn check_opening(opening: &crate::input::opening::Opening, policy: &CompiledPolicy) -> crate::error::Result<()> {
+    use crate::input::opening::Used;
+    for b in opening.balances() {
+        if let Used::Limit(p, group) = &b.used {
+            let product = &policy.supp[*p as usize];
+            let named = |t: &terms::Terms| t.rules.iter().any(|r| r.sublimit != terms::NO_LIMIT && t.groups[r.group as usize] == *group);
+            if !product.terms.iter().any(named) {
+                let groups: Vec<&str> = product
+                    .terms
+                    .iter()
+                    .flat_map(|t| t.rules.iter().filter(|r| r.sublimit != terms::NO_LIMIT).map(|r| t.groups[r.group as usize].as_str()))
+                    .collect();
+                return Err(crate::error::Error::Other(format!(
+                    "opening: limit_group {group:?} is no sub-limit of supplementary product {:?} (its sub-limits: {groups:?})",
+                    product.key
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Memory the supplementary walk reuses between calls: its item buffer (a slot of about
 /// 110 bytes per line, resident only where written; see `grouped::collect_by_chunk`)
 /// stays allocated, so that scoring several scenarios does not pay for fresh pages each
@@ -190,7 +214,7 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
         }
     });
     timer.lap("  supplementary judge");
-    let effects: Vec<SuppEffect> = grouped::walk(items, l.insured.strings(), |its, effs| limits::walk(its, effs, policy));
+    let effects: Vec<SuppEffect> = grouped::walk(items, l.insured.strings(), |its, effs| limits::walk(its, effs, policy, &l.insured, l.opening.as_ref()));
     timer.lap("  supplementary limits");
     let mut by_row: Vec<(u32, SuppEffect)> = items.par_iter().zip(effects).map(|(it, e)| (it.row, e)).collect();
     by_row.par_sort_unstable_by_key(|x| x.0);

@@ -185,6 +185,9 @@ pub struct Terms {
     pub accident: Option<CompiledAccident>,
     pub rules: Vec<CompiledSuppRule>,
     pub exclusions: Vec<CompiledExclusion>,
+    /// The name of each sub-limit group (`CompiledSuppRule::group`): its `limit_group`,
+    /// or `rules[i]` for a rule without one.
+    pub groups: Vec<String>,
 }
 
 /// A supplementary product key of the input, with its conditions by year.
@@ -258,7 +261,12 @@ pub fn compile(
                 "policy" => true,
                 other => return Err(perr(file, format!("{kk}.sublimit_per"), format!("\"year\" or \"policy\", found {other:?}"))),
             };
-            let group_name = r.limit_group.clone().unwrap_or_else(|| format!("\u{0}rule {i}"));
+            // A rule without a `limit_group` is its own group, named by its place
+            // (`rules[3]`), which an opening balance may name (docs/rules.md#opening-balances).
+            if r.limit_group.as_deref().is_some_and(|g| g.starts_with("rules[")) {
+                return Err(perr(file, format!("{kk}.limit_group"), format!("a name not starting with \"rules[\" (the name of a rule without a group), found {:?}", r.limit_group.as_deref().unwrap_or_default())));
+            }
+            let group_name = r.limit_group.clone().unwrap_or_else(|| format!("rules[{i}]"));
             let group = match groups.iter().position(|g| *g == group_name) {
                 Some(g) => g,
                 None => {
@@ -344,6 +352,7 @@ pub fn compile(
             accident,
             rules,
             exclusions,
+            groups,
         };
         match &p.conditions_of {
             None => {

@@ -130,12 +130,14 @@ def floor_frame(df: "Any", outputs: int) -> "Any":
 
 
 def _input_file(rows: int, policy: str, seed: int, hospital_share: float,
-                supplementary_share: float, cache_dir: Path, credit_share: float = 0.0) -> Path:
+                supplementary_share: float, cache_dir: Path, credit_share: float = 0.0, overig_share: float = 0.0) -> Path:
     """The synthetic input as parquet, written once per parameter set (in this process,
     before the timed child starts, so that building it is not part of the child's peak)."""
     name = f"decl-{rows}-{policy}-{seed}-h{hospital_share:g}-s{supplementary_share:g}.parquet"
     if credit_share:
         name = name.replace(".parquet", f"-c{credit_share:g}.parquet")
+    if overig_share:
+        name = name.replace(".parquet", f"-o{overig_share:g}.parquet")
     path = cache_dir / name
     if not path.exists():
         synthetic = _synthetic_module()
@@ -144,6 +146,7 @@ def _input_file(rows: int, policy: str, seed: int, hospital_share: float,
             rows, seed=seed, policy_set=policy, hospital_share=hospital_share,
             supplementary_share=supplementary_share,
             **({"credit_share": credit_share} if credit_share else {}),
+            **({"overig_share": overig_share} if overig_share else {}),
         )
         tmp = path.with_suffix(".tmp")
         df.write_parquet(tmp)
@@ -216,7 +219,7 @@ def run_parent(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         path = _input_file(
             rows, args.policy, args.seed, args.hospital_share, args.supplementary_share,
-            Path(args.cache_dir), args.credit_share,
+            Path(args.cache_dir), args.credit_share, args.overig_share,
         )
         gen = time.perf_counter() - t0
         cmd = [
@@ -257,7 +260,7 @@ def _print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
     print(
         f"aanspraak.score throughput: policy={args.policy}, "
         f"hospital_share={args.hospital_share:g}, "
-        f"supplementary_share={args.supplementary_share:g}, credit_share={args.credit_share:g}, best of {args.repeat}, "
+        f"supplementary_share={args.supplementary_share:g}, credit_share={args.credit_share:g}, overig_share={args.overig_share:g}, best of {args.repeat}, "
         f"python {platform.python_version()}, polars {polars_version}, "
         f"{os.cpu_count()} CPUs, {platform.machine()}"
     )
@@ -313,6 +316,10 @@ def main(argv: list[str] | None = None) -> int:
         help="share (0-1) of lines credited: a credit line of each is appended (credits_line_id)",
     )
     parser.add_argument(
+        "--overig-share", type=float, default=0.0, metavar="FLOAT",
+        help="share (0-1) of lines that are other basic-insurance care (domain overig, eigen_risico_exempt)",
+    )
+    parser.add_argument(
         "--cache-dir", default="/tmp/aanspraak-bench", help="where the synthetic inputs are kept"
     )
     parser.add_argument("--json", metavar="FILE", help="also write the records as JSON lines")
@@ -328,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--supplementary-share must be in [0, 1]")
     if not 0.0 <= args.credit_share <= 1.0:
         parser.error("--credit-share must be in [0, 1]")
+    if not 0.0 <= args.overig_share <= 1.0:
+        parser.error("--overig-share must be in [0, 1]")
 
     if args.child is not None:
         record = run_child(args.child, args.repeat, args.policy, Path(args.input))

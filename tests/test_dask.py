@@ -143,3 +143,21 @@ def test_dask_scores_credit_lines_like_score(client, lines):
     got, expected = adask.compare(frame, what_if()), aanspraak.compare(credited, what_if())
     assert_frame_equal(got.totals(), expected.totals)
     assert expected.totals["credited_lines"].to_list() == [(want["reason"] == "CREDITED").sum()] * len(expected.scenarios)
+
+
+def opening_of(lines: pl.DataFrame) -> pl.DataFrame:
+    """Balances for every other insured-year of the portfolio (docs/rules.md#opening-balances)."""
+    years = lines.select("insured_id", pl.col("treatment_date").dt.year().alias("year")).drop_nulls().unique().sort("insured_id", "year")
+    return years.gather_every(2).with_columns(eigen_risico_used=pl.lit(120.0))
+
+
+@pytest.mark.filterwarnings("ignore::aanspraak.OpeningWarning")
+def test_dask_consumes_opening_balances_like_score(client, ddf, lines):
+    opening = opening_of(lines)
+    want = aanspraak.score(lines, opening=opening)
+    assert want["eigen_risico"].sum() < aanspraak.score(lines)["eigen_risico"].sum()
+    assert_scored_like_score(collect(adask.score(ddf, opening=opening)), want)
+    got, expected = adask.compare(ddf, what_if(), opening=opening), aanspraak.compare(lines, what_if(), opening=opening)
+    assert_frame_equal(got.totals(), expected.totals)
+    with pytest.raises(aanspraak.OpeningError, match="eigen_risico_used is negative"):
+        adask.score(ddf, opening=opening.with_columns(eigen_risico_used=pl.lit(-1.0)))

@@ -18,6 +18,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("input", {"_input"}),
     ("frames", {"_frames"}),
     ("column names", {"_columns"}),
+    ("opening balances", {"_opening"}),
     ("scoring", {"scoring"}),
     ("scenarios", {"scenarios"}),
     ("reports", {"reports"}),

@@ -205,3 +205,27 @@ def test_closing_balances_add_the_opening_and_refuse_combined_products():
     both = decl.with_columns(supplementary_product=pl.lit("av-tand-extra+tand-ongevallen"))
     with pytest.raises(ValueError, match="combined products"):
         aanspraak.closing_balances(aanspraak.score(both))
+
+
+def test_score_parquet_and_the_command_line_consume_the_opening_like_score(tmp_path, capsys):
+    from aanspraak.cli import main
+
+    decl = aanspraak.synthetic.declarations(3_000, seed=5, supplementary_share=0.6)
+    cut = dt.date(2022, 7, 1)
+    first = aanspraak.score(decl.filter(pl.col("treatment_date") < cut))
+    closing = aanspraak.closing_balances(first)
+    rest = decl.filter(pl.col("treatment_date") >= cut)
+    want = aanspraak.score(rest, opening=closing).sort("line_id")
+    assert want["eigen_risico"].sum() < aanspraak.score(rest)["eigen_risico"].sum()
+    rest.write_parquet(tmp_path / "rest.parquet")
+    aanspraak.score_parquet(tmp_path / "rest.parquet", tmp_path / "parts", opening=closing, lines_per_bucket=500, progress=False)
+    got = pl.read_parquet(tmp_path / "parts" / "*.parquet").sort("line_id")
+    assert got.select(want.columns).equals(want)
+    # The command line reads the balances from CSV (euros as exact decimals).
+    closing.write_csv(tmp_path / "opening.csv")
+    assert main(["score", str(tmp_path / "rest.parquet"), "-o", str(tmp_path / "out.parquet"), "--opening", str(tmp_path / "opening.csv")]) == 0
+    assert pl.read_parquet(tmp_path / "out.parquet").select(want.columns).equals(want)
+    pl.DataFrame({"insured_id": ["x"], "year": [2022], "eigen_risico_used": [-5.0]}).write_csv(tmp_path / "bad.csv")
+    assert main(["score", str(tmp_path / "rest.parquet"), "-o", str(tmp_path / "out2.parquet"), "--opening", str(tmp_path / "bad.csv")]) != 0
+    assert "eigen_risico_used is negative" in capsys.readouterr().err
+    assert not (tmp_path / "out2.parquet").exists()

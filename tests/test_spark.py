@@ -138,3 +138,15 @@ def test_spark_reads_and_returns_warehouse_column_names(spark, lines):
         aspark.score(theirs.drop("bedrag"), columns=names)
     cmp = aspark.compare(theirs, what_if(), columns_map=names)
     assert_frame_equal(cmp.totals(), aanspraak.compare(lines, what_if()).totals)
+
+
+@pytest.mark.filterwarnings("ignore::aanspraak.OpeningWarning")
+def test_spark_consumes_opening_balances_like_score(sdf, lines):
+    # Every other insured-year of the portfolio used EUR 120 before (docs/rules.md#opening-balances).
+    years = lines.select("insured_id", pl.col("treatment_date").dt.year().alias("year")).drop_nulls().unique().sort("insured_id", "year")
+    opening = years.gather_every(2).with_columns(eigen_risico_used=pl.lit(120.0))
+    want = aanspraak.score(lines, opening=opening)
+    assert want["eigen_risico"].sum() < aanspraak.score(lines)["eigen_risico"].sum()
+    assert_scored_like_score(collect(aspark.score(sdf, opening=opening)), want)
+    got, expected = aspark.compare(sdf, what_if(), opening=opening), aanspraak.compare(lines, what_if(), opening=opening)
+    assert_frame_equal(got.totals(), expected.totals)

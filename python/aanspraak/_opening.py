@@ -12,6 +12,7 @@ hands the engine one row per balance.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -202,10 +203,36 @@ def table(opening: Any, insured_dtype: pl.DataType, columns: "Mapping[str, str] 
     return arrow.select(schema.names).cast(schema)
 
 
+def user_frame(opening: Any, declarations_ids: "pl.DataType", columns: "Mapping[str, str] | None" = None) -> pl.DataFrame:
+    """`opening` as a polars frame under the user's names, checked in full (raises as
+    :func:`table`): what the distributed front ends send to the workers, which pass
+    each partition the rows of its own insureds (:func:`for_insureds`)."""
+    frame = to_polars(opening)
+    table(frame, declarations_ids, columns)
+    return frame
+
+
+def for_insureds(opening: pl.DataFrame, ids: "pl.Series", columns: "Mapping[str, str] | None" = None) -> "pl.DataFrame | None":
+    """The rows of `opening` whose insured is among `ids` (compared as text, as an
+    integer id and its text name one insured); None when there are none."""
+    name = (columns or {}).get("insured_id", "insured_id")
+    if name not in opening.columns:
+        name = "insured_id"
+    wanted = ids.cast(pl.String).str.strip_chars().unique().implode()
+    rows = opening.filter(pl.col(name).cast(pl.String).str.strip_chars().is_in(wanted))
+    return rows if rows.height else None
+
+
 def engine_error(err: RuntimeError) -> Exception:
     """An engine error about the opening (an unknown product or sub-limit) as an
     OpeningError; any other error unchanged."""
     return OpeningError(str(err)) if str(err).startswith("opening") else err
+
+
+def count_of(warning: Warning | str) -> int:
+    """The count an OpeningWarning gives (to add up the warnings of several calls)."""
+    found = re.search(r": (\d+) balances? (?:was|were) above", str(warning))
+    return int(found.group(1)) if found else 0
 
 
 def warn_capped(out: pa.Table, where: str = "", stacklevel: int = 3) -> int:
@@ -213,10 +240,15 @@ def warn_capped(out: pa.Table, where: str = "", stacklevel: int = 3) -> int:
     that place the count, e.g. " under scenario 'x'"); the count."""
     meta = out.schema.metadata or {}
     capped = int(meta.get(b"aanspraak.opening_capped", b"0"))
+    return warn_capped_count(capped, where, stacklevel + 1)
+
+
+def warn_capped_count(capped: int, where: str = "", stacklevel: int = 3) -> int:
+    """Warn (OpeningWarning) that `capped` balances were capped, if any; the count."""
     if capped:
         warnings.warn(
-            f"opening{where}: {capped} balance{'s were' if capped != 1 else ' was'} above its pot (the year's eigen risico, an annual maximum "
-            "or a sub-limit) and capped at it (docs/rules.md#opening-balances)",
+            f"opening{where}: {capped} balance{'s were' if capped != 1 else ' was'} above {'their' if capped != 1 else 'its'} pot (the year's eigen "
+            "risico, an annual maximum or a sub-limit) and capped at it (docs/rules.md#opening-balances)",
             OpeningWarning,
             stacklevel=stacklevel,
         )

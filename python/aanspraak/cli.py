@@ -54,7 +54,7 @@ import polars as pl
 
 import aanspraak
 from aanspraak.io import FileError, check_output, check_output_dir, check_parquet_schemas, estimate_rows, expand_inputs
-from aanspraak.io import is_directory_output, one_line, read_declarations, schadelast_tables_of_files, write_frame
+from aanspraak.io import is_directory_output, one_line, read_declarations, read_opening, schadelast_tables_of_files, write_frame
 from aanspraak._columns import checked as checked_columns
 from aanspraak.policy import Policy
 from aanspraak.streaming import LINES_PER_BUCKET
@@ -195,6 +195,15 @@ def parse_columns_map(value: str | None) -> dict[str, str]:
     return mapping
 
 
+def _opening(args: argparse.Namespace) -> "pl.DataFrame | None":
+    """``--opening FILE``: the balances used before the input (docs/rules.md#opening-balances)."""
+    if not args.opening:
+        return None
+    if not Path(args.opening).is_file():
+        raise UserError(f"--opening {args.opening!r}: no such file")
+    return read_opening(args.opening, args.columns_map)
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     """``aanspraak score``: read, score in one call, write, print the summary (or, for a
     directory output, stream the Parquet inputs bucket by bucket into part files)."""
@@ -214,7 +223,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         decl = read_declarations(files, progress=bar, columns=args.columns_map)
         t_read = time.perf_counter()
         bar.step(f"score {decl.height:,} lines")
-        scored = aanspraak.score(decl, policy, columns=args.columns_map)
+        scored = aanspraak.score(decl, policy, columns=args.columns_map, opening=_opening(args))
         t_score = time.perf_counter()
         bar.done()
         totals = aanspraak.schadelast(scored, columns=args.columns_map)
@@ -269,6 +278,7 @@ def _score_to_directory(
         parts = score_parquet(
             [str(f) for f in files], output, policy,
             lines_per_bucket=lines_per_bucket, progress=_progress_enabled(files, args.progress), columns=args.columns_map,
+            opening=_opening(args),
         )
     except pl.exceptions.PolarsError as e:
         notes = "".join(f"; {n}" for n in getattr(e, "__notes__", ()))
@@ -360,7 +370,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     columns_map = checked_columns(parse_columns_map(args.columns_map))
     files = expand_inputs(args.inputs)
     output = check_output(args.output, files) if args.output else None
-    extra: dict[str, Any] = {"columns_map": columns_map}
+    args.columns_map = columns_map
+    extra: dict[str, Any] = {"columns_map": columns_map, "opening": _opening(args)}
     if args.columns:
         extra["columns"] = _split_list(args.columns, "--columns")
 
@@ -513,6 +524,13 @@ def build_parser() -> argparse.ArgumentParser:
             "with an object of the same; the output keeps your names",
         )
 
+    def opening_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--opening", metavar="FILE",
+            help="balances used before the input (a slice of a year): a Parquet/CSV file with insured_id, year and "
+            "eigen_risico_used, or supplementary_product with annual_used, or limit_group with limit_used (euros)",
+        )
+
     def progress_options(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--progress", action=argparse.BooleanOptionalAction, default=None,
@@ -541,6 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--columns", metavar="C1,C2", help="write only these columns, in this order (default: all)")
     p.add_argument("--summary-by", metavar="C1,C2", help="group the summary by these columns: any column, or year, age_band, domain, code_section, product, basic_product (default: reason)")
     columns_map_option(p)
+    opening_option(p)
     p.add_argument(
         "--lines-per-bucket", type=_positive_int, metavar="N",
         help=f"with a directory output: about N lines per bucket and part file; peak memory grows with N (default: {LINES_PER_BUCKET:,})",
@@ -566,6 +585,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT", help="write the lines, wide: <column>__<scenario> per scenario")
     p.add_argument("--columns", metavar="C1,C2", help="output columns per scenario (default: basic_covered, reason, ..., basic_paid, patient_paid)")
     columns_map_option(p)
+    opening_option(p)
     progress_options(p)
     p.set_defaults(func=cmd_compare)
 

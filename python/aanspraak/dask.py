@@ -39,7 +39,7 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 
-from aanspraak import _columns, partitions as parts
+from aanspraak import _columns, _opening, partitions as parts
 from aanspraak.policy import Policy, resolve
 from aanspraak.scenarios import SCENARIO_COLUMNS, checked
 
@@ -51,7 +51,12 @@ except ImportError as err:  # pragma: no cover - depends on the install
 
 
 def score(
-    ddf: dd.DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *, npartitions: int | None = None, columns: "dict[str, str] | None" = None
+    ddf: dd.DataFrame,
+    policy: "str | Path | Policy" = "defriesland-2022",
+    *,
+    npartitions: int | None = None,
+    columns: "dict[str, str] | None" = None,
+    opening: Any = None,
 ) -> dd.DataFrame:
     """Score a Dask DataFrame of declaration lines; the result is a Dask DataFrame.
 
@@ -66,6 +71,11 @@ def score(
     columns
         The warehouse's column names, as for :func:`aanspraak.score` (library name →
         yours): a ``rename`` of the columns on the way in and out.
+    opening
+        Balances used before the input, as for :func:`aanspraak.score`
+        (docs/rules.md#opening-balances): checked here, and each partition gets the rows
+        of its own insureds. Balances above their pot are capped as in ``score``; the
+        workers' OpeningWarning does not reach the driver.
 
     Returns
     -------
@@ -82,7 +92,16 @@ def score(
     mapped = _columns.checked(columns)
     numbered = _with_line_id(_to_library(ddf, mapped))
     schema = parts.output_schema(_arrow_schema(numbered._meta), pol, mapped)
-    return _to_user(_map(numbered, npartitions, _score_part, (pol, mapped), schema), mapped)
+    balances = _opening_of(numbered, opening, mapped)
+    return _to_user(_map(numbered, npartitions, _score_part, (pol, mapped, balances), schema), mapped)
+
+
+def _opening_of(numbered: dd.DataFrame, opening: Any, mapped: dict[str, str]) -> "pl.DataFrame | None":
+    """The opening balances, checked on the driver against the lines' insured_id type."""
+    if opening is None:
+        return None
+    ids = _arrow_schema(numbered._meta).field("insured_id").type
+    return _opening.user_frame(opening, pl.from_arrow(pa.array([], ids)).dtype, mapped)
 
 
 class DaskComparison(parts.EngineComparison):
@@ -106,29 +125,32 @@ def compare(
     columns: Sequence[str] = SCENARIO_COLUMNS,
     npartitions: int | None = None,
     columns_map: "dict[str, str] | None" = None,
+    opening: Any = None,
 ) -> DaskComparison:
     """:func:`aanspraak.compare` on a Dask DataFrame: every partition is read once and
     scored under each scenario; see :func:`score` for the partitioning. ``columns_map``:
-    the warehouse's column names, as ``columns=`` of :func:`score`."""
+    the warehouse's column names, as ``columns=`` of :func:`score`; ``opening``: the
+    balances used before the input, as for :func:`score`."""
     names, policies, cols = checked(scenarios, columns)
     mapped = _columns.checked(columns_map)
     numbered = _with_line_id(_to_library(ddf, mapped))
     schema = parts.compare_schema(_arrow_schema(numbered._meta), names, policies, cols, mapped)
-    lines = _map(numbered, npartitions, _compare_part, (tuple(names), tuple(policies), tuple(cols), mapped), schema)
+    balances = _opening_of(numbered, opening, mapped)
+    lines = _map(numbered, npartitions, _compare_part, (tuple(names), tuple(policies), tuple(cols), mapped, balances), schema)
     return DaskComparison(tuple(names), tuple(policies), tuple(cols), _to_user(lines, mapped), mapped)
 
 
 # -- what runs on the workers --------------------------------------------------------------
 
 
-def _score_part(table: pa.Table, work: tuple[Policy, dict[str, str]]) -> pa.Table:
-    policy, mapped = work
-    return parts.score_table(table, policy, mapped)
+def _score_part(table: pa.Table, work: tuple[Any, ...]) -> pa.Table:
+    policy, mapped, opening = work
+    return parts.score_table(table, policy, mapped, opening)
 
 
 def _compare_part(table: pa.Table, work: tuple[Any, ...]) -> pa.Table:
-    names, policies, cols, mapped = work
-    return parts.compare_table(table, names, policies, cols, mapped)
+    names, policies, cols, mapped, opening = work
+    return parts.compare_table(table, names, policies, cols, mapped, opening)
 
 
 def _to_library(ddf: dd.DataFrame, mapped: dict[str, str]) -> dd.DataFrame:

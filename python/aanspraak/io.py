@@ -250,6 +250,33 @@ def _read_csv(path: Path, named: "dict[str, str] | None" = None) -> pl.DataFrame
     return df
 
 
+def read_opening(path: str | Path, columns: "dict[str, str] | None" = None) -> pl.DataFrame:
+    """An opening-balances file (docs/rules.md#opening-balances) for ``opening=``:
+    Parquet or Arrow IPC as stored; CSV with ids, products and groups as text, ``year``
+    as an integer and the euros as exact decimals. Raises :class:`FileError` when it
+    cannot be read; its values are checked by :func:`aanspraak.score`."""
+    path = Path(path)
+    kind = file_format(path)
+    named = columns or {}
+    try:
+        if kind == "parquet":
+            return pl.read_parquet(path)
+        if kind == "ipc":
+            return pl.read_ipc(path, **_IPC_OPTIONS)
+        text = [named.get("insured_id", "insured_id"), named.get("supplementary_product", "supplementary_product"), "limit_group"]
+        overrides: dict[str, Any] = {c: pl.String for c in [*text, "eigen_risico_used", "annual_used", "limit_used"]}
+        df = pl.read_csv(path, separator=_csv_separator(path), schema_overrides=overrides, infer_schema_length=1_000)
+        money = [c for c in ("eigen_risico_used", "annual_used", "limit_used") if c in df.columns]
+        bad = [c for c in money if not df.select(pl.col(c).is_null().or_(pl.col(c).str.contains(_CENTS_TEXT)).all()).item()]
+        if bad:
+            raise FileError(f"cannot read {path}: column {bad[0]!r} holds values that are not euros with at most two decimals")
+        return df.with_columns(pl.col(money).str.strip_chars().cast(pl.Decimal(18, 2)))
+    except FileError:
+        raise
+    except (OSError, pl.exceptions.PolarsError, ValueError) as e:
+        raise FileError(f"cannot read {path}: {one_line(e, first_paragraph=True)}") from e
+
+
 def _csv_separator(path: Path) -> str:
     """``,``, or ``;`` / tab when the header line has those and no comma (spreadsheet exports)."""
     with open(path, "rb") as f:

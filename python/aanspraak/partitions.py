@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from aanspraak import _columns, _core
+from aanspraak import _columns, _core, _opening
 from aanspraak._input import engine_table
 from aanspraak.policy import Policy, resolve
 from aanspraak.scenarios import SHARED_COLUMNS, column_name, scenario_columns, scenario_totals
@@ -47,14 +47,28 @@ def _input_part(table: pa.Table) -> pa.Table:
     return table.drop_columns([c for c in OUTPUT_COLUMNS if c in table.column_names])
 
 
-def score_table(table: pa.Table, policy: Policy, columns: "dict[str, str] | None" = None) -> pa.Table:
+def _balances(engine: pa.Table, opening: "pl.DataFrame | None", columns: "dict[str, str] | None") -> "pa.Table | None":
+    """The engine's opening balances of the partition's insureds (docs/rules.md#opening-balances)."""
+    if opening is None:
+        return None
+    ids = pl.from_arrow(engine.column("insured_id"))
+    assert isinstance(ids, pl.Series)
+    rows = _opening.for_insureds(opening, ids, columns)
+    return None if rows is None else _opening.table(rows, ids.dtype, columns)
+
+
+def score_table(table: pa.Table, policy: Policy, columns: "dict[str, str] | None" = None, opening: "pl.DataFrame | None" = None) -> pa.Table:
     """Score one partition (all lines of its insureds, under the library's column names):
     the input columns, then :data:`aanspraak.OUTPUT_COLUMNS`, categoricals as strings;
-    with `columns` (the warehouse names) the messages name the user's columns."""
+    with `columns` (the warehouse names) the messages name the user's columns; `opening`
+    the balances (checked on the driver: :func:`aanspraak._opening.user_frame`)."""
+    engine = engine_table(table)
     try:
-        scored = policy._compiled.score(engine_table(table))
+        scored = policy._compiled.score(engine, _balances(engine, opening, columns))
     except _core.SchemaError as e:
         raise _columns.schema_error(e, columns or {}) from None
+    except RuntimeError as e:
+        raise _opening.engine_error(e) from None
     kept, out = _input_part(table), _plain(_columns.user_messages(pa.table(scored), columns or {}))
     return pa.Table.from_arrays([*kept.columns, *out.columns], schema=pa.schema([*kept.schema, *out.schema]))
 
@@ -89,15 +103,23 @@ def output_schema(input_schema: pa.Schema, policy: "str | Path | Policy", column
 
 
 def compare_table(
-    table: pa.Table, names: Sequence[str], policies: Sequence[Policy], columns: Sequence[str], columns_map: "dict[str, str] | None" = None
+    table: pa.Table,
+    names: Sequence[str],
+    policies: Sequence[Policy],
+    columns: Sequence[str],
+    columns_map: "dict[str, str] | None" = None,
+    opening: "pl.DataFrame | None" = None,
 ) -> pa.Table:
     """Score one partition under every scenario: the wide lines of
     :attr:`aanspraak.Comparison.lines` (input, shared columns, ``<column>__<scenario>``)."""
+    engine = engine_table(table)
     try:
-        prepared = _core.Prepared(engine_table(table), policies[0]._compiled)
+        prepared = _core.Prepared(engine, policies[0]._compiled, _balances(engine, opening, columns_map))
+        tables, _sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), list(columns))
     except _core.SchemaError as e:
         raise _columns.schema_error(e, columns_map or {}) from None
-    tables, _sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), list(columns))
+    except RuntimeError as e:
+        raise _opening.engine_error(e) from None
     kept = _input_part(table)
     arrays, fields = list(kept.columns), list(kept.schema)
     for name, out in zip(names, tables):

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import polars as pl
 import pyarrow as pa
 
-from aanspraak import _columns, partitions as parts
+from aanspraak import _columns, _opening, partitions as parts
 from aanspraak.policy import Policy, resolve
 from aanspraak.scenarios import SCENARIO_COLUMNS, checked
 
@@ -53,7 +53,12 @@ if TYPE_CHECKING:
 
 
 def score(
-    sdf: DataFrame, policy: "str | Path | Policy" = "defriesland-2022", *, partitions: int | None = None, columns: "dict[str, str] | None" = None
+    sdf: DataFrame,
+    policy: "str | Path | Policy" = "defriesland-2022",
+    *,
+    partitions: int | None = None,
+    columns: "dict[str, str] | None" = None,
+    opening: Any = None,
 ) -> DataFrame:
     """Score a Spark DataFrame of declaration lines; the result is a Spark DataFrame.
 
@@ -69,6 +74,11 @@ def score(
     columns
         The warehouse's column names, as for :func:`aanspraak.score` (library name →
         yours): renamed with ``withColumnsRenamed`` on the way in and out.
+    opening
+        Balances used before the input, as for :func:`aanspraak.score`
+        (docs/rules.md#opening-balances): checked on the driver and broadcast; each
+        partition gets the rows of its own insureds. Balances above their pot are capped
+        as in ``score``; the executors' OpeningWarning does not reach the driver.
 
     Returns
     -------
@@ -85,8 +95,8 @@ def score(
     mapped = _columns.checked(columns)
     numbered = _with_line_id(_to_library(sdf, mapped))
     arrow_out = parts.output_schema(_arrow_schema(numbered), pol, mapped)
-    shared = _share(numbered, pol)
-    run = _partition_runner(lambda table: parts.score_table(table, _value(shared), mapped), arrow_out, _batch_lines(sdf), _zone(sdf))
+    shared = _share(numbered, (pol, _opening_of(numbered, opening, mapped)))
+    run = _partition_runner(lambda table: parts.score_table(table, _value(shared)[0], mapped, _value(shared)[1]), arrow_out, _batch_lines(sdf), _zone(sdf))
     return _to_user(_by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out)), mapped)
 
 
@@ -114,21 +124,33 @@ def compare(
     columns: Sequence[str] = SCENARIO_COLUMNS,
     partitions: int | None = None,
     columns_map: "dict[str, str] | None" = None,
+    opening: Any = None,
 ) -> SparkComparison:
     """:func:`aanspraak.compare` on a Spark DataFrame: every partition is read once and
     scored under each scenario; see :func:`score` for the partitioning. ``columns_map``:
-    the warehouse's column names, as ``columns=`` of :func:`score`."""
+    the warehouse's column names, as ``columns=`` of :func:`score`; ``opening``: the
+    balances used before the input, as for :func:`score`."""
     names, policies, cols = checked(scenarios, columns)
     mapped = _columns.checked(columns_map)
     numbered = _with_line_id(_to_library(sdf, mapped))
     arrow_out = parts.compare_schema(_arrow_schema(numbered), names, policies, cols, mapped)
-    shared = _share(numbered, policies)
-    run = _partition_runner(lambda table: parts.compare_table(table, names, _value(shared), cols, mapped), arrow_out, _batch_lines(sdf), _zone(sdf))
+    shared = _share(numbered, (policies, _opening_of(numbered, opening, mapped)))
+    run = _partition_runner(
+        lambda table: parts.compare_table(table, names, _value(shared)[0], cols, mapped, _value(shared)[1]), arrow_out, _batch_lines(sdf), _zone(sdf)
+    )
     lines = _to_user(_by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out)), mapped)
     return SparkComparison(tuple(names), tuple(policies), tuple(cols), lines, mapped)
 
 
 # -- the pieces --------------------------------------------------------------------------
+
+
+def _opening_of(numbered: DataFrame, opening: Any, mapped: dict[str, str]) -> "pl.DataFrame | None":
+    """The opening balances, checked on the driver against the lines' insured_id type."""
+    if opening is None:
+        return None
+    ids = _arrow_schema(numbered).field("insured_id").type
+    return _opening.user_frame(opening, pl.from_arrow(pa.array([], ids)).dtype, mapped)
 
 
 def _to_library(sdf: DataFrame, mapped: dict[str, str]) -> DataFrame:

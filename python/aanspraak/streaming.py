@@ -33,21 +33,27 @@ import signal
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from aanspraak.policy import Policy, resolve
 from aanspraak._frames import with_line_id
-from aanspraak import _columns
+from aanspraak import _columns, _opening
 from aanspraak.scoring import score
 
 
-def _score(decl: pl.DataFrame, policy: Policy, mapped: dict[str, str]) -> pl.DataFrame:
-    """:func:`score` of lines under the library's names, returned under the user's."""
-    back = {v: k for k, v in mapped.items()}
-    return score(_columns.to_user(decl, mapped), policy, columns=mapped) if back else score(decl, policy)
+def _score(decl: pl.DataFrame, policy: Policy, mapped: dict[str, str], opening: "pl.DataFrame | None" = None) -> pl.DataFrame:
+    """:func:`score` of lines under the library's names, returned under the user's, with
+    the opening balances of their insureds."""
+    balances = None if opening is None else _opening.for_insureds(opening, decl["insured_id"], mapped)
+    extra: dict[str, Any] = {} if balances is None else {"opening": balances}
+    if mapped:
+        return score(_columns.to_user(decl, mapped), policy, columns=mapped, **extra)
+    return score(decl, policy, **extra)
 
 #: Seed of the insured-id hash that assigns buckets (fixed, so reruns give the same files).
 BUCKET_SEED = 20_26
@@ -82,6 +88,7 @@ def score_parquet(
     buckets: int | None = None,
     progress: bool | None = None,
     columns: "dict[str, str] | None" = None,
+    opening: Any = None,
 ) -> pl.DataFrame:
     """Score a parquet dataset of any size into ``output_dir``, one bucket of insureds
     at a time.
@@ -104,6 +111,10 @@ def score_parquet(
     columns
         The warehouse's column names, as for :func:`aanspraak.score` (library name →
         yours); the part files carry yours.
+    opening
+        Balances used before the input, as for :func:`aanspraak.score`
+        (docs/rules.md#opening-balances): checked before the first pass; each bucket gets
+        the rows of its insureds; one OpeningWarning at the end counts the capped ones.
 
     Returns
     -------
@@ -170,6 +181,9 @@ def score_parquet(
     lf = with_line_id(lf)
     # The engine checks the columns on no lines, before the long first pass.
     _score(lf.head(0).collect(), pol, mapped)
+    ids = lf.collect_schema()["insured_id"]
+    balances = None if opening is None else _opening.user_frame(opening, pl.String if isinstance(ids, pl.Categorical) else ids, mapped)
+    capped = 0
     n_buckets = buckets or max(1, math.ceil(total / lines_per_bucket))
     bucket = (pl.col("insured_id").cast(pl.String).hash(BUCKET_SEED) % n_buckets).alias("_bucket")
 
@@ -200,7 +214,13 @@ def score_parquet(
                 t0 = time.perf_counter()
                 # Pass 2: score one bucket (whole insureds) and write it, still staged.
                 decl = pl.read_parquet(part)
-                scored = _score(decl, pol, mapped)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", _opening.OpeningWarning)
+                    scored = _score(decl, pol, mapped, balances)
+                capped += sum(_opening.count_of(w.message) for w in caught if issubclass(w.category, _opening.OpeningWarning))
+                for w in caught:
+                    if not issubclass(w.category, _opening.OpeningWarning):
+                        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
                 staged = staging / file.name
                 scored.write_parquet(staged)
                 scored_parts.append((staged, file))
@@ -231,6 +251,8 @@ def score_parquet(
         raise
     finally:
         bar.close()
+    if capped:
+        _opening.warn_capped_count(capped, stacklevel=2)
     schema = {"bucket": pl.Int64, "file": pl.String, "lines": pl.Int64, "insured": pl.Int64, "seconds": pl.Float64}
     return pl.DataFrame(rows, schema=schema)
 

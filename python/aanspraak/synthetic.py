@@ -168,6 +168,7 @@ def declarations(
     supplementary_share: float = 0.0,
     hospital_share: float = 0.0,
     credit_share: float = 0.0,
+    overig_share: float = 0.0,
 ) -> pl.DataFrame:
     """Generate ``n`` SYNTHETIC dental and hospital declaration lines (NOT
     REAL DATA: no real person, provider, claim or tariff).
@@ -203,6 +204,10 @@ def declarations(
         Share of the lines (0-1) that are credited: for each, a credit line
         (see :func:`with_credits`) is appended after the ``n`` lines, and the
         column ``credits_line_id`` added. With ``0.0`` there is no such column.
+    overig_share : float, default 0.0
+        Share of the ``n`` lines (0-1) that are other basic-insurance care
+        (``domain`` "overig", see :func:`with_overig`), with the column
+        ``eigen_risico_exempt`` added. With ``0.0`` there is no such column.
 
     Returns
     -------
@@ -515,9 +520,65 @@ def declarations(
         ),
         **msz_cols,
     )
+    if overig_share:
+        out = with_overig(out, overig_share, seed)
     if credit_share:
         out = with_credits(out, credit_share, seed)
     return out
+
+
+#: Kinds of other care for :func:`with_overig`: (code, median euros, exempt from the eigen
+#: risico by Zvw art. 19 lid 2 / Bzv 2.17). Invented amounts, of the right order.
+OVERIG_KINDS: tuple[tuple[str, float, bool], ...] = (
+    ("farmacie", 35.0, False),
+    ("ggz", 110.0, False),
+    ("fysiotherapie", 40.0, False),
+    ("hulpmiddelen", 60.0, False),
+    ("ziekenvervoer", 90.0, False),
+    ("huisarts", 30.0, True),
+    ("verloskunde", 120.0, True),
+    ("wijkverpleging", 70.0, True),
+)
+
+
+def with_overig(frame: pl.DataFrame, share: float, seed: int = 0) -> pl.DataFrame:
+    """`frame` with ``round(share * n)`` of its lines, drawn without replacement by
+    `seed`, turned into other basic-insurance care (``domain`` "overig",
+    docs/rules.md#other-care): a kind of :data:`OVERIG_KINDS` as ``code``, a
+    log-normal amount around its median, ``eigen_risico_exempt`` for the exempt kinds,
+    and null dental and hospital columns. Adds ``eigen_risico_exempt`` (Boolean, false
+    on every other line).
+
+    Examples
+    --------
+    >>> df = with_overig(declarations(1000, seed=1), 0.1, seed=1)
+    >>> int((df["domain"] == "overig").sum()), df["eigen_risico_exempt"].dtype
+    (100, Boolean)
+    """
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"overig_share must be within 0-1, got {share}")
+    n = frame.height
+    k = round(share * n)
+    rng = np.random.default_rng([seed, 0x0E1216])
+    mask = np.zeros(n, dtype=bool)
+    if k:
+        mask[rng.choice(n, size=k, replace=False)] = True
+    kind = rng.integers(0, len(OVERIG_KINDS), size=n)
+    median = np.array([m for _, m, _ in OVERIG_KINDS])[kind]
+    cents = np.maximum(100, np.round(median * 100 * rng.lognormal(0.0, 0.6, size=n))).astype(np.int64)
+    is_overig = pl.lit(pl.Series(mask))
+    set_to = {
+        "domain": pl.lit("overig"),
+        "code": pl.lit(pl.Series([c for c, _, _ in OVERIG_KINDS])).gather(pl.lit(pl.Series(kind.astype(np.uint32)))),
+        "amount": _cents_to_decimal(pl.lit(pl.Series(cents))),
+        "contracted": pl.lit(True),
+    }
+    nulled = ["element", "provider_type", "reference_tariff", "authorization", "bt_indication", "specialism", "setting", "jaw", "edentulous"]
+    return frame.with_columns(
+        *[pl.when(is_overig).then(expr).otherwise(pl.col(c)).alias(c) for c, expr in set_to.items()],
+        *[pl.when(is_overig).then(None).otherwise(pl.col(c)).alias(c) for c in nulled if c in frame.columns],
+        (is_overig & pl.lit(pl.Series([x for _, _, x in OVERIG_KINDS])).gather(pl.lit(pl.Series(kind.astype(np.uint32))))).alias("eigen_risico_exempt"),
+    )
 
 
 def with_credits(frame: pl.DataFrame, share: float, seed: int = 0) -> pl.DataFrame:

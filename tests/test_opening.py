@@ -229,3 +229,23 @@ def test_score_parquet_and_the_command_line_consume_the_opening_like_score(tmp_p
     assert main(["score", str(tmp_path / "rest.parquet"), "-o", str(tmp_path / "out2.parquet"), "--opening", str(tmp_path / "bad.csv")]) != 0
     assert "eigen_risico_used is negative" in capsys.readouterr().err
     assert not (tmp_path / "out2.parquet").exists()
+
+
+def test_slices_of_a_large_year_agree_with_the_whole_across_the_engine_chunks():
+    # 120,000 lines: several of the engine's chunks (16,384 rows), insureds spread over
+    # all of them. The eigen risico depends only on its balance, so it agrees on every
+    # line; a product with only an annual maximum agrees on every adult's line (frequency
+    # limits, which are no balance, count under 18).
+    decl = aanspraak.synthetic.declarations(120_000, seed=11, supplementary_share=0.7, hospital_share=0.2)
+    cut = dt.date(2022, 5, 17)
+    whole = aanspraak.score(decl).sort("line_id")
+    first = aanspraak.score(decl.filter(pl.col("treatment_date") < cut))
+    second = aanspraak.score(decl.filter(pl.col("treatment_date") >= cut), opening=aanspraak.closing_balances(first))
+    sliced = pl.concat([first, second]).sort("line_id")
+    assert sliced["eigen_risico"].equals(whole["eigen_risico"])
+    assert whole.filter(pl.col("treatment_date") >= cut)["eigen_risico"].sum() < aanspraak.score(
+        decl.filter(pl.col("treatment_date") >= cut))["eigen_risico"].sum()
+    annual_only = ["av-tand-opstap", "av-tand-doorstap", "av-tand-standaard", "av-tand-extra"]
+    adults = (pl.col("age") >= 18) & pl.col("supplementary_product").is_in(annual_only)
+    assert sliced.filter(adults)["supplementary_paid"].equals(whole.filter(adults)["supplementary_paid"])
+    assert whole.filter(adults & (pl.col("supplementary_reason") == "ANNUAL_MAXIMUM_REACHED")).height > 0

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+import aanspraak
 from aanspraak import _synthetic_tables as tables
 from aanspraak import synthetic
 
@@ -595,3 +596,22 @@ def test_product_mix_of_every_bundled_policy_set() -> None:
         of_set = products.filter(policy_set=key)
         assert {b for b, _ in basic} <= set(of_set.filter(kind="basic")["product"])
         assert set(supp) <= set(of_set.filter(kind="supplementary", accident_cover=False)["product"])
+
+
+def test_overig_share_turns_lines_into_other_care_that_scores_as_given() -> None:
+    # docs/rules.md#other-care: covered as given, no eigen bijdrage, exempt kinds bear no
+    # eigen risico, never paid by a dental product.
+    df = declarations(20_000, seed=7, supplementary_share=0.6, overig_share=0.1)
+    overig = df.filter(pl.col("domain") == "overig")
+    assert overig.height == 2_000 and df.height == 20_000
+    assert overig["element"].null_count() == overig.height and overig["provider_type"].null_count() == overig.height
+    exempt = {c for c, _, x in synthetic.OVERIG_KINDS if x}
+    assert overig.filter(pl.col("eigen_risico_exempt"))["code"].unique().to_list() != []
+    assert set(overig.filter(pl.col("eigen_risico_exempt"))["code"].unique()) <= exempt
+    assert not df.filter(pl.col("domain") != "overig")["eigen_risico_exempt"].any()
+    out = aanspraak.score(df).filter(pl.col("domain") == "overig")
+    assert set(out["reason"].cast(pl.String).unique()) == {"COVERED"}
+    assert (out["allowed"] == out["amount"]).all() and (out["eigen_bijdrage"] == 0).all()
+    assert (out.filter(pl.col("eigen_risico_exempt"))["eigen_risico"] == 0).all()
+    assert out.filter(~pl.col("eigen_risico_exempt"))["eigen_risico"].sum() > 0
+    assert set(out["supplementary_reason"].cast(pl.String).unique()) <= {"OTHER_CARE", "NO_SUPPLEMENTARY"}

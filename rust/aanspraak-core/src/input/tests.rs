@@ -426,3 +426,59 @@ fn credits_name_integer_line_ids_or_row_numbers() {
     let l = read_table(2, vec![("credits_line_id", strs(&[None, None]))]).unwrap();
     assert!(matches!(l.credit, Col::Const(Credit::No)));
 }
+
+// ---- opening balances -----------------------------------------------------------------
+
+/// The normalised opening table of `opening::Opening::read`, one row per balance.
+fn opening_table(rows: &[(&str, i32, &str, Option<&str>, Option<&str>, i64)]) -> (SchemaRef, Vec<RecordBatch>) {
+    use arrow_array::{Int32Array, UInt32Array};
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("insured_id", DataType::Utf8, false),
+        Field::new("year", DataType::Int32, false),
+        Field::new("kind", DataType::Utf8, false),
+        Field::new("supplementary_product", DataType::Utf8, true),
+        Field::new("limit_group", DataType::Utf8, true),
+        Field::new("cents", DataType::Int64, false),
+        Field::new("row", DataType::UInt32, false),
+    ]));
+    let cols: Vec<ArrayRef> = vec![
+        strs(&rows.iter().map(|r| Some(r.0)).collect::<Vec<_>>()),
+        Arc::new(Int32Array::from(rows.iter().map(|r| r.1).collect::<Vec<_>>())),
+        strs(&rows.iter().map(|r| Some(r.2)).collect::<Vec<_>>()),
+        strs(&rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+        strs(&rows.iter().map(|r| r.4).collect::<Vec<_>>()),
+        Arc::new(Int64Array::from(rows.iter().map(|r| r.5).collect::<Vec<_>>())),
+        Arc::new(UInt32Array::from((0..rows.len() as u32).collect::<Vec<_>>())),
+    ];
+    (schema.clone(), vec![RecordBatch::try_new(schema, cols).unwrap()])
+}
+
+#[test]
+fn opening_balances_are_found_by_insured_and_capped_at_their_pot() {
+    use opening::{Opening, Used};
+    with_keys(|keys| {
+        let long = "an-insured-id-longer-than-twelve-bytes";
+        let (s, b) = opening_table(&[
+            ("P1", 2022, "eigen_risico", None, None, 30_000),
+            ("P1", 2022, "annual", Some("ongeval"), None, 12_345),
+            ("P1", 2022, "limit", Some("extra"), Some("rules[2]"), 500),
+            (long, 2022, "eigen_risico", None, None, 50_000),
+        ]);
+        let o = Opening::read(s, &b, keys).unwrap();
+        let (ls, lb) = table(2, vec![("insured_id", strs(&[Some("P1"), Some(long)]))]);
+        let lines = read(ls, &lb, keys).unwrap();
+        let p1 = o.of(&lines.insured, 0).expect("P1 has balances");
+        assert_eq!(o.consume(p1, 2022, &Used::EigenRisico, 38_500), 30_000);
+        assert_eq!(o.consume(p1, 2021, &Used::EigenRisico, 38_500), 0, "another year");
+        assert_eq!(o.consume(p1, 2022, &Used::Annual(1), 10_000), 10_000, "capped at the maximum");
+        assert_eq!(o.consume(p1, 2022, &Used::Annual(0), 10_000), 0, "another product");
+        assert_eq!(o.consume(p1, 2022, &Used::Limit(0, "rules[2]".into()), 400), 400);
+        let hashed = o.of(&lines.insured, 1).expect("a long id is found by its hash and checked");
+        assert_eq!(o.consume(hashed, 2022, &Used::EigenRisico, 38_500), 38_500);
+        assert_eq!(o.take_capped(), (1, 2));
+        assert_eq!(o.take_capped(), (0, 0), "the count restarts");
+        let (s, b) = opening_table(&[("P1", 2022, "annual", Some("goud"), None, 1)]);
+        let err = Opening::read(s, &b, keys).unwrap_err().to_string();
+        assert!(err.contains("opening row 0: supplementary_product \"goud\" is not a supplementary product"), "{err}");
+    });
+}

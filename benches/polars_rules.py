@@ -109,7 +109,7 @@ MONEY = ["allowed", "eigen_bijdrage", "eigen_risico", "basic_paid", "supplementa
 def check_constants() -> None:
     """Fail early if the bundled policy no longer says what the constants say."""
     p = aanspraak.Policy.load(POLICY).document()
-    st = p["statutory"][0]
+    st = p["statutory"][-1]  # the block of 2017-2026
     assert st["compulsory_eigen_risico_eur"] * 100 == COMPULSORY_ER_CENTS
     assert (st["full_denture_pct"], st["implant_denture_lower_pct"], st["implant_denture_upper_pct"],
             st["denture_combo_pct"], st["denture_repair_pct"]) == tuple(EB_PCT.values())

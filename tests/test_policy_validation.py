@@ -43,12 +43,14 @@ def policy_error(make, *parts: str) -> str:
 @pytest.mark.parametrize(
     "old, new, key, found, allowed",
     [
-        ("years = [2017, 2026]", "years = [2017, 100000000]", "statutory[0].years", "100000000", "1990 to 2100"),
-        ("years = [2017, 2026]", "years = [-2147483648, 2026]", "statutory[0].years", "-2147483648", "1990 to 2100"),
-        ("years = [2017, 2026]", "years = [2017, 99999999999]", "statutory[0].years", "99999999999", "1990 to 2100"),
+        ("years = [2013, 2013]", "years = [2013, 100000000]", "statutory[0].years", "100000000", "1990 to 2100"),
+        ("years = [2013, 2013]", "years = [-2147483648, 2013]", "statutory[0].years", "-2147483648", "1990 to 2100"),
+        ("years = [2017, 2026]", "years = [2017, 99999999999]", "statutory[4].years", "99999999999", "1990 to 2100"),
         ("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = -5", "compulsory_eigen_risico_eur", "-5", "0 to"),
-        ("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = 99999999999999999999",
+        ("compulsory_eigen_risico_eur = 350", "compulsory_eigen_risico_eur = 99999999999999999999",
          "statutory[0].compulsory_eigen_risico_eur", "99999999999999999999", ""),
+        ("implant_denture_fixed_eur = 125", "implant_denture_fixed_eur = 10000001",
+         "statutory[0].implant_denture_fixed_eur", "10000001", "0 to 10000000"),
         ("full_denture_pct = 25", "full_denture_pct = nan", "statutory[0].full_denture_pct", "NaN", "0 to 100"),
         ("non_contracted_share_pct = 80", "non_contracted_share_pct = inf", "basic.alles-verzorgd.non_contracted_share_pct", "inf", "0 to 100"),
         ("per_year = 1", "per_year = 0", "basic.alles-verzorgd.frequency_limits[0].per_year", "0", "1 to"),
@@ -103,7 +105,8 @@ def test_the_largest_accepted_values_score_without_overflow():
     far = {**row, "supplementary_start": dt.date(9999, 12, 31), "treatment_date": dt.date(2022, 3, 1)}
     out = aanspraak.score(lines(far), p)
     assert out["supplementary_paid"][0] == 0
-    assert aanspraak.Policy.from_toml(TEXT.replace("years = [2017, 2026]", "years = [1990, 2100]"), "p.toml").eigen_risico(2100)
+    ends = aanspraak.Policy.from_toml(TEXT.replace("years = [2013, 2013]", "years = [1990, 2013]").replace("years = [2017, 2026]", "years = [2017, 2100]"), "p.toml")
+    assert (ends.eigen_risico(1990), ends.eigen_risico(2100)) == (Decimal("350.00"), Decimal("385.00"))
 
 
 # ------------------------------------------------------------------ derived policies

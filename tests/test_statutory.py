@@ -75,16 +75,20 @@ def test_statutory_values_carry_their_references():
     st = aanspraak.Policy.load("iptiq-2019").statutory()
     assert set(st["parameter"]) >= {"compulsory_eigen_risico_eur", "full_denture_pct", "implant_denture_lower_pct",
                                      "implant_denture_upper_pct", "denture_combo_pct", "denture_repair_pct",
-                                     "bzv-2.7-lid4-a", "bzv-2.7-lid4-d"}
+                                     "implant_denture_fixed_eur", "bzv-2.7-lid4-a", "bzv-2.7-lid4-d"}
     assert st["href"].str.starts_with("https://wetten.overheid.nl/BWBR").all()
-    assert st.filter(parameter="full_denture_pct")["reference"].unique().to_list() == ["Regeling zorgverzekering, artikel 2.31 lid 2"]
-    assert st.filter(parameter="full_denture_pct")["year"].to_list() == list(range(2017, 2027))
-    # 2017 and 2018 cite the act as in force that year; the others the act.
+    full = st.filter(parameter="full_denture_pct").sort("year")
+    assert full["year"].to_list() == list(range(2013, 2027))
+    assert full["value"].to_list() == [25.0] * 14
+    # 2013-2016 cite the Regeling as in force that year; 2017-2026 the article.
+    assert full["reference"].to_list()[3:5] == ["Regeling zorgverzekering, artikel 2.31 lid 2, as in force on 1 January 2016",
+                                                "Regeling zorgverzekering, artikel 2.31 lid 2"]
+    # 2013-2018 cite the act as in force that year; the others the act.
     er = st.filter(parameter="compulsory_eigen_risico_eur").sort("year")
-    assert er["value"].to_list() == [385.0] * 10
-    assert er["href"].to_list()[:3] == ["https://wetten.overheid.nl/BWBR0018450/2017-01-01", "https://wetten.overheid.nl/BWBR0018450/2018-01-01",
-                                        "https://wetten.overheid.nl/BWBR0018450"]
-    assert er["reference"][0] == "Zorgverzekeringswet, artikel 19, as in force on 1 January 2017"
+    assert er["value"].to_list() == [350.0, 360.0, 375.0] + [385.0] * 11
+    assert er["href"].to_list()[:7] == [f"https://wetten.overheid.nl/BWBR0018450/{y}-01-01" for y in range(2013, 2019)] + [
+        "https://wetten.overheid.nl/BWBR0018450"]
+    assert er["reference"][4] == "Zorgverzekeringswet, artikel 19, as in force on 1 January 2017"
     assert (st["value"] == st["statutory_value"]).all(), "the bundled sets use the statutory values"
     assert st.filter(parameter="bzv-2.7-lid4-d")["value"].to_list() == [2.0]
 
@@ -92,11 +96,14 @@ def test_statutory_values_carry_their_references():
 def test_insurer_files_hold_only_insurer_terms_and_the_document_merges_the_law():
     law = tomllib.loads(_core.statutory_toml())
     assert [(v["years"], v["value"]) for v in law["parameters"]["compulsory_eigen_risico_eur"]["values"]] == [
-        ([2017, 2017], 385), ([2018, 2018], 385), ([2019, 2026], 385)]
+        ([2013, 2013], 350), ([2014, 2014], 360), ([2015, 2015], 375), ([2016, 2016], 385), ([2017, 2017], 385),
+        ([2018, 2018], 385), ([2019, 2026], 385)]
     for key in _core.bundled_policies():
         doc = aanspraak.Policy.load(key).document()
-        assert doc["statutory"][0]["years"] == [2017, 2026]
-        assert doc["statutory"][0]["compulsory_eigen_risico_eur"] == 385
+        # one block per run of years with the same values: each of 2013-2016, then 2017-2026
+        assert [(b["years"], b["compulsory_eigen_risico_eur"], b["implant_denture_fixed_eur"]) for b in doc["statutory"]] == [
+            ([2013, 2013], 350, 125), ([2014, 2014], 360, 125), ([2015, 2015], 375, 125), ([2016, 2016], 385, 125),
+            ([2017, 2026], 385, 0)]
         assert _core.bundled_policy_toml(key) == aanspraak.Policy.load(key).toml_text
 
 
@@ -106,13 +113,14 @@ def test_the_binding_returns_named_results():
     assert (b.key, b.name, b.non_contracted_share_pct) == ("alles-verzorgd", "Alles Verzorgd Polis", 80.0)
     s = {p.key: p for p in c.supplementary_products()}["av-tand-opstap"]
     assert (s.accident_cover, s.min_age, s.annual_max_cents, s.rules) == (False, 0, 25_000, 1)
-    assert {(r.year, r.cents) for r in c.eigen_risico_by_year()} == {(y, 38_500) for y in range(2017, 2027)}
+    assert {(r.year, r.cents) for r in c.eigen_risico_by_year()} == {(2013, 35_000), (2014, 36_000), (2015, 37_500)} | {
+        (y, 38_500) for y in range(2016, 2027)}
     r = {r.code: r for r in _core.reasons()}["FREQUENCY_LIMIT"]
     assert r.legal_basis and r.meaning and r.example
     assert {r.code for r in _core.supplementary_reasons()} >= {"WAITING_PERIOD"}
 
 
-def test_2017_and_2018_are_scored_and_2016_is_invalid_naming_its_year():
+def test_2013_to_2018_are_scored_and_2012_is_invalid_naming_its_year():
     from decimal import Decimal as D
 
     import polars as pl
@@ -121,12 +129,11 @@ def test_2017_and_2018_are_scored_and_2016_is_invalid_naming_its_year():
     decl = pl.DataFrame([{**row, "insured_id": f"P{y}", "treatment_date": dt.date(y, 6, 1)} for y in (2016, 2017, 2018, 2012)])
     out = aanspraak.score(decl, "vgz-2021")
     # Rzv 2.31 lid 2: 25 % = 100.00; Zvw art. 19: EUR 385 of the remaining 300.00 → all 300.00.
-    assert out["reason"].to_list() == ["INVALID_INPUT", "COVERED", "COVERED", "INVALID_INPUT"]
-    assert out["eigen_bijdrage"].to_list() == [D("0.00"), D("100.00"), D("100.00"), D("0.00")]
-    assert out["eigen_risico"].to_list() == [D("0.00"), D("300.00"), D("300.00"), D("0.00")]
+    assert out["reason"].to_list() == ["COVERED", "COVERED", "COVERED", "INVALID_INPUT"]
+    assert out["eigen_bijdrage"].to_list() == [D("100.00"), D("100.00"), D("100.00"), D("0.00")]
+    assert out["eigen_risico"].to_list() == [D("300.00"), D("300.00"), D("300.00"), D("0.00")]
     assert out["message"].to_list() == [
-        "the policy set has no statutory parameters (eigen risico) for the treatment year 2016", None, None,
-        "the policy set has no statutory parameters (eigen risico) for the treatment year 2012",
+        None, None, None, "the policy set has no statutory parameters (eigen risico) for the treatment year 2012",
     ]
     # The eigen risico of 2017 is a pot of its own: EUR 385 over two lines.
     two = pl.DataFrame([{**row, "treatment_date": dt.date(2017, m, 1), "code": "H35", "provider_type": "kaakchirurg", "amount": D("300.00")} for m in (2, 3)])

@@ -123,8 +123,8 @@ class Policy:
         Examples
         --------
         >>> doc = Policy.load("vgz-2021").document()
-        >>> doc["statutory"][0]["compulsory_eigen_risico_eur"]
-        385
+        >>> [(b["years"], b["compulsory_eigen_risico_eur"]) for b in doc["statutory"]]
+        [([2013, 2013], 350), ([2014, 2014], 360), ([2015, 2015], 375), ([2016, 2016], 385), ([2017, 2026], 385)]
         >>> [f["law"] for f in doc["basic"]["uc-ruime-keuze"]["frequency_limits"]]
         ['bzv-2.7-lid4-a', 'bzv-2.7-lid4-d']
         """
@@ -297,7 +297,8 @@ class Policy:
     def statutory(self) -> pl.DataFrame:
         """The statutory values this policy uses, each with its reference
         (docs/rules.md#the-statutory-file): one row per calendar year and parameter
-        (``compulsory_eigen_risico_eur`` in euros, the Rzv 2.31 percentages), and one per
+        (``compulsory_eigen_risico_eur`` in euros, the Rzv 2.31 percentages and
+        ``implant_denture_fixed_eur``, the fixed euros per jaw of 2013-2016), and one per
         basic product and statutory frequency limit (``parameter`` its ``law`` id, e.g.
         ``bzv-2.7-lid4-a``, ``value`` the times per year). ``statutory_value`` is the
         statutory file's value; a policy or what-if that overrides it shows its own
@@ -310,6 +311,8 @@ class Policy:
         >>> er = p.statutory().filter(parameter="compulsory_eigen_risico_eur", year=2022)
         >>> er.select("value", "statutory_value", "reference").row(0)
         (385.0, 385.0, 'Zorgverzekeringswet, artikel 19 (verplicht eigen risico)')
+        >>> p.statutory().filter(parameter="implant_denture_fixed_eur", year=2015)[["value", "href"]].row(0)
+        (125.0, 'https://wetten.overheid.nl/BWBR0018715/2015-01-01')
         >>> p.with_eigen_risico(165).statutory().filter(parameter="compulsory_eigen_risico_eur", year=2022)["value"].item()
         165.0
         >>> p.statutory().filter(parameter="bzv-2.7-lid4-a")[["product", "value", "reference"]].rows()

@@ -320,7 +320,7 @@ mod tests {
     fn parts_tell_which_passes_a_change_touches() {
         let base = policy::load("defriesland-2022").unwrap().parts();
         assert_eq!(policy::load("defriesland-2022").unwrap().parts(), base, "same policy, same parts");
-        let er = variant("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = 165").parts();
+        let er = variant("years = [2017, 2026]\ncompulsory_eigen_risico_eur = 385", "years = [2017, 2026]\ncompulsory_eigen_risico_eur = 165").parts();
         assert!(er.eigen_risico != base.eigen_risico && er.basic == base.basic && er.supplementary == base.supplementary);
         let cap = variant("annual_max_eur = 250", "annual_max_eur = 100").parts();
         assert!(cap.supplementary != base.supplementary && cap.basic == base.basic && cap.eigen_risico == base.eigen_risico);
@@ -331,7 +331,7 @@ mod tests {
     #[test]
     fn compare_reuses_the_baseline_and_equals_full_scores() {
         let base = policy::load("defriesland-2022").unwrap();
-        let er = variant("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = 165");
+        let er = variant("years = [2017, 2026]\ncompulsory_eigen_risico_eur = 385", "years = [2017, 2026]\ncompulsory_eigen_risico_eur = 165");
         let (schema, batches) = table();
         let prepared = Prepared::new(schema.clone(), batches.clone(), &base).unwrap();
         let cols = ["eigen_risico", "basic_paid", "patient_paid", "reason"];

@@ -88,9 +88,10 @@ impl KeySet {
 pub(crate) use crate::rules::line::code_candidates;
 
 /// docs/rules.md#allowed and docs/rules.md#eigen-bijdrage: the allowed amount of a covered line (non-contracted care at the
-/// product's share of the reference tariff) and its eigen bijdrage (Rzv 2.31), in cents.
+/// product's share of the reference tariff) and its eigen bijdrage (Rzv 2.31), in cents:
+/// the rules' share of `allowed`, at most their maximum (a fixed amount) and `allowed`.
 #[inline]
-fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_bp: u16) -> (i64, i64) {
+fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_bp: u16, bijdrage_max: u32) -> (i64, i64) {
     let amount = l.amount[i];
     // An overig line is given as its covered amount (docs/rules.md#other-care).
     let allowed = if l.contracted.get(i) || l.domain.get(i) == input::Domain::Overig {
@@ -99,7 +100,7 @@ fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_b
         let rt = l.reference_tariff.get(i);
         amount.min(apply_bp(if rt == NO_CENTS { amount } else { rt }, policy.basic[l.basic.get(i) as usize].non_contracted_bp))
     };
-    (allowed, apply_bp(allowed, bijdrage_bp as u32).min(allowed))
+    (allowed, apply_bp(allowed, bijdrage_bp as u32).min(allowed).min(bijdrage_max as i64))
 }
 
 /// The ledger items: covered lines with a frequency rule or subject to the eigen risico.
@@ -111,7 +112,7 @@ fn ledger_items(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Vec<It
             if f & flag::COVERED == 0 || (out.freq_rule[i] == 0 && f & flag::EIGEN_RISICO == 0) {
                 continue;
             }
-            let (allowed, bijdrage) = allowed_and_bijdrage(lines, i, policy, out.bijdrage_bp[i]);
+            let (allowed, bijdrage) = allowed_and_bijdrage(lines, i, policy, out.bijdrage_bp[i], out.bijdrage_max[i]);
             let net = allowed - bijdrage;
             if out.freq_rule[i] != 0 || net > 0 {
                 push(ledger_item(lines, i, net, out.freq_rule[i], f));
@@ -184,15 +185,16 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
         out.flags.par_chunks_mut(CHUNK),
         out.freq_rule.par_chunks_mut(CHUNK),
         out.bijdrage_bp.par_chunks_mut(CHUNK),
+        out.bijdrage_max.par_chunks_mut(CHUNK),
         out.auth_category.par_chunks_mut(CHUNK),
     )
         .into_par_iter()
         .enumerate()
-        .for_each(|(c, (age, reason, basis, flags, freq, bijdrage_bp, auth_category))| {
+        .for_each(|(c, (age, reason, basis, flags, freq, bijdrage_bp, bijdrage_max, auth_category))| {
             for k in 0..age.len() {
                 let v = judge_line(l, c * CHUNK + k, &ctx);
                 (age[k], reason[k], basis[k], flags[k]) = (v.age, v.reason, v.basis, v.flags);
-                (freq[k], bijdrage_bp[k], auth_category[k]) = (v.freq_rule, v.bijdrage_bp, v.auth_category);
+                (freq[k], bijdrage_bp[k], bijdrage_max[k], auth_category[k]) = (v.freq_rule, v.bijdrage_bp, v.bijdrage_max, v.auth_category);
             }
         });
     t.lap("stateless rules");
@@ -227,10 +229,11 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
         out.patient_paid.par_chunks_mut(CHUNK),
         out.flags.par_chunks(CHUNK),
         out.bijdrage_bp.par_chunks(CHUNK),
+        out.bijdrage_max.par_chunks(CHUNK),
     )
         .into_par_iter()
         .enumerate()
-        .for_each(|(c, (allowed, eb, er, basic, patient, flags, bijdrage_bp))| {
+        .for_each(|(c, (allowed, eb, er, basic, patient, flags, bijdrage_bp, bijdrage_max))| {
             // The ledger's eigen risico for this chunk's rows, merged in row order.
             let mut e = by_row.partition_point(|x| (x.0 as usize) < c * CHUNK);
             for k in 0..basic.len() {
@@ -250,7 +253,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                     continue;
                 }
                 if flags[k] & flag::COVERED != 0 {
-                    let (a, b) = allowed_and_bijdrage(l, i, policy, bijdrage_bp[k]);
+                    let (a, b) = allowed_and_bijdrage(l, i, policy, bijdrage_bp[k], bijdrage_max[k]);
                     allowed[k] = a as i128;
                     eb[k] = b as i128;
                 }

@@ -37,6 +37,8 @@ pub struct Outcome {
     pub freq_rule: Vec<u8>,
     /// Eigen bijdrage in basis points of `allowed` (covered lines).
     pub bijdrage_bp: Vec<u16>,
+    /// The most the eigen bijdrage may be, in cents (a fixed amount); u32::MAX for none.
+    pub bijdrage_max: Vec<u32>,
     pub allowed: Vec<i128>,
     pub eigen_bijdrage: Vec<i128>,
     pub eigen_risico: Vec<i128>,
@@ -64,6 +66,7 @@ impl Outcome {
             flags: vec![0; n],
             freq_rule: vec![0; n],
             bijdrage_bp: vec![0; n],
+            bijdrage_max: vec![u32::MAX; n],
             allowed: vec![0; n],
             eigen_bijdrage: vec![0; n],
             eigen_risico: vec![0; n],

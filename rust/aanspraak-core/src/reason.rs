@@ -165,6 +165,11 @@ pub enum Basis {
     SuppDentalOnly,
     ZvwArt10Overig,
     Credited,
+    Bzv27Lid5bRzv231Lid3Fixed,
+    Bzv27Lid1aRzv231Lid3Fixed,
+    Bzv27Lid1bRzv231Lid3Fixed,
+    Bzv27Lid1cRzv231Lid3Fixed,
+    Bzv27Lid5bNoRepairBijdrage,
 }
 
 pub const BASES: &[(Basis, &str)] = &[
@@ -205,6 +210,12 @@ pub const BASES: &[(Basis, &str)] = &[
     (Basis::SuppDentalOnly, "aanvullende tandverzekering: alleen mondzorg"),
     (Basis::ZvwArt10Overig, "Zvw art. 10 (overige zorg)"),
     (Basis::Credited, "creditering van een eerdere declaratieregel (Vektis: indicatie debet/credit, referentienummer voorgaande gerelateerde prestatierecord)"),
+    // Rzv 2.31 as in force until 2016 (docs/rules.md#the-statutory-file).
+    (Basis::Bzv27Lid5bRzv231Lid3Fixed, "Bzv 2.7 lid 5 sub b; Rzv 2.31 lid 3 (t/m 2016: vaste eigen bijdrage per kaak)"),
+    (Basis::Bzv27Lid1aRzv231Lid3Fixed, "Bzv 2.7 lid 1 sub a; Rzv 2.31 lid 3 (t/m 2016: vaste eigen bijdrage per kaak)"),
+    (Basis::Bzv27Lid1bRzv231Lid3Fixed, "Bzv 2.7 lid 1 sub b; Rzv 2.31 lid 3 (t/m 2016: vaste eigen bijdrage per kaak)"),
+    (Basis::Bzv27Lid1cRzv231Lid3Fixed, "Bzv 2.7 lid 1 sub c; Rzv 2.31 lid 3 (t/m 2016: vaste eigen bijdrage per kaak)"),
+    (Basis::Bzv27Lid5bNoRepairBijdrage, "Bzv 2.7 lid 5 sub b; geen eigen bijdrage op reparatie of rebasing (Rzv 2.31 lid 4 pas vanaf 2017)"),
 ];
 
 impl Basis {

@@ -54,6 +54,7 @@ pub(super) fn compile_with(
             implant_denture_upper_bp: pct_to_bp(file, &k("implant_denture_upper_pct"), s.implant_denture_upper_pct)?,
             denture_combo_bp: pct_to_bp(file, &k("denture_combo_pct"), s.denture_combo_pct)?,
             denture_repair_bp: pct_to_bp(file, &k("denture_repair_pct"), s.denture_repair_pct)?,
+            implant_denture_fixed_cents: bound::FIXED_EUROS.int(file, &k("implant_denture_fixed_eur"), s.implant_denture_fixed_eur)? * 100,
         };
         for y in y0 as i32..=y1 as i32 {
             if years.insert(y, p).is_some() {

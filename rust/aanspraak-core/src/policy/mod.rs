@@ -85,6 +85,10 @@ pub struct Statutory {
     pub denture_combo_pct: f64,
     /// Rzv 2.31 lid 4: repair or rebasing.
     pub denture_repair_pct: f64,
+    /// Rzv 2.31 lid 3 as in force until 2016: a fixed eigen bijdrage in whole euros per
+    /// jaw on an implant denture, instead of the two percentages; 0 (the default) for none.
+    #[serde(default)]
+    pub implant_denture_fixed_eur: i64,
     pub source: String,
 }
 
@@ -191,6 +195,9 @@ pub struct YearParams {
     pub implant_denture_upper_bp: u32,
     pub denture_combo_bp: u32,
     pub denture_repair_bp: u32,
+    /// Fixed eigen bijdrage per jaw of an implant denture in cents (Rzv 2.31 lid 3 until
+    /// 2016); 0 for none (the percentages apply).
+    pub implant_denture_fixed_cents: i64,
 }
 
 pub struct DenseYears {

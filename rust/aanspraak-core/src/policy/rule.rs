@@ -97,6 +97,9 @@ pub mod bound {
     /// Euros (eigen risico, annual maxima, sub-limits): one billion, so that cents and
     /// sums of them stay far inside 64 bits.
     pub const EUROS: Bound = Bound { lo: 0, hi: 1_000_000_000, what: "an amount of euros" };
+    /// A fixed eigen bijdrage per jaw (Rzv 2.31 lid 3 until 2016): ten million euros, so
+    /// that twice it in cents fits the 32 bits a line keeps (`Outcome::bijdrage_max`).
+    pub const FIXED_EUROS: Bound = Bound { lo: 0, hi: 10_000_000, what: "an amount of euros per jaw" };
     /// Months (waiting periods, accident treatment periods): a hundred years.
     pub const MONTHS: Bound = Bound { lo: 0, hi: 1_200, what: "a number of months" };
     /// Ages in whole years.

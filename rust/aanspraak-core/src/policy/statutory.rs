@@ -26,13 +26,14 @@ use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 pub const BUNDLED_STATUTORY: &str = include_str!("../../data/law/statutory.toml");
 
 /// The year parameters, in the order of a `[[statutory]]` block (`super::Statutory`).
-pub const PARAMETERS: [&str; 6] = [
+pub const PARAMETERS: [&str; 7] = [
     "compulsory_eigen_risico_eur",
     "full_denture_pct",
     "implant_denture_lower_pct",
     "implant_denture_upper_pct",
     "denture_combo_pct",
     "denture_repair_pct",
+    "implant_denture_fixed_eur",
 ];
 
 /// Where a value is laid down: the article and the law on wetten.overheid.nl.
@@ -371,6 +372,7 @@ impl CompiledPolicy {
                 p.implant_denture_upper_bp as f64 / 100.0,
                 p.denture_combo_bp as f64 / 100.0,
                 p.denture_repair_bp as f64 / 100.0,
+                p.implant_denture_fixed_cents as f64 / 100.0,
             ];
             for (name, value) in PARAMETERS.iter().zip(values) {
                 let param = &self.law.parameters[*name];

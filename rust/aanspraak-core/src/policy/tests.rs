@@ -27,11 +27,11 @@ fn errors_name_the_key_with_its_index_and_the_value() {
     let text = defriesland().replacen("per_year = 2", "per_year = \"2\"", 1);
     let e = from_toml_str(&text, "my.toml", None, false).unwrap_err().to_string();
     assert!(e.contains("basic.alles-verzorgd.frequency_limits[1].per_year") && e.contains("an integer, found string"), "{e}");
-    let text = defriesland().replacen("compulsory_eigen_risico_eur = 385", "compulsory_eigen_risico_eur = 99999999999999999999", 1);
+    let text = defriesland().replacen("compulsory_eigen_risico_eur = 350", "compulsory_eigen_risico_eur = 99999999999999999999", 1);
     let e = from_toml_str(&text, "my.toml", None, false).unwrap_err().to_string();
     assert!(e.contains("statutory[0].compulsory_eigen_risico_eur") && e.contains("99999999999999999999"), "{e}");
     for years in ["[2017, 100000000]", "[-2147483648, 2026]", "[2147483647, 2147483647]"] {
-        let text = defriesland().replacen("[2017, 2026]", years, 1);
+        let text = defriesland().replacen("[2013, 2013]", years, 1);
         let e = from_toml_str(&text, "my.toml", None, false).unwrap_err().to_string();
         assert!(e.contains("statutory[0].years") && e.contains("from 1990 to 2100"), "{e}");
     }
@@ -55,22 +55,31 @@ fn the_statutory_file_reads_and_cites_wetten_overheid_nl() {
     assert_eq!(law.value("compulsory_eigen_risico_eur", 2022), Some(385.0));
     assert_eq!(law.value("full_denture_pct", 2019), Some(25.0));
     assert_eq!(law.value("compulsory_eigen_risico_eur", 2027), None);
-    // 2017 and 2018 (docs/rules.md#the-statutory-file); 2016 has no parameters (a fixed
-    // eigen bijdrage per jaw for implant dentures, which no percentage expresses).
+    // 2013-2018 (docs/rules.md#the-statutory-file): the eigen risico per year, Rzv 2.31
+    // with a fixed EUR 125 per jaw on an implant denture and no eigen bijdrage on repairs
+    // until 2016, the percentages from 2017; 2012 has no parameters.
+    for (year, er) in [(2013, 350.0), (2014, 360.0), (2015, 375.0), (2016, 385.0)] {
+        assert_eq!(law.value("compulsory_eigen_risico_eur", year), Some(er));
+        assert_eq!(law.value("full_denture_pct", year), Some(25.0));
+        assert_eq!(law.value("implant_denture_fixed_eur", year), Some(125.0));
+        assert_eq!(law.value("implant_denture_upper_pct", year), Some(0.0));
+        assert_eq!(law.value("denture_repair_pct", year), Some(0.0));
+    }
     for year in [2017, 2018] {
         assert_eq!(law.value("compulsory_eigen_risico_eur", year), Some(385.0));
         assert_eq!(law.value("implant_denture_upper_pct", year), Some(8.0));
+        assert_eq!(law.value("implant_denture_fixed_eur", year), Some(0.0));
         assert_eq!(law.value("denture_repair_pct", year), Some(10.0));
     }
-    assert_eq!(law.value("compulsory_eigen_risico_eur", 2016), None);
+    assert_eq!(law.value("compulsory_eigen_risico_eur", 2012), None);
     for p in law.parameters.values() {
         assert!(p.reference.iter().all(|r| r.href.starts_with("https://wetten.overheid.nl/BWBR")), "{p:?}");
     }
     let ids: Vec<_> = law.limits.iter().map(|l| (l.id.as_str(), l.per_year)).collect();
     assert_eq!(ids, [("bzv-2.7-lid4-a", 1), ("bzv-2.7-lid4-d", 2)]);
-    let broken = BUNDLED_STATUTORY.replacen("values = [{ years = [2017, 2026], value = 25 }]", "values = [{ years = [2017, 2020], value = 25 }]", 1);
+    let broken = BUNDLED_STATUTORY.replacen("{ years = [2017, 2026], value = 17 }", "{ years = [2017, 2020], value = 17 }", 1);
     let e = Law::parse(&broken, "law.toml").unwrap_err().to_string();
-    assert!(e.contains("law.toml") && e.contains("parameters.full_denture_pct.values") && e.contains("2021"), "{e}");
+    assert!(e.contains("law.toml") && e.contains("parameters.denture_combo_pct.values") && e.contains("2021"), "{e}");
 }
 
 #[test]

@@ -60,6 +60,8 @@ pub struct LineVerdict {
     pub freq_rule: u8,
     /// Eigen bijdrage in basis points of `allowed` (covered lines).
     pub bijdrage_bp: u16,
+    /// The most the eigen bijdrage may be, in cents (`eigen_bijdrage::NO_MAX`: none).
+    pub bijdrage_max: u32,
     /// Index into the policy's authorisation-category combinations; u16::MAX for none.
     pub auth_category: u16,
 }
@@ -68,7 +70,7 @@ impl LineVerdict {
     /// The columns' empty values; every path of `judge_line` sets `reason` and `basis`.
     #[inline]
     fn blank() -> LineVerdict {
-        LineVerdict { age: NO_AGE, reason: Reason::default(), basis: 0, flags: 0, freq_rule: 0, bijdrage_bp: 0, auth_category: u16::MAX }
+        LineVerdict { age: NO_AGE, reason: Reason::default(), basis: 0, flags: 0, freq_rule: 0, bijdrage_bp: 0, bijdrage_max: super::eigen_bijdrage::NO_MAX, auth_category: u16::MAX }
     }
 }
 
@@ -196,6 +198,7 @@ pub fn judge_line(l: &Lines, i: usize, ctx: &LineContext) -> LineVerdict {
         out.flags |= flag::BIJDRAGE_IS_CARE;
     }
     out.bijdrage_bp = v.eigen_bijdrage_bp as u16;
+    out.bijdrage_max = v.eigen_bijdrage_max;
     if v.entitlement != Entitlement::Bt {
         out.freq_rule = product.frequency.iter().position(|f| f.rule.applies(ri, a, v.entitlement)).map_or(0, |p| p as u8 + 1);
     }

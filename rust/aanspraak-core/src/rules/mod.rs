@@ -64,6 +64,9 @@ pub struct Verdict {
     pub authorization_required: bool,
     /// Eigen bijdrage in basis points of `allowed` (Rzv 2.31), 10 000 = all of it.
     pub eigen_bijdrage_bp: u32,
+    /// The most the eigen bijdrage may be, in cents (a fixed amount, Rzv 2.31 lid 3 until
+    /// 2016); `eigen_bijdrage::NO_MAX` for none.
+    pub eigen_bijdrage_max: u32,
     /// The eigen bijdrage stands for care the regular rules do not cover (Rzv 2.31 lid 1).
     pub bijdrage_is_care: bool,
 }
@@ -77,6 +80,7 @@ impl Verdict {
             entitlement: Entitlement::None,
             authorization_required: false,
             eigen_bijdrage_bp: 0,
+            eigen_bijdrage_max: eigen_bijdrage::NO_MAX,
             bijdrage_is_care: false,
         }
     }
@@ -110,9 +114,9 @@ pub fn judge(f: &LineFacts, product: &CompiledBasic, params: &crate::policy::Yea
         Statutory::NotCovered { reason, basis } => return Verdict::refused(reason, basis as u16),
         Statutory::Covered { entitlement, basis } => (entitlement, basis),
     };
-    let eigen_bijdrage_bp = eigen_bijdrage::basis_points(f, entitlement, &regular, params);
+    let bijdrage = eigen_bijdrage::share(f, entitlement, &regular, params);
     let bijdrage_is_care = eigen_bijdrage::stands_for_care(f, entitlement, &regular);
-    let basis = eigen_bijdrage::basis_with_bijdrage(f, entitlement, basis);
+    let basis = eigen_bijdrage::basis_with_bijdrage(f, entitlement, basis, params);
     // 6. Insurer rules.
     let mut v = Verdict {
         covered: true,
@@ -120,7 +124,8 @@ pub fn judge(f: &LineFacts, product: &CompiledBasic, params: &crate::policy::Yea
         basis: basis as u16,
         entitlement,
         authorization_required: false,
-        eigen_bijdrage_bp,
+        eigen_bijdrage_bp: bijdrage.bp,
+        eigen_bijdrage_max: bijdrage.max_cents,
         bijdrage_is_care,
     };
     insurer::apply(f, product, &mut v);

@@ -32,6 +32,7 @@ pub fn judge(f: &MszFacts, policy: &CompiledPolicy, product: &CompiledBasic) -> 
         entitlement: Entitlement::Msz,
         authorization_required: false,
         eigen_bijdrage_bp: 0,
+        eigen_bijdrage_max: super::eigen_bijdrage::NO_MAX,
         bijdrage_is_care: false,
     };
     // Authorisation list (seed 000): false → not covered; null → covered and flagged.

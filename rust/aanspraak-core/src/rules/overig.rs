@@ -19,6 +19,7 @@ pub fn judge() -> Verdict {
         entitlement: Entitlement::None,
         authorization_required: false,
         eigen_bijdrage_bp: 0,
+        eigen_bijdrage_max: super::eigen_bijdrage::NO_MAX,
         bijdrage_is_care: false,
     }
 }

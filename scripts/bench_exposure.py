@@ -1,9 +1,10 @@
+"""Time aanspraak.exposure on 2M synthetic members (periods from 2014..2023, 30 % closed)."""
 import time, datetime as dt, numpy as np, polars as pl, aanspraak, warnings
 n = 2_000_000
 rng = np.random.default_rng(1)
 birth = pl.Series(np.datetime64("1930-01-01") + rng.integers(0, 33_000, n).astype("timedelta64[D]")).cast(pl.Date)
 start = pl.Series(np.datetime64("2014-01-01") + rng.integers(0, 3_650, n).astype("timedelta64[D]")).cast(pl.Date)
-m = pl.DataFrame({"insured_id": np.arange(n), "birth_date": birth, "insured_from": pl.max_horizontal(pl.select(birth, start)).alias("x") if False else start,
+m = pl.DataFrame({"insured_id": np.arange(n), "birth_date": birth, "insured_from": start,
                   "supplementary_product": rng.choice(["none", "av-tand-standaard", "av-tand-extra"], n)})
 m = m.with_columns(pl.max_horizontal("birth_date", "insured_from").alias("insured_from")).with_columns(
                    pl.when(pl.Series(rng.random(n)) < 0.3).then(pl.col("insured_from") + pl.duration(days=pl.Series(rng.integers(0, 2000, n)))).alias("insured_to"))

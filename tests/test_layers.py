@@ -21,6 +21,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("opening balances", {"_opening"}),
     ("scoring", {"scoring"}),
     ("scenarios", {"scenarios"}),
+    ("exposure", {"exposure"}),
     ("reports", {"reports"}),
     ("streaming", {"streaming"}),
     ("files", {"io"}),

@@ -23,6 +23,7 @@ from aanspraak._core import PolicyError, SchemaError, __version__
 from aanspraak._input import input_schema
 from aanspraak._opening import OpeningError, OpeningWarning, closing_balances
 from aanspraak.codes import CodeTable
+from aanspraak.exposure import ExposureWarning, exposure
 from aanspraak.io import FileError, read_declarations, schadelast_of_files, write_frame
 from aanspraak.policy import Policy, policies
 from aanspraak.scenarios import Comparison, compare
@@ -33,6 +34,7 @@ from aanspraak.scoring import OUTPUT_COLUMNS, reasons, release_memory, score, su
 __all__ = [
     "CodeTable",
     "Comparison",
+    "ExposureWarning",
     "FileError",
     "OUTPUT_COLUMNS",
     "OpeningError",
@@ -43,6 +45,7 @@ __all__ = [
     "__version__",
     "closing_balances",
     "compare",
+    "exposure",
     "input_schema",
     "policies",
     "read_declarations",

@@ -6,24 +6,26 @@ scenario). Sums are exact Decimal(38, 2) sums of the cents the engine computed.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from aanspraak import _columns
-from aanspraak._frames import MONEY
+from aanspraak._frames import MONEY, to_polars
+from aanspraak.exposure import AGE_BANDS, YEAR_UNITS, ExposureWarning, age_band, band_starts, cells, default_years, insured_years, members_frame
 
 if TYPE_CHECKING:
     from aanspraak.scenarios import Comparison
 
-#: Age bands of 5 years, the last open-ended.
-AGE_BANDS: tuple[str, ...] = tuple(f"{a}-{a + 4}" for a in range(0, 95, 5)) + ("95+",)
+__all__ = ["AGE_BANDS", "DERIVED", "schadelast"]
 
 #: Columns `schadelast` derives when asked for them in ``by`` (and the input lacks them).
 DERIVED: dict[str, str] = {
     "year": "calendar year of treatment_date",
-    "age_band": "age on the treatment date in 5-year bands (0-4 ... 90-94, 95+), ordered",
+    "age_band": "age on the treatment date in 5-year bands (0-4 ... 90-94, 95+; or the bands of age_bands=), ordered",
     "domain": "the domain column, else mondzorg for a code starting with a letter and msz for all digits",
     "code_section": "first letter of a dental code (A, C, ..., X), msz for hospital care, overig for other care",
     "product": "the supplementary product (keys joined by +), 'none' for lines without one",
@@ -31,15 +33,13 @@ DERIVED: dict[str, str] = {
 }
 
 
-def _derive(name: str, columns: Sequence[str]) -> pl.Expr:
+def _derive(name: str, columns: Sequence[str], age_bands: "Sequence[int] | None" = None) -> pl.Expr:
     code = pl.col("code_normalized").cast(pl.String)
     msz = code.str.contains(r"^[0-9]")
     if name == "year":
         return pl.col("treatment_date").dt.year().alias("year")
-    if name == "age_band":
-        band = (pl.col("age").cast(pl.Int32) // 5).clip(0, len(AGE_BANDS) - 1)
-        labels = pl.Series(AGE_BANDS, dtype=pl.Enum(AGE_BANDS))
-        return band.replace_strict(list(range(len(AGE_BANDS))), labels, default=None).alias("age_band")
+    if name == "age_band":  # the bands aanspraak.exposure splits membership by
+        return age_band(pl.col("age"), age_bands).alias("age_band")
     if name == "domain":
         inferred = pl.when(msz).then(pl.lit("msz")).otherwise(pl.lit("mondzorg"))
         if "domain" in columns:
@@ -87,10 +87,15 @@ def _frame(scored: Any) -> pl.LazyFrame:
 
 
 def schadelast(
-    scored: "pl.DataFrame | pl.LazyFrame | Comparison", by: Sequence[str] = (), *, columns: "Mapping[str, str] | None" = None
+    scored: "pl.DataFrame | pl.LazyFrame | Comparison",
+    by: Sequence[str] = (),
+    *,
+    columns: "Mapping[str, str] | None" = None,
+    exposure: Any = None,
+    age_bands: "Sequence[int] | None" = None,
 ) -> pl.DataFrame:
     """Totals of scored lines: line and insured counts and the money columns of
-    :data:`MONEY`, grouped by ``by``.
+    :data:`MONEY`, grouped by ``by``; with ``exposure=`` also per insured-year.
 
     Parameters
     ----------
@@ -102,10 +107,19 @@ def schadelast(
         Columns of ``scored`` and/or derived columns (see :data:`DERIVED`): ``year``,
         ``age_band``, ``domain``, ``code_section``, ``product``, ``basic_product``.
         Output columns such as ``reason`` or ``supplementary_reason`` work as they are.
+        With ``exposure=``: only ``year``, ``age_band``, ``product`` (when both frames have
+        ``supplementary_product``) and columns both ``scored`` and the members have.
     columns
         The warehouse column names ``scored`` carries (library name → yours), as given to
         :func:`aanspraak.score`; ``by`` then names your columns, and so does the result.
-        A :class:`aanspraak.Comparison` knows its own.
+        A :class:`aanspraak.Comparison` knows its own. The members of ``exposure=`` carry
+        the same names.
+    exposure
+        A membership frame, as :func:`aanspraak.exposure` takes (``insured_id``,
+        ``birth_date``, ``insured_from``, ``insured_to``, grouping columns), counted over
+        the years of the lines' treatment dates (docs/rules.md#schadelast-per-insured-year).
+    age_bands
+        The first age of each ``age_band``, e.g. ``[0, 18, 65]``; default 5-year bands.
 
     Returns
     -------
@@ -114,6 +128,15 @@ def schadelast(
         (distinct insured_id), ``credited_lines`` (lines with reason ``CREDITED``: a credit
         line and the line it reverses, all money 0.00; when ``scored`` has ``reason``), then ``declared, allowed, eigen_bijdrage, eigen_risico,
         basic_paid, supplementary_paid, patient_paid`` as exact Decimal sums.
+        With ``exposure=``, every cell with exposure or lines (zeros where one side has
+        none), and after the money: ``claimants`` (distinct insured with a line that is
+        not credited), ``members``, ``member_days``, ``insured_years`` (Float64),
+        ``frequency`` (lines not credited per insured-year), ``severity`` (declared per
+        line not credited, Decimal rounded half up to the cent) and
+        ``<money>_per_insured_year`` for each money column (the money ÷ the exact
+        insured-years, Decimal rounded half up to the cent); the ratios are null where
+        their divisor is 0. Lines outside the membership stay in their cells and are
+        counted in an :class:`aanspraak.ExposureWarning`.
 
     Examples
     --------
@@ -130,34 +153,168 @@ def schadelast(
     by = [by] if isinstance(by, str) else list(by)
     if len(set(by)) != len(by):
         raise ValueError(f"by names a column twice: {by}")
+    band_starts(age_bands)
+    cache: dict[str, Any] = {}
     if isinstance(scored, Comparison):
         mapped = scored.columns_map if columns is None else columns
         parts = [
-            schadelast(scored.scenario(name, lazy=True), by, columns=mapped).select(pl.lit(name).alias("scenario"), pl.all())
-            for name in scored.scenarios
+            _table(scored.scenario(name, lazy=True), by, mapped, exposure, age_bands, cache, warn=i == 0).select(pl.lit(name).alias("scenario"), pl.all())
+            for i, name in enumerate(scored.scenarios)
         ]
         out = pl.concat(parts)
         return out.with_columns(pl.col("scenario").cast(pl.Enum(list(scored.scenarios))))
+    return _table(scored, by, columns, exposure, age_bands, cache, warn=True)
+
+
+def _table(
+    scored: Any, by: list[str], columns: "Mapping[str, str] | None", exposure: Any, age_bands: "Sequence[int] | None", cache: dict[str, Any], warn: bool
+) -> pl.DataFrame:
+    """One scored frame's table (see :func:`schadelast`); `by` in the user's names."""
     mapped = _columns.checked(columns)
+    lf = _frame(scored)
     if mapped:
         # Read under the library's names (a rename of the plan), group and answer under yours.
-        lf = _frame(scored)
         present = lf.collect_schema().names()
         lf = lf.rename({v: k for k, v in mapped.items() if v in present and v != k})
-        table = schadelast(lf, _columns.library_names(by, mapped))
-        return _columns.to_user(table, {k: v for k, v in mapped.items() if k in table.columns})
-    lf = _frame(scored)
-    columns = lf.collect_schema().names()
-    missing = [c for c in ("insured_id", "basic_paid", "supplementary_paid", "patient_paid") if c not in columns]
+        by = _columns.library_names(by, mapped)
+    names = lf.collect_schema().names()
+    missing = [c for c in ("insured_id", "basic_paid", "supplementary_paid", "patient_paid") if c not in names]
     if missing:
         raise ValueError(f"schadelast needs scored lines (the output of aanspraak.score); missing {missing}")
-    derived = [_derive(c, columns) for c in by if c in DERIVED and c not in columns]
-    unknown = [c for c in by if c not in columns and c not in DERIVED]
+    derived = [_derive(c, names, age_bands) for c in by if c in DERIVED and c not in names]
+    unknown = [c for c in by if c not in names and c not in DERIVED]
     if unknown:
-        raise ValueError(f"cannot group by {unknown}: not a column of the scored lines nor one of {sorted(DERIVED)}")
+        raise ValueError(f"cannot group by {_columns.user_names(unknown, mapped)}: not a column of the scored lines nor one of {sorted(DERIVED)}")
     if derived:
         lf = lf.with_columns(derived)
-    aggs = _aggregations(columns)
-    if not by:
-        return lf.select(aggs).collect()
-    return lf.group_by(by).agg(aggs).sort(by, nulls_last=True).collect()
+    aggs = _aggregations(names)
+    if exposure is None:
+        table = lf.select(aggs).collect() if not by else lf.group_by(by).agg(aggs).sort(by, nulls_last=True).collect()
+    else:
+        table = _with_exposure(lf, names, by, aggs, exposure, mapped, age_bands, cache, warn)
+    return _columns.to_user(table, {k: v for k, v in mapped.items() if k in table.columns})
+
+
+_ZERO = pl.lit(Decimal("0.00"), pl.Decimal(38, 2))
+
+
+def _rounded(n: pl.Expr, d: pl.Expr) -> pl.Expr:
+    """n ÷ d cents (Int128, d > 0) rounded half away from zero, as Decimal euros."""
+    return (n.sign() * ((2 * n.abs() + d) // (2 * d))).cast(pl.Decimal(38, 2)) / 100
+
+
+def _cents(name: str) -> pl.Expr:
+    return (pl.col(name) * 100).cast(pl.Int128)
+
+
+def _with_exposure(
+    lf: pl.LazyFrame,
+    names: Sequence[str],
+    by: list[str],
+    aggs: list[pl.Expr],
+    exposure: Any,
+    mapped: Mapping[str, str],
+    age_bands: "Sequence[int] | None",
+    cache: dict[str, Any],
+    warn: bool,
+) -> pl.DataFrame:
+    """The claims table of `lf` (derived `by` columns added) joined to the exposure of the
+    members, cell by cell, with the per insured-year figures (docs/rules.md#schadelast-per-insured-year)."""
+    if "frame" not in cache:
+        cache["frame"] = to_polars(exposure)
+    frame: pl.DataFrame = cache["frame"]
+    member_names = set(_columns.library_names(frame.columns, mapped))
+
+    def allowed(c: str) -> bool:
+        if c in ("year", "age_band"):
+            return True
+        if c == "product":
+            return "supplementary_product" in member_names and "supplementary_product" in names
+        return c in member_names and c in names
+
+    bad = [c for c in by if not allowed(c)]
+    if bad:
+        raise ValueError(
+            f"with exposure= schadelast groups only by year, age_band, product and columns both the scored lines and the members have; "
+            f"not by {_columns.user_names(bad, mapped)}"
+        )
+    shared = [c for c in by if c not in ("year", "age_band")]
+    read = ["supplementary_product" if c == "product" else c for c in shared]
+    key = ("work", tuple(read))
+    if key not in cache:
+        work = members_frame(frame, read, columns=mapped)
+        if "product" in shared:
+            work = work.with_columns(pl.col("supplementary_product").cast(pl.String).fill_null("none").alias("product"))
+        cache[key] = work
+    work = cache[key]
+
+    first, last = lf.select(pl.col("treatment_date").dt.year().min().alias("a"), pl.col("treatment_date").dt.year().max().alias("b")).collect().row(0)
+    years = (first, last) if first is not None else default_years(work, mapped)
+    exp = cells(work, by, years, age_bands).collect()
+
+    credited = (pl.col("reason").cast(pl.String) == "CREDITED") if "reason" in names else pl.lit(False)
+    claim_aggs = [*aggs, pl.col("insured_id").filter(~credited).n_unique().cast(pl.Int64).alias("claimants")]
+    claims = lf.select(claim_aggs).collect() if not by else lf.group_by(by).agg(claim_aggs).collect()
+    if by:
+        for k in shared:
+            if claims.schema[k] != exp.schema[k]:
+                claims, exp = (f.with_columns(pl.col(k).cast(pl.String)) for f in (claims, exp))
+        table = claims.join(exp, on=by, how="full", coalesce=True, nulls_equal=True).sort(by, nulls_last=True)
+    else:
+        table = pl.concat([claims, exp], how="horizontal")
+    money = [c for c in MONEY if c in table.columns]
+    counts = [c for c in ("lines", "insured", "credited_lines", "claimants", "members", "member_days", "exposure_units") if c in table.columns]
+    table = table.with_columns(*[pl.col(c).fill_null(0) for c in counts], *[pl.col(c).fill_null(_ZERO) for c in money])
+
+    standing = pl.col("lines") - (pl.col("credited_lines") if "credited_lines" in table.columns else 0)
+    units = pl.col("exposure_units")
+    table = table.with_columns(
+        insured_years(units).alias("insured_years"),
+        pl.when(units > 0).then(standing * YEAR_UNITS / units).alias("frequency"),
+        pl.when(standing > 0).then(_rounded(_cents("declared"), standing.cast(pl.Int128))).alias("severity"),
+        *[pl.when(units > 0).then(_rounded(_cents(c) * YEAR_UNITS, units.cast(pl.Int128))).alias(f"{c}_per_insured_year") for c in money],
+    )
+    head = [*by, "lines", "insured", "claimants", *(["credited_lines"] if "credited_lines" in table.columns else []), *money]
+    tail = ["members", "member_days", "insured_years", "frequency", "severity", *[f"{c}_per_insured_year" for c in money]]
+    if warn:
+        _warn_outside(lf, names, shared, work, mapped)
+    return table.select(*head, *tail)
+
+
+def _warn_outside(lf: pl.LazyFrame, names: Sequence[str], shared: list[str], work: pl.DataFrame, mapped: Mapping[str, str]) -> None:
+    """An ExposureWarning counting the lines no membership period of their insured (with
+    the same `shared` cell columns) covers on the treatment date."""
+    same = lambda e: e.cast(pl.String).fill_null("\x00")  # noqa: E731  (null matches null)
+    ids_l, ids_r = lf.collect_schema()["insured_id"], work.schema["insured_id"]
+    as_id = (lambda e: e) if ids_l == ids_r else (lambda e: e.cast(pl.String))
+    lines = lf.select(as_id(pl.col("insured_id")).alias("insured_id"), "treatment_date", *[same(pl.col(c)).alias(c) for c in shared])
+    periods = work.lazy().select(
+        as_id(pl.col("insured_id")).alias("insured_id"), "insured_from", "insured_to", *[same(pl.col(c)).alias(c) for c in shared]
+    )
+    dated = lines.filter(pl.col("treatment_date").is_not_null()).sort("treatment_date")
+    matched = dated.join_asof(
+        periods.filter(pl.col("insured_id").is_not_null()).sort("insured_from"),
+        left_on="treatment_date",
+        right_on="insured_from",
+        by=["insured_id", *shared],
+        strategy="backward",
+        check_sortedness=False,  # sorted by the date above; the by-groups keep that order
+    )
+    outside_period = pl.col("insured_from").is_null() | (pl.col("treatment_date") > pl.col("insured_to")).fill_null(False)
+    outside = pl.concat(
+        [matched.filter(outside_period).select("insured_id", "treatment_date"), lines.filter(pl.col("treatment_date").is_null()).select("insured_id", "treatment_date")]
+    )
+    summary = outside.select(
+        pl.len().alias("lines"), pl.col("insured_id").n_unique().alias("insured"), pl.col("insured_id").first().alias("id"), pl.col("treatment_date").first().alias("date")
+    ).collect()
+    n, k, first_id, first_date = summary.row(0)
+    if not n:
+        return
+    cell = f" with the same {', '.join(_columns.user_names(shared, mapped))}" if shared else ""
+    warnings.warn(
+        f"schadelast: {n} line{'s' if n != 1 else ''} of {k} insured lie outside the membership given as exposure= "
+        f"(no period of the insured covers the treatment date{cell}), e.g. {_columns.label(mapped, 'insured_id')} {first_id!r} on {first_date}; "
+        "they stay in the totals and in their cells, where insured_years may be 0",
+        ExposureWarning,
+        stacklevel=5,
+    )

@@ -280,3 +280,25 @@ def test_version_and_help(capsys):
     assert code == 0 and out.strip() == f"aanspraak {aanspraak.__version__}"
     code, out, _ = run(capsys, "score", "--help")
     assert code == 0 and "in one call" in out
+
+
+def test_schadelast_per_insured_year_from_files(tmp_path, capsys):
+    # aanspraak schadelast SCORED --by ... --exposure MEMBERS: the table of
+    # aanspraak.schadelast(..., exposure=), from Parquet or CSV files.
+    decl = aanspraak.synthetic.declarations(3_000, seed=4, supplementary_share=0.6)
+    scored = aanspraak.score(decl)
+    members = (decl.group_by("insured_id").agg(pl.col("birth_date", "supplementary_product").first())
+               .with_columns(insured_from=pl.max_horizontal(pl.date(2022, 1, 1), "birth_date"), insured_to=pl.date(2022, 12, 31)))
+    aanspraak.write_frame(scored, tmp_path / "scored.csv")
+    members.write_csv(tmp_path / "members.csv")
+    want = aanspraak.schadelast(scored, by=["age_band", "product"], exposure=members, age_bands=[0, 18, 65])
+    code, out, _ = run(capsys, "schadelast", tmp_path / "scored.csv", "--by", "age_band,product", "--exposure",
+                       tmp_path / "members.csv", "--age-bands", "0,18,65", "-o", tmp_path / "table.parquet")
+    assert code == 0 and "per insured-year by age_band, product" in out and "basic_paid_per_insured_year" in out
+    got = pl.read_parquet(tmp_path / "table.parquet")
+    assert got.drop("age_band").equals(want.drop("age_band"))
+    assert got["age_band"].cast(pl.String).equals(want["age_band"].cast(pl.String))
+    code, _, err = run(capsys, "schadelast", tmp_path / "scored.csv", "--exposure", tmp_path / "nope.csv")
+    assert code == 2 and "--exposure" in err and "no such file" in err
+    code, _, err = run(capsys, "schadelast", tmp_path / "scored.csv", "--age-bands", "0,x")
+    assert code == 2 and "--age-bands" in err

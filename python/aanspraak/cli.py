@@ -10,6 +10,7 @@ Usage
     aanspraak score decl.parquet -o scored.parquet --policy defriesland-2022
     aanspraak score 'claims/2022-*.csv' -o scored.csv --summary-by year,product
     aanspraak score 'claims/*.parquet' -o scored/     # larger than memory: part files
+    aanspraak schadelast scored.parquet --by age_band,product --exposure members.parquet
     aanspraak compare decl.parquet --policy defriesland-2022 \\
         --scenario er165=eigen_risico:165 \\
         --scenario max300=set:supplementary.av-tand-standaard.annual_max_eur=300 \\
@@ -54,7 +55,8 @@ import polars as pl
 
 import aanspraak
 from aanspraak.io import FileError, check_output, check_output_dir, check_parquet_schemas, estimate_rows, expand_inputs
-from aanspraak.io import is_directory_output, one_line, read_declarations, read_opening, schadelast_tables_of_files, write_frame
+from aanspraak.io import is_directory_output, one_line, read_declarations, read_members, read_opening, read_scored
+from aanspraak.io import schadelast_tables_of_files, write_frame
 from aanspraak._columns import checked as checked_columns
 from aanspraak.policy import Policy
 from aanspraak.streaming import LINES_PER_BUCKET
@@ -448,6 +450,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schadelast(args: argparse.Namespace) -> int:
+    """``aanspraak schadelast SCORED... [--by ...] [--exposure MEMBERS]``: the schadelast of
+    scored files, per insured-year with a membership file."""
+    columns_map = checked_columns(parse_columns_map(args.columns_map))
+    files = expand_inputs(args.inputs)
+    by = _split_list(args.by, "--by") if args.by else []
+    bands = None
+    if args.age_bands:
+        try:
+            bands = [int(b) for b in _split_list(args.age_bands, "--age-bands")]
+        except ValueError:
+            raise UserError(f"--age-bands {args.age_bands!r}: expected whole ages separated by commas, e.g. 0,18,65") from None
+    if args.exposure and not Path(args.exposure).is_file():
+        raise UserError(f"--exposure {args.exposure!r}: no such file")
+    output = check_output(args.output, files) if args.output else None
+    t_start = time.perf_counter()
+    scored = read_scored(files, columns_map)
+    members = read_members(args.exposure, columns_map) if args.exposure else None
+    table = aanspraak.schadelast(scored, by=by, columns=columns_map, exposure=members, age_bands=bands)
+    t_end = time.perf_counter()
+    print(
+        f"aanspraak {aanspraak.__version__}: schadelast of {scored.height:,} scored lines from {len(files)} "
+        f"file{'s' * (len(files) != 1)}{f' with the members of {Path(args.exposure).name}' if members is not None else ''} "
+        f"in {t_end - t_start:.3f} s"
+    )
+    shown = table
+    if members is not None:
+        # The figures an actuary reads first; -o writes every column.
+        wanted = [*by, "lines", "claimants", "insured_years", "frequency", "severity",
+                  "basic_paid_per_insured_year", "supplementary_paid_per_insured_year", "patient_paid_per_insured_year"]
+        shown = table.select([c for c in dict.fromkeys(wanted) if c in table.columns])
+    title = f"Schadelast{' per insured-year' if members is not None else ''}{' by ' + ', '.join(by) if by else ''}"
+    _show(title + (" (every column with -o)" if members is not None and output is None else ""), shown, by, rows=args.rows)
+    if output is not None:
+        write_frame(table, output)
+        print(f"wrote {output} ({table.height:,} rows, {table.width} columns)")
+    return 0
+
+
 def cmd_policies(args: argparse.Namespace) -> int:
     """``aanspraak policies``: the bundled policy sets and their products."""
     products = aanspraak.policies()
@@ -602,6 +643,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--supplementary-share", type=_share, metavar="X", help="share of insureds with a supplementary product (with --rows; default 0.6)")
     p.add_argument("--hospital-share", type=_share, metavar="X", help="share of hospital-care lines (with --rows; default 0.1)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "schadelast", parents=[common], formatter_class=fmt, help="the schadelast of scored files, per insured-year with members",
+        description="Add up scored lines (the output of 'aanspraak score') per group; with --exposure, a membership\n"
+        "file, also per insured-year: insured_years, claimants, frequency, severity and <money>_per_insured_year\n"
+        "(the pure premium of each part), cells with members and no claims included.\n\n"
+        "example: aanspraak schadelast scored.parquet --by age_band,product --exposure members.parquet",
+    )
+    p.add_argument("inputs", nargs="+", metavar="SCORED", help="scored files (Parquet, CSV or Arrow IPC) or globs, added up together")
+    p.add_argument("--by", metavar="C1,C2", help="group by these columns: year, age_band, product, or a column of the lines (and the members)")
+    p.add_argument("--exposure", metavar="MEMBERS", help="a membership file (insured_id, birth_date, insured_from, insured_to, ...) for the figures per insured-year")
+    p.add_argument("--age-bands", metavar="A1,A2", help="the first age of each age_band, e.g. 0,18,65 (default: 5-year bands)")
+    p.add_argument("-o", "--output", metavar="OUT", help="also write the table (.parquet, .csv, .arrow)")
+    p.add_argument("--rows", type=int, default=60, metavar="N", help="print at most N rows (default: %(default)s)")
+    columns_map_option(p)
+    p.set_defaults(func=cmd_schadelast)
 
     p = sub.add_parser("policies", parents=[common], help="list the bundled policy sets and their products", description="List the bundled policy sets and their products.")
     p.set_defaults(func=cmd_policies)

@@ -250,6 +250,52 @@ def _read_csv(path: Path, named: "dict[str, str] | None" = None) -> pl.DataFrame
     return df
 
 
+def read_scored(paths: Sequence[str | Path], columns: "dict[str, str] | None" = None) -> pl.DataFrame:
+    """Scored lines written by :func:`write_frame` or ``aanspraak score -o`` (Parquet, CSV
+    or Arrow IPC; several files are concatenated): CSV money columns (exact text) become
+    Decimal(18, 2), ids text. Raises :class:`FileError` when a file cannot be read."""
+    named = columns or {}
+    frames = []
+    for path in map(Path, paths):
+        kind = file_format(path)
+        try:
+            if kind == "parquet":
+                frames.append(pl.read_parquet(path))
+            elif kind == "ipc":
+                frames.append(pl.read_ipc(path, **_IPC_OPTIONS))
+            else:
+                text = {named.get(c, c) for c in ("insured_id", "line_id", "code", "supplementary_product", "basic_product")}
+                df = pl.read_csv(path, separator=_csv_separator(path), try_parse_dates=True, infer_schema_length=10_000,
+                                 schema_overrides={c: pl.String for c in [*text, *MONEY]})
+                money = [c for c in MONEY if c in df.columns]
+                frames.append(df.with_columns(pl.col(money).str.strip_chars().cast(pl.Decimal(18, 2))))
+        except (OSError, pl.exceptions.PolarsError, ValueError) as e:
+            raise FileError(f"cannot read {path}: {one_line(e, first_paragraph=True)}") from e
+    if not frames:
+        raise FileError("no scored files to read")
+    try:
+        return pl.concat(frames, how="diagonal_relaxed")
+    except pl.exceptions.PolarsError as e:
+        raise FileError(f"the scored files do not fit together: {one_line(e, first_paragraph=True)}") from e
+
+
+def read_members(path: str | Path, columns: "dict[str, str] | None" = None) -> pl.DataFrame:
+    """A membership file for :func:`aanspraak.exposure` (Parquet, CSV or Arrow IPC): CSV
+    ids and products as text, ISO dates parsed. Raises :class:`FileError`."""
+    path = Path(path)
+    named = columns or {}
+    kind = file_format(path)
+    try:
+        if kind == "parquet":
+            return pl.read_parquet(path)
+        if kind == "ipc":
+            return pl.read_ipc(path, **_IPC_OPTIONS)
+        text = {named.get(c, c) for c in ("insured_id", "supplementary_product", "basic_product")}
+        return pl.read_csv(path, separator=_csv_separator(path), try_parse_dates=True, schema_overrides={c: pl.String for c in text})
+    except (OSError, pl.exceptions.PolarsError, ValueError) as e:
+        raise FileError(f"cannot read {path}: {one_line(e, first_paragraph=True)}") from e
+
+
 def read_opening(path: str | Path, columns: "dict[str, str] | None" = None) -> pl.DataFrame:
     """An opening-balances file (docs/rules.md#opening-balances) for ``opening=``:
     Parquet or Arrow IPC as stored; CSV with ids, products and groups as text, ``year``

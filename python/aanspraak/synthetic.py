@@ -157,6 +157,184 @@ def _cents_to_decimal(expr: pl.Expr) -> pl.Expr:
     )
 
 
+# ------------------------------------------------------------------------------------
+# Shared pieces of the line generators (:func:`declarations`, :func:`declarations_for`).
+# Each consumes the random stream in a fixed order, so a caller that calls them in the
+# same order with the same stream gets the same lines.
+
+
+def _line_arrays(n: int, with_msz: bool) -> dict[str, np.ndarray]:
+    """Empty per-line numeric columns for `n` lines (the hospital ones zeroed: null)."""
+    arrays = {
+        "treat": np.empty(n, dtype=np.int32),
+        "code_idx": np.empty(n, dtype=np.uint32),
+        "amount_cents": np.empty(n, dtype=np.int64),
+        "element": np.empty(n, dtype=np.int16),  # 0 = no element
+        "prov_idx": np.empty(n, dtype=np.uint32),
+        "contracted": np.empty(n, dtype=np.bool_),
+        "auth": np.empty(n, dtype=np.int8),  # 0 null, 1 true, 2 false
+        "bt": np.empty(n, dtype=np.int8),  # 0 null, 1 a, 2 b, 3 c
+    }
+    if with_msz:  # zeros = null / dental; calloc'ed, so cheap
+        arrays["setting"] = np.zeros(n, dtype=np.int8)  # 1 + index in SETTINGS
+        arrays["jaw"] = np.zeros(n, dtype=np.int8)  # 1 upper, 2 lower
+        arrays["edent"] = np.zeros(n, dtype=np.int8)  # 1 true, 2 false
+    return arrays
+
+
+def _fill_dental(
+    rng: np.random.Generator,
+    T: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    lo_row: int,
+    tr: np.ndarray,
+    birth_key: np.ndarray,
+    day_key: np.ndarray,
+    start_day: int,
+) -> None:
+    """Draw the dental columns of the lines ``lo_row .. lo_row + len(tr)`` of `arrays`
+    from their treatment days `tr` and the :func:`_date_key` of their insureds' birth
+    dates: the code of the age band and treatment year, the amount, the element, the
+    provider and the flags. `day_key` holds the keys of the days from `start_day` on."""
+    c = len(tr)
+    hi_row = lo_row + c
+    k = T["K"]
+
+    # exact age on the treatment date, from small per-day / per-insured keys
+    tkey = day_key[tr - np.int32(start_day)]
+    age = np.minimum((tkey - birth_key) // 512, len(T["band_of_age"]) - 1)
+    year_idx = np.clip(tkey // 512 - CODE_YEARS[0], 0, len(CODE_YEARS) - 1)
+
+    # code: alias draw within the age band, then the row's code of the treatment
+    # year (its old code, or its 2026 code once the old one ended: C002 from 2022)
+    j = T["band_of_age"][age] * k + rng.integers(0, k, c)
+    keep = rng.random(c) < T["code_prob"][j]
+    row = np.where(keep, j % k, T["code_alias"][j])
+    cidx = row + T["code_year"][year_idx, row] * k
+    arrays["code_idx"][lo_row:hi_row] = cidx
+
+    # amount: NZa maximum x (1 for 55 %, else 0.8000-1.0500), half up to
+    # the cent with integers only
+    factor_bp = np.where(
+        rng.random(c, dtype=np.float32) < 0.55, 10_000, rng.integers(8_000, 10_501, c)
+    )
+    arrays["amount_cents"][lo_row:hi_row] = (T["tariff"][cidx] * factor_bp + 5_000) // 10_000
+
+    # FDI element: one integer draw gives a coin (deciduous or not, for
+    # ages 6-11), the quadrant and the position.
+    tooth = T["tooth"][cidx]
+    r = rng.integers(0, 2 * 4 * _POS_DRAW, c, dtype=np.int32)
+    coin = r >= 4 * _POS_DRAW
+    r %= 4 * _POS_DRAW
+    deciduous = (tooth == 2) | ((tooth == 1) & ((age < 6) | ((age < 12) & coin)))
+    quadrant = (r // _POS_DRAW).astype(np.int16) + 1 + 4 * deciduous.astype(np.int16)
+    r %= _POS_DRAW
+    pos = np.where(deciduous, _DECID_POS[r % len(_DECID_POS)], _PERM_POS[r % len(_PERM_POS)])
+    arrays["element"][lo_row:hi_row] = np.where(tooth > 0, quadrant * 10 + pos, 0)
+
+    # provider: lookup table per (provider kind, adult)
+    pgroup = T["kind"][cidx].astype(np.int32) * 2 + (age >= 18)
+    arrays["prov_idx"][lo_row:hi_row] = T["prov_table"][
+        pgroup * 100 + rng.integers(0, 100, c, dtype=np.int32)
+    ]
+
+    arrays["contracted"][lo_row:hi_row] = rng.random(c, dtype=np.float32) < 0.90
+    # authorization: null ~95 %, true 4 %, false 1 %;
+    # bt_indication: null ~99.5 %, else a 40 %, b 40 %, c 20 % (per mille)
+    u = rng.integers(0, 1000, c, dtype=np.int16)
+    arrays["auth"][lo_row:hi_row] = np.where(u < 40, 1, np.where(u < 50, 2, 0))
+    u = rng.integers(0, 1000, c, dtype=np.int16)
+    arrays["bt"][lo_row:hi_row] = np.where(u < 2, 1, np.where(u < 4, 2, np.where(u < 5, 3, 0)))
+
+
+def _fill_hospital(
+    rng: np.random.Generator, M: dict[str, Any], arrays: dict[str, np.ndarray], hospital_share: float
+) -> None:
+    """Replace each line of `arrays` by a hospital line with probability `hospital_share`,
+    drawn after all dental draws (so the dental lines, and every insured, date,
+    contracted and authorization, do not depend on it), in place, chunk by chunk."""
+    n = len(arrays["code_idx"])
+    n_dental_codes = 2 * dental_tables()["K"]  # code_idx >= this: hospital entry
+    code_idx, amount_cents, element = arrays["code_idx"], arrays["amount_cents"], arrays["element"]
+    prov_idx, bt = arrays["prov_idx"], arrays["bt"]
+    setting, jaw, edent = arrays["setting"], arrays["jaw"], arrays["edent"]
+    for lo_row in range(0, n, _CHUNK):
+        c = min(n, lo_row + _CHUNK) - lo_row
+        hit = lo_row + np.flatnonzero(rng.random(c, dtype=np.float32) < hospital_share)
+        h = len(hit)
+        e = M["slot"][rng.integers(0, MSZ_SLOTS, h, dtype=np.int16)]
+        code_idx[hit] = n_dental_codes + e
+        st = M["setting_of"][M["group"][e] * 1000 + rng.integers(0, 1000, h, dtype=np.int16)]
+        setting[hit] = st
+        # lognormal amount in whole cents, then integer setting factor,
+        # half up, clipped
+        base = np.rint(_MSZ_MEDIAN_CENTS * np.exp(_MSZ_SIGMA * rng.standard_normal(h)))
+        cents = (base.astype(np.int64) * _MSZ_SETTING_PCT[st - 1] + 50) // 100
+        amount_cents[hit] = np.clip(cents, _MSZ_MIN_CENTS, _MSZ_MAX_CENTS)
+        element[hit] = 0
+        prov_idx[hit] = M["provider"][e]
+        bt[hit] = 0
+        # K01-K03 (rare): jaw and edentulous (10 % of edentulous left null)
+        has_jaw = M["upper_pm"][e] >= 0
+        ej, hj = e[has_jaw], hit[has_jaw]
+        uj = rng.integers(0, 1000, (3, len(hj)), dtype=np.int16)
+        jaw[hj] = np.where(uj[0] < M["upper_pm"][ej], 1, 2)
+        edent[hj] = np.where(uj[2] < 100, 0, np.where(uj[1] < M["edent_pm"][ej], 1, 2))
+
+
+def _vocab(values: "list[str] | tuple[str, ...]") -> pl.Expr:
+    return pl.lit(pl.Series(list(values) or [""], dtype=pl.String))
+
+
+def _small_enum(name: str, values: tuple[str, ...]) -> pl.Expr:
+    # Int8 column, 0 = null, i = values[i - 1]
+    table = pl.Series([None, *values], dtype=pl.String)
+    return pl.lit(table).gather(pl.col(name).cast(pl.UInt32))
+
+
+def _line_exprs(T: dict[str, Any], M: dict[str, Any], with_msz: bool) -> tuple[dict[str, pl.Expr], dict[str, pl.Expr]]:
+    """The output columns made from the numeric line columns of :func:`_line_arrays`:
+    ``code`` .. ``bt_indication``, and the hospital columns ``domain`` .. ``edentulous``."""
+    # code_idx indexes dental codes (pre-2026, 2026), then the hospital entries
+    n_dental_codes = 2 * T["K"]
+    n_msz = len(M["codes"])
+    tariff_cents = pl.Series(np.concatenate([T["tariff"], np.zeros(n_msz, dtype=np.int64)]))
+    if with_msz:
+        msz_cols = {
+            "domain": _vocab(["mondzorg", "msz"]).gather(
+                (pl.col("code_idx") >= n_dental_codes).cast(pl.UInt32)
+            ),
+            "specialism": pl.lit(
+                pl.Series([None] * n_dental_codes + M["specialism"], dtype=pl.String)
+            ).gather(pl.col("code_idx")),
+            "setting": _small_enum("setting", SETTINGS),
+            "jaw": _small_enum("jaw", ("upper", "lower")),
+            "edentulous": pl.when(pl.col("edent") > 0).then(pl.col("edent") == 1),
+        }
+    else:
+        msz_cols = {
+            "domain": pl.lit("mondzorg", dtype=pl.String),
+            "specialism": pl.lit(None, dtype=pl.String),
+            "setting": pl.lit(None, dtype=pl.String),
+            "jaw": pl.lit(None, dtype=pl.String),
+            "edentulous": pl.lit(None, dtype=pl.Boolean),
+        }
+    line_cols = {
+        "code": _vocab(T["vocab"] + M["codes"]).gather(pl.col("code_idx")),
+        "amount": _cents_to_decimal(pl.col("amount_cents")),
+        "element": pl.when(pl.col("element") > 0).then(pl.col("element")),
+        "provider_type": _vocab(PROVIDERS_OUT).gather(pl.col("prov_idx")),
+        "contracted": pl.col("contracted"),
+        # (no NZa maximum tariff for hospital lines: null there)
+        "reference_tariff": pl.when(
+            ~pl.col("contracted") & (pl.col("code_idx") < n_dental_codes)
+        ).then(_cents_to_decimal(pl.lit(tariff_cents).gather(pl.col("code_idx")))),
+        "authorization": pl.when(pl.col("auth") > 0).then(pl.col("auth") == 1),
+        "bt_indication": _small_enum("bt", ("a", "b", "c")),
+    }
+    return line_cols, msz_cols
+
+
 
 def declarations(
     n: int,
@@ -321,21 +499,9 @@ def declarations(
     # loop over ~n / 1e6 chunks, vectorised inside) so that the temporaries
     # stay small and are reused by the allocator; with whole-column
     # temporaries, page faults cost as much as the arithmetic.
-    treat = np.empty(n, dtype=np.int32)
-    code_idx = np.empty(n, dtype=np.uint32)
-    amount_cents = np.empty(n, dtype=np.int64)
-    element = np.empty(n, dtype=np.int16)  # 0 = no element
-    prov_idx = np.empty(n, dtype=np.uint32)
-    contracted = np.empty(n, dtype=np.bool_)
-    auth = np.empty(n, dtype=np.int8)  # 0 null, 1 true, 2 false
-    bt = np.empty(n, dtype=np.int8)  # 0 null, 1 a, 2 b, 3 c
-    if with_msz:  # zeros = null / dental; calloc'ed, so cheap
-        setting = np.zeros(n, dtype=np.int8)  # 1 + index in SETTINGS
-        jaw = np.zeros(n, dtype=np.int8)  # 1 upper, 2 lower
-        edent = np.zeros(n, dtype=np.int8)  # 1 true, 2 false
-    n_dental_codes = 2 * T["K"]  # code_idx >= this: hospital entry
+    arrays = _line_arrays(n, with_msz)
+    treat = arrays["treat"]
     day_key = _date_key(np.arange(start_day, end_day + 1))
-    k = T["K"]
     for lo_row in range(0, n, _CHUNK):
         hi_row = min(n, lo_row + _CHUNK)
         c = hi_row - lo_row
@@ -349,97 +515,13 @@ def declarations(
         t = (phase_q[ic] * nv + slot * _PHASE_ONE) % (nv * _PHASE_ONE)
         tr = (lo[ic] + t * span[ic] // (nv * _PHASE_ONE)).astype(np.int32)
         treat[lo_row:hi_row] = tr
+        _fill_dental(rng, T, arrays, lo_row, tr, birth_key[ic], day_key, start_day)
 
-        # exact age on the treatment date, from small per-day / per-insured keys
-        tkey = day_key[tr - np.int32(start_day)]
-        age = np.minimum((tkey - birth_key[ic]) // 512, len(T["band_of_age"]) - 1)
-        year_idx = np.clip(tkey // 512 - CODE_YEARS[0], 0, len(CODE_YEARS) - 1)
-
-        # code: alias draw within the age band, then the row's code of the treatment
-        # year (its old code, or its 2026 code once the old one ended: C002 from 2022)
-        j = T["band_of_age"][age] * k + rng.integers(0, k, c)
-        keep = rng.random(c) < T["code_prob"][j]
-        row = np.where(keep, j % k, T["code_alias"][j])
-        cidx = row + T["code_year"][year_idx, row] * k
-        code_idx[lo_row:hi_row] = cidx
-
-        # amount: NZa maximum x (1 for 55 %, else 0.8000-1.0500), half up to
-        # the cent with integers only
-        factor_bp = np.where(
-            rng.random(c, dtype=np.float32) < 0.55, 10_000, rng.integers(8_000, 10_501, c)
-        )
-        amount_cents[lo_row:hi_row] = (T["tariff"][cidx] * factor_bp + 5_000) // 10_000
-
-        # FDI element: one integer draw gives a coin (deciduous or not, for
-        # ages 6-11), the quadrant and the position.
-        tooth = T["tooth"][cidx]
-        r = rng.integers(0, 2 * 4 * _POS_DRAW, c, dtype=np.int32)
-        coin = r >= 4 * _POS_DRAW
-        r %= 4 * _POS_DRAW
-        deciduous = (tooth == 2) | ((tooth == 1) & ((age < 6) | ((age < 12) & coin)))
-        quadrant = (r // _POS_DRAW).astype(np.int16) + 1 + 4 * deciduous.astype(np.int16)
-        r %= _POS_DRAW
-        pos = np.where(deciduous, _DECID_POS[r % len(_DECID_POS)], _PERM_POS[r % len(_PERM_POS)])
-        element[lo_row:hi_row] = np.where(tooth > 0, quadrant * 10 + pos, 0)
-
-        # provider: lookup table per (provider kind, adult)
-        pgroup = T["kind"][cidx].astype(np.int32) * 2 + (age >= 18)
-        prov_idx[lo_row:hi_row] = T["prov_table"][
-            pgroup * 100 + rng.integers(0, 100, c, dtype=np.int32)
-        ]
-
-        contracted[lo_row:hi_row] = rng.random(c, dtype=np.float32) < 0.90
-        # authorization: null ~95 %, true 4 %, false 1 %;
-        # bt_indication: null ~99.5 %, else a 40 %, b 40 %, c 20 % (per mille)
-        u = rng.integers(0, 1000, c, dtype=np.int16)
-        auth[lo_row:hi_row] = np.where(u < 40, 1, np.where(u < 50, 2, 0))
-        u = rng.integers(0, 1000, c, dtype=np.int16)
-        bt[lo_row:hi_row] = np.where(u < 2, 1, np.where(u < 4, 2, np.where(u < 5, 3, 0)))
-
-    # Hospital lines, drawn after all dental draws (so the dental lines, and
-    # every insured, date, contracted and authorization, do not depend on
-    # hospital_share): a share of the lines is replaced in place, chunk by
-    # chunk like above.
-    for lo_row in range(0, n if with_msz else 0, _CHUNK):
-        c = min(n, lo_row + _CHUNK) - lo_row
-        hit = lo_row + np.flatnonzero(rng.random(c, dtype=np.float32) < hospital_share)
-        h = len(hit)
-        e = M["slot"][rng.integers(0, MSZ_SLOTS, h, dtype=np.int16)]
-        code_idx[hit] = n_dental_codes + e
-        st = M["setting_of"][M["group"][e] * 1000 + rng.integers(0, 1000, h, dtype=np.int16)]
-        setting[hit] = st
-        # lognormal amount in whole cents, then integer setting factor,
-        # half up, clipped
-        base = np.rint(_MSZ_MEDIAN_CENTS * np.exp(_MSZ_SIGMA * rng.standard_normal(h)))
-        cents = (base.astype(np.int64) * _MSZ_SETTING_PCT[st - 1] + 50) // 100
-        amount_cents[hit] = np.clip(cents, _MSZ_MIN_CENTS, _MSZ_MAX_CENTS)
-        element[hit] = 0
-        prov_idx[hit] = M["provider"][e]
-        bt[hit] = 0
-        # K01-K03 (rare): jaw and edentulous (10 % of edentulous left null)
-        has_jaw = M["upper_pm"][e] >= 0
-        ej, hj = e[has_jaw], hit[has_jaw]
-        uj = rng.integers(0, 1000, (3, len(hj)), dtype=np.int16)
-        jaw[hj] = np.where(uj[0] < M["upper_pm"][ej], 1, 2)
-        edent[hj] = np.where(uj[2] < 100, 0, np.where(uj[1] < M["edent_pm"][ej], 1, 2))
-
-    lines = pl.DataFrame(
-        {
-            "ins": ins.astype(np.uint32),
-            "treat": treat,
-            "code_idx": code_idx,
-            "amount_cents": amount_cents,
-            "element": element,
-            "prov_idx": prov_idx,
-            "contracted": contracted,
-            "auth": auth,
-            "bt": bt,
-            **({"setting": setting, "jaw": jaw, "edent": edent} if with_msz else {}),
-        }
-    )
-    del ins, treat, code_idx, amount_cents, element, prov_idx, contracted, auth, bt
     if with_msz:
-        del setting, jaw, edent
+        _fill_hospital(rng, M, arrays, hospital_share)
+
+    lines = pl.DataFrame({"ins": ins.astype(np.uint32), **arrays})
+    del ins, arrays, treat
 
     # per-insured attributes: gathered by polars as numbers (cheap); strings
     # come from small vocabularies
@@ -460,60 +542,17 @@ def declarations(
         pl.lit("V") + pl.int_range(1, m + 1, dtype=pl.Int64).cast(pl.String).str.zfill(7)
     ).to_series()
 
-    def vocab(values: list[str] | tuple[str, ...]) -> pl.Expr:
-        return pl.lit(pl.Series(list(values) or [""], dtype=pl.String))
-
-    def small_enum(name: str, values: tuple[str, ...]) -> pl.Expr:
-        # Int8 column, 0 = null, i = values[i - 1]
-        table = pl.Series([None, *values], dtype=pl.String)
-        return pl.lit(table).gather(pl.col(name).cast(pl.UInt32))
-
-    # code_idx indexes dental codes (pre-2026, 2026), then the hospital entries
-    n_msz = len(M["codes"])
-    tariff_cents = pl.Series(np.concatenate([T["tariff"], np.zeros(n_msz, dtype=np.int64)]))
-    if with_msz:
-        msz_cols = {
-            "domain": vocab(["mondzorg", "msz"]).gather(
-                (pl.col("code_idx") >= n_dental_codes).cast(pl.UInt32)
-            ),
-            "specialism": pl.lit(
-                pl.Series([None] * n_dental_codes + M["specialism"], dtype=pl.String)
-            ).gather(pl.col("code_idx")),
-            "setting": small_enum("setting", SETTINGS),
-            "jaw": small_enum("jaw", ("upper", "lower")),
-            "edentulous": pl.when(pl.col("edent") > 0).then(pl.col("edent") == 1),
-        }
-    else:
-        msz_cols = {
-            "domain": pl.lit("mondzorg", dtype=pl.String),
-            "specialism": pl.lit(None, dtype=pl.String),
-            "setting": pl.lit(None, dtype=pl.String),
-            "jaw": pl.lit(None, dtype=pl.String),
-            "edentulous": pl.lit(None, dtype=pl.Boolean),
-        }
-
+    line_cols, msz_cols = _line_exprs(T, M, with_msz)
     out = lines.select(
         line_id=pl.int_range(pl.len(), dtype=pl.Int64),
         insured_id=pl.lit(insured_ids).gather(pl.col("ins")),
         birth_date=pl.col("birth").cast(pl.Date),
         treatment_date=pl.col("treat").cast(pl.Date),
-        code=vocab(T["vocab"] + M["codes"]).gather(pl.col("code_idx")),
-        amount=_cents_to_decimal(pl.col("amount_cents")),
-        element=pl.when(pl.col("element") > 0).then(pl.col("element")),
-        provider_type=vocab(PROVIDERS_OUT).gather(pl.col("prov_idx")),
-        contracted=pl.col("contracted"),
-        # (no NZa maximum tariff for hospital lines: null there)
-        reference_tariff=pl.when(
-            ~pl.col("contracted") & (pl.col("code_idx") < n_dental_codes)
-        ).then(
-            _cents_to_decimal(pl.lit(tariff_cents).gather(pl.col("code_idx")))
-        ),
-        authorization=pl.when(pl.col("auth") > 0).then(pl.col("auth") == 1),
-        bt_indication=small_enum("bt", ("a", "b", "c")),
-        basic_product=vocab([b for b, _ in basic_products]).gather(pl.col("bp_idx")),
+        **line_cols,
+        basic_product=_vocab([b for b, _ in basic_products]).gather(pl.col("bp_idx")),
         voluntary_deductible=pl.col("vd").cast(pl.Int32),
         supplementary_product=pl.when(pl.col("supp_idx") >= 0).then(
-            vocab(supp_products).gather(pl.col("supp_idx").clip(0).cast(pl.UInt32))
+            _vocab(supp_products).gather(pl.col("supp_idx").clip(0).cast(pl.UInt32))
         ),
         supplementary_start=pl.when(pl.col("supp_idx") >= 0).then(
             pl.col("supp_start").cast(pl.Date)

@@ -217,3 +217,15 @@ def test_empty() -> None:
     lines = declarations_for(empty)
     assert lines.height == 0 and "processing_date" in lines.columns
     assert np.isclose(aanspraak.exposure(members(10, seed=1), years=2022)["insured_years"].sum(), 10, atol=2)
+
+
+def test_the_readme_portfolio_example_runs() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("details in the `aanspraak.synthetic` docstring.\n\n```python\n", 1)[1].split("```", 1)[0]
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    t = scope["per_year"]
+    assert t["lines"].sum() == scope["out"].height
+    assert t["members"].sum() >= 5_000 and (t["insured_years"] > 0).all()

@@ -43,6 +43,7 @@ __all__ = [
     "AGE_EDGES",
     "CODE_TABLE",
     "CODE_YEARS",
+    "DENTAL_USE",
     "ERA_START_2026",
     "MSZ_AUTH",
     "MSZ_ON_REQUEST",
@@ -52,13 +53,16 @@ __all__ = [
     "PROVIDERS",
     "PROVIDERS_OUT",
     "PROVIDER_MIX",
+    "REGIONS",
     "SETTINGS",
     "TARIFFS_NOT_IN_CODE_TABLE",
     "code_years",
+    "dental_use_by_age",
     "dental_tables",
     "dental_tariffs",
     "msz_tables",
     "policy_sets",
+    "supplementary_min_ages",
 ]
 
 # ---------------------------------------------------------------------------
@@ -297,6 +301,59 @@ PRODUCT_MIX: dict[str, tuple[tuple[tuple[str, float], ...], tuple[str, ...]]] = 
     "vgz-2021": ((("uc-ruime-keuze", 1.0),), ("uc-tandzeker-500",)),
     "iptiq-2019": ((("besured-ruime-keuze", 1.0),), ()),
 }
+
+
+# ---------------------------------------------------------------------------
+# The synthetic portfolio (aanspraak.synthetic.members, declarations_for).
+# ---------------------------------------------------------------------------
+#: Province of residence and its rough share of the Dutch population (CBS, 1 January
+#: 2022, rounded; the generator's ``region`` column, a grouping column for exposure).
+REGIONS: tuple[tuple[str, float], ...] = (
+    ("Zuid-Holland", 21.3), ("Noord-Holland", 16.5), ("Noord-Brabant", 14.6),
+    ("Gelderland", 12.0), ("Utrecht", 7.8), ("Overijssel", 6.6), ("Limburg", 6.3),
+    ("Friesland", 3.7), ("Groningen", 3.4), ("Drenthe", 2.8), ("Flevoland", 2.5),
+    ("Zeeland", 2.2),
+)
+
+#: Share of insureds who see a dental care provider in a full year, by first age of an
+#: age range (a guess of the right order: in the Netherlands roughly three in four to
+#: four in five people see a dentist in a year; toddlers rarely, school children nearly
+#: all, the very old less often). About 0.78 over the Dutch age mix.
+DENTAL_USE: tuple[tuple[int, float], ...] = (
+    (0, 0.05), (1, 0.30), (2, 0.70), (3, 0.85), (5, 0.90), (18, 0.78), (25, 0.74),
+    (65, 0.78), (75, 0.70), (85, 0.50),
+)
+
+
+def dental_use_by_age() -> np.ndarray:
+    """:data:`DENTAL_USE` per whole age 0..199.
+
+    Examples
+    --------
+    >>> use = dental_use_by_age()
+    >>> float(use[0]), float(use[10]), float(use[40]), float(use[90])
+    (0.05, 0.9, 0.74, 0.5)
+    """
+    starts = np.array([a for a, _ in DENTAL_USE])
+    shares = np.array([s for _, s in DENTAL_USE])
+    return shares[np.searchsorted(starts, np.arange(200), side="right") - 1]
+
+
+@functools.cache
+def supplementary_min_ages(policy_set: str) -> tuple[int, ...]:
+    """The minimum age of each supplementary product of :func:`policy_sets` ``[policy_set]``
+    (0 when the policy names none), read from the bundled policies.
+
+    Examples
+    --------
+    >>> policy_sets()["defriesland-2022"][1]
+    ('av-tand-opstap', 'av-tand-doorstap', 'av-tand-standaard', 'av-tand-extra', 'av-tand-optimaal')
+    >>> supplementary_min_ages("defriesland-2022")
+    (0, 0, 18, 18, 18)
+    """
+    products = policies().filter(policy_set=policy_set, kind="supplementary")
+    age = dict(zip(products["product"].to_list(), products["min_age"].fill_null(0).to_list()))
+    return tuple(int(age[p]) for p in policy_sets()[policy_set][1])
 
 
 def _alias_table(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

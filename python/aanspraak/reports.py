@@ -291,16 +291,24 @@ def _warn_outside(lf: pl.LazyFrame, names: Sequence[str], shared: list[str], wor
     periods = work.lazy().select(
         as_id(pl.col("insured_id")).alias("insured_id"), "insured_from", "insured_to", *[same(pl.col(c)).alias(c) for c in shared]
     )
-    dated = lines.filter(pl.col("treatment_date").is_not_null()).sort("treatment_date")
-    matched = dated.join_asof(
-        periods.filter(pl.col("insured_id").is_not_null()).sort("insured_from"),
-        left_on="treatment_date",
-        right_on="insured_from",
-        by=["insured_id", *shared],
-        strategy="backward",
-        check_sortedness=False,  # sorted by the date above; the by-groups keep that order
-    )
-    outside_period = pl.col("insured_from").is_null() | (pl.col("treatment_date") > pl.col("insured_to")).fill_null(False)
+    dated = lines.filter(pl.col("treatment_date").is_not_null())
+    keys = ["insured_id", *shared]
+    known = periods.filter(pl.col("insured_id").is_not_null())
+    if known.group_by(keys).len().select((pl.col("len") <= 1).all()).collect().item() is not False:
+        # One period per insured (and cell), the common case: a hash join, no sort.
+        matched = dated.join(known, on=keys, how="left")
+    else:
+        # The period that began last on or before the treatment date.
+        matched = dated.sort("treatment_date").join_asof(
+            known.sort("insured_from"),
+            left_on="treatment_date",
+            right_on="insured_from",
+            by=keys,
+            strategy="backward",
+            check_sortedness=False,  # sorted by the date above; the by-groups keep that order
+        )
+    outside_period_start = pl.col("insured_from").is_null() | (pl.col("treatment_date") < pl.col("insured_from"))
+    outside_period = outside_period_start | (pl.col("treatment_date") > pl.col("insured_to")).fill_null(False)
     outside = pl.concat(
         [matched.filter(outside_period).select("insured_id", "treatment_date"), lines.filter(pl.col("treatment_date").is_null()).select("insured_id", "treatment_date")]
     )

@@ -168,3 +168,45 @@ def test_as_of_equals_scoring_only_the_lines_booked(seed, as_of_day, null_share)
     rest = known.filter(~pl.col("line_id").is_in(booked["line_id"].implode()))
     assert (rest["reason"].cast(str) == "NOT_YET_BOOKED").all() or rest.filter(pl.col("reason").cast(str) != "NOT_YET_BOOKED")["reason"].cast(str).unique().to_list() == ["INVALID_INPUT"]
     assert all((rest.filter(pl.col("reason").cast(str) == "NOT_YET_BOOKED")[c] == 0).all() for c in MONEY)
+
+
+def booked_portfolio(n: int = 3_000) -> pl.DataFrame:
+    """Synthetic lines with processing dates 0-120 days after the care, a tenth null."""
+    decl = aanspraak.synthetic.declarations(n, seed=11)
+    if "processing_date" in decl.columns:
+        decl = decl.drop("processing_date")
+    rng = pl.int_range(0, n, eager=True)
+    lag = pl.Series((rng * 31 + 7) % 121)
+    return decl.with_columns(
+        pl.when(pl.Series(rng % 10 == 3)).then(None).otherwise(pl.col("treatment_date") + pl.duration(days=lag)).alias("processing_date")
+    )
+
+
+def test_score_parquet_as_of_equals_score_as_of(tmp_path):
+    decl = booked_portfolio()
+    decl.write_parquet(tmp_path / "in.parquet")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        want = aanspraak.score(decl, as_of="2022-06-30")
+        aanspraak.score_parquet(tmp_path / "in.parquet", tmp_path / "out", buckets=3, progress=False, as_of="2022-06-30")
+    counts = [str(w.message) for w in caught if issubclass(w.category, aanspraak.NotYetBookedWarning)]
+    n = int((want["reason"].cast(str) == "NOT_YET_BOOKED").sum())
+    assert n > 1000 and len(counts) == 2 and all(f" {n} lines were " in c for c in counts)
+    got = pl.read_parquet(tmp_path / "out" / "*.parquet").sort("line_id")
+    cols = ["line_id", *MONEY]
+    assert got.select(cols).equals(want.select(cols))
+    assert got["reason"].cast(str).to_list() == want["reason"].cast(str).to_list()
+
+
+def test_partitions_score_table_takes_as_of():
+    from aanspraak import partitions
+
+    decl = booked_portfolio(500)
+    policy = aanspraak.Policy.load("defriesland-2022")
+    day = (dt.date(2022, 6, 30) - dt.date(1970, 1, 1)).days
+    got = pl.from_arrow(partitions.score_table(decl.to_arrow(), policy, None, None, day))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = aanspraak.score(decl, as_of="2022-06-30")
+    assert got["reason"].cast(str).to_list() == want["reason"].cast(str).to_list()
+    assert got["basic_paid"].to_list() == want["basic_paid"].to_list()

@@ -42,7 +42,10 @@ What the notebook does, on 1,000,000 lines scored under the bundled policy set
 3. schadelast by supplementary product;
 4. what-if: the compulsory eigen risico lowered from €385 to €165, with
    `aanspraak.compare`;
-5. utilisation of the supplementary annual maxima, and a what-if with a higher maximum.
+5. utilisation of the supplementary annual maxima, and a what-if with a higher maximum;
+6. premium per insured-year on a synthetic portfolio: exposure, the cost curve by age, the
+   pure premium per supplementary product and age band, and the premium effect of a cap;
+7. a development triangle of the portfolio as known at year end, with a chain-ladder IBNR.
 
 Conventions: money is `Decimal(18, 2)` per line and every total is an exact
 `Decimal(38, 2)` sum (`aanspraak.schadelast`). Money is cast to `Float64` **only** at the
@@ -489,6 +492,144 @@ ax.set_xlabel("supplementary paid per insured and year (€)")
 ax.set_ylabel("insureds (with a supplementary payment)")
 ax.set_title("AV Tand Standaard: supplementary paid per insured under two annual maxima")
 ax.legend()
+plt.show()""",
+    ),
+    (
+        "md",
+        """\
+## 6. Premium per insured-year on a synthetic portfolio
+
+Schadelast per line says who pays; a premium needs it per insured-year, with the insureds
+who declared nothing counted too. `aanspraak.synthetic.members` makes a synthetic
+membership (a Dutch age mix, entries and exits during the year, about two thirds of the
+adults with a supplementary dental product) and `declarations_for` draws that
+membership's lines for 2023, each with the date the insurer booked it
+(`processing_date`). `aanspraak.exposure` counts the insured-years per cell (time split at
+year ends and at the birthdays that change the age band) and
+`schadelast(..., exposure=members)` divides each money column by them: the pure premium of
+that part (`<money>_per_insured_year`, exact Decimal).""",
+    ),
+    (
+        "code",
+        """\
+members = aanspraak.synthetic.members(200_000, seed=SEED, years=(2023, 2023))
+lines = aanspraak.synthetic.declarations_for(members, seed=SEED, years=(2023, 2023))
+portfolio = aanspraak.score(lines, base)
+bands = [0, 5, 10, 15, 18, 25, 35, 45, 55, 65, 75, 85]
+exposure = aanspraak.exposure(members, by=["age_band"], years=2023, age_bands=bands)
+by_age = aanspraak.schadelast(portfolio, by=["age_band"], exposure=members, age_bands=bands)
+print(f"{members.height:,} members, {exposure['insured_years'].sum():,.0f} insured-years, {portfolio.height:,} lines, "
+      f"{by_age['claimants'].sum():,} claimants")
+every = aanspraak.schadelast(portfolio, by=["year"], exposure=members).row(0, named=True)
+print(f"basic_paid per insured-year 2023: {eur(every['basic_paid_per_insured_year'])} "
+      f"(covered care incl. eigen risico {eur(every['basic_paid_per_insured_year'] + every['eigen_risico_per_insured_year'])})")
+print("CHECK schadelast with exposure adds up to the lines:", by_age["basic_paid"].sum() == portfolio["basic_paid"].sum())
+by_age.select("age_band", "insured_years", "claimants", "frequency", "severity",
+              "basic_paid_per_insured_year", "supplementary_paid_per_insured_year", "patient_paid_per_insured_year")""",
+    ),
+    (
+        "code",
+        """\
+curve = for_plot(by_age, *[f"{c}_per_insured_year" for c in PAYERS], unit=1)
+fig, ax = plt.subplots()
+x = np.arange(curve.height)
+bottom = np.zeros(curve.height)
+for c, label in PAYERS.items():
+    values = curve[f"{c}_per_insured_year"].to_numpy()
+    ax.bar(x, values, bottom=bottom, label=label, color=COLOURS[c])
+    bottom += values
+ax.set_xticks(x, curve["age_band"].cast(pl.String).to_list())
+ax.set_xlabel("age band")
+ax.set_ylabel("€ per insured-year")
+ax.set_title("Cost curve: declared dental care per insured-year by age, by who pays (synthetic)")
+ax.legend()
+plt.show()""",
+    ),
+    (
+        "md",
+        """\
+### Pure premium per supplementary product and age band, and the effect of a cap
+
+The supplementary part per insured-year is the pure premium of each product. Raising AV
+Tand Extra's annual maximum from €500 to €750 (a what-if with `compare`) shows the premium
+effect directly: `schadelast` of a `Comparison` gives the table per scenario.""",
+    ),
+    (
+        "code",
+        """\
+premium = aanspraak.schadelast(portfolio, by=["product", "age_band"], exposure=members, age_bands=[0, 18, 65])
+table = premium.filter(pl.col("product") != "none").pivot(
+    on="age_band", index="product", values="supplementary_paid_per_insured_year"
+)
+print("supplementary_paid per insured-year (€), by product and age band:")
+print(table)
+
+whatif = aanspraak.compare(lines, {"extra500": base, "extra750": base.with_supplementary("av-tand-extra", annual_max_eur=750)})
+effect = aanspraak.schadelast(whatif, by=["product"], exposure=members).filter(pl.col("product") == "av-tand-extra")
+p500, p750 = (effect.filter(pl.col("scenario") == s)["supplementary_paid_per_insured_year"].item() for s in ("extra500", "extra750"))
+print(f"AV Tand Extra pure premium: {eur(p500)} with a €500 maximum, {eur(p750)} with €750 ({p750 - p500:+,.2f} per insured-year)")
+assert p750 >= p500""",
+    ),
+    (
+        "code",
+        """\
+shown = for_plot(premium.filter(pl.col("product") != "none"), "supplementary_paid_per_insured_year", unit=1)
+fig, ax = plt.subplots(figsize=(10, 4))
+products = shown["product"].unique(maintain_order=True).to_list()
+width = 0.8 / 3
+for i, band in enumerate(["0-17", "18-64", "65+"]):
+    part = shown.filter(pl.col("age_band").cast(pl.String) == band)
+    values = [part.filter(pl.col("product") == p)["supplementary_paid_per_insured_year"].sum() for p in products]
+    ax.bar(np.arange(len(products)) + (i - 1) * width, values, width, label=band)
+ax.set_xticks(np.arange(len(products)), products)
+ax.set_ylabel("€ per insured-year")
+ax.set_title("Pure premium of the supplementary products by age band (synthetic)")
+ax.legend(title="age band")
+plt.show()""",
+    ),
+    (
+        "md",
+        """\
+## 7. Development triangle and a chain-ladder IBNR
+
+Lines are booked weeks to months after treatment. `score(..., as_of=date)` scores the
+history as the insurer knew it on that date: a line booked later is `NOT_YET_BOOKED`,
+with 0.00 money. `aanspraak.triangle` books each line at its scored amount in the period
+of its `processing_date`; `.to_chainladder()` hands the triangle to the `chainladder`
+package, whose chain-ladder estimate of what is still to come (IBNR) can be held against
+what the later bookings brought.""",
+    ),
+    (
+        "code",
+        """\
+import datetime as dt
+import warnings
+
+import chainladder as cl
+
+valuation = dt.date(2023, 12, 31)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # the count of lines not yet booked: printed below
+    known = aanspraak.score(lines, base, as_of=valuation)
+late = (known["reason"] == "NOT_YET_BOOKED").sum()
+tri = aanspraak.triangle(known, value="basic_paid", origin="month", development="month")
+print(f"as of {valuation}: {late:,} lines not yet booked")
+print(tri.wide())
+ibnr = cl.Chainladder().fit(tri.to_chainladder()).ibnr_.sum().sum()
+later = portfolio["basic_paid"].sum() - known["basic_paid"].sum()
+print(f"chain-ladder IBNR {ibnr:,.2f}; basic_paid the lines booked after {valuation} brought: {later:,.2f}")""",
+    ),
+    (
+        "code",
+        """\
+cumulative = tri.frame.filter(pl.col("development") <= 6)
+fig, ax = plt.subplots(figsize=(10, 4))
+for origin, part in cumulative.group_by("origin", maintain_order=True):
+    ax.plot(part["development"], for_plot(part, "cumulative", unit=1e3)["cumulative"], marker="o", label=str(origin[0])[:7])
+ax.set_xlabel("development (months after the treatment month)")
+ax.set_ylabel("cumulative basic_paid (€ thousand)")
+ax.set_title(f"Development of basic_paid per treatment month, as known on {valuation} (synthetic)")
+ax.legend(ncols=4, fontsize=8)
 plt.show()""",
     ),
     (

@@ -15,5 +15,5 @@ if ! command -v java >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get
   apt-get install -y -q openjdk-17-jre-headless >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q openjdk-17-jre-headless >/dev/null; } || true
 fi
 # One release build of the extension, installed into .venv with the test extras and
-# the Spark and Dask extras (their tests run real engines).
-maturin develop --release --extras test,spark,dask -q
+# the Spark, Dask and chainladder extras (their tests run the real packages).
+maturin develop --release --extras test,spark,dask,chainladder -q

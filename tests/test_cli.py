@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from decimal import Decimal
@@ -302,3 +303,26 @@ def test_schadelast_per_insured_year_from_files(tmp_path, capsys):
     assert code == 2 and "--exposure" in err and "no such file" in err
     code, _, err = run(capsys, "schadelast", tmp_path / "scored.csv", "--age-bands", "0,x")
     assert code == 2 and "--age-bands" in err
+
+
+def test_as_of_and_triangle_on_the_command_line(tmp_path, capsys):
+    # aanspraak score --as-of DATE, then aanspraak triangle: the library's triangle of the
+    # history as known on that date; the warning is one line on stderr.
+    members = aanspraak.synthetic.members(3_000, seed=2, years=(2023, 2023))
+    decl = aanspraak.synthetic.declarations_for(members, seed=2, years=(2023, 2023))
+    decl.write_parquet(tmp_path / "decl.parquet")
+    code, _, err = run(capsys, "score", tmp_path / "decl.parquet", "-o", tmp_path / "known.parquet", "--as-of", "2023-12-31")
+    assert code == 0
+    late = int((decl["processing_date"] > dt.date(2023, 12, 31)).sum())
+    assert late > 0 and f"aanspraak: warning: as_of 2023-12-31: {late} lines were not yet booked" in err
+    known = pl.read_parquet(tmp_path / "known.parquet")
+    want = aanspraak.triangle(known, origin="quarter", development="month")
+    code, out, _ = run(capsys, "triangle", tmp_path / "known.parquet", "--origin", "quarter", "--development", "month",
+                       "-o", tmp_path / "tri.parquet")
+    assert code == 0 and "Cumulative basic_paid, origin x development (lag in months)" in out
+    assert pl.read_parquet(tmp_path / "tri.parquet").equals(want.frame)
+    assert want.frame["valuation_end"].max() == dt.date(2023, 12, 31)
+    code, _, err = run(capsys, "triangle", tmp_path / "known.parquet", "--origin", "month", "--development", "year")
+    assert code == 2 and "longer than the origin grain" in err
+    code, _, err = run(capsys, "score", tmp_path / "decl.parquet", "-o", tmp_path / "x.parquet", "--as-of", "2023-13-01")
+    assert code == 2 and "--as-of" in err

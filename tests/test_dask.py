@@ -3,6 +3,8 @@ gives, line by line, what `score` gives."""
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import polars as pl
 import pytest
@@ -161,3 +163,13 @@ def test_dask_consumes_opening_balances_like_score(client, ddf, lines):
     assert_frame_equal(got.totals(), expected.totals)
     with pytest.raises(aanspraak.OpeningError, match="eigen_risico_used is negative"):
         adask.score(ddf, opening=opening.with_columns(eigen_risico_used=pl.lit(-1.0)))
+
+
+def test_dask_as_of_matches_score_as_of(client, ddf, lines):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", aanspraak.NotYetBookedWarning)
+        want = aanspraak.score(lines, as_of="2022-06-30")
+    got = collect(adask.score(ddf, as_of="2022-06-30"))
+    # The portfolio has no processing_date: every valid line is not yet booked.
+    assert_same_lines(got, want)
+    assert int((got["reason"].cast(str) == "NOT_YET_BOOKED").sum()) == int((want["reason"].cast(str) == "NOT_YET_BOOKED").sum()) > 0

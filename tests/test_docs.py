@@ -16,8 +16,9 @@ import aanspraak.scenarios
 import aanspraak.scoring
 import aanspraak.streaming
 import aanspraak.synthetic
+import aanspraak.triangles
 
-MODULES = [aanspraak, aanspraak._input, aanspraak._synthetic_tables, aanspraak.codes, aanspraak.io, aanspraak.partitions, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic]
+MODULES = [aanspraak, aanspraak._input, aanspraak._synthetic_tables, aanspraak.codes, aanspraak.io, aanspraak.partitions, aanspraak.policy, aanspraak.reports, aanspraak.scenarios, aanspraak.scoring, aanspraak.streaming, aanspraak.synthetic, aanspraak.triangles]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

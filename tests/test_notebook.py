@@ -93,7 +93,7 @@ def test_every_section_has_a_figure(executed):
                 figures[section] = figures.get(section, 0) + 1
     assert sum(figures.values()) >= 4, figures
     numbered = [s for s in figures if re.match(r"## \d\.", s)]
-    assert [s[:5] for s in numbered] == ["## 1.", "## 2.", "## 3.", "## 4.", "## 5."], figures
+    assert [s[:5] for s in numbered] == ["## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## 6.", "## 7."], figures
 
 
 def test_lowering_the_eigen_risico_moves_money_from_patient_to_basic(executed):
@@ -104,3 +104,16 @@ def test_lowering_the_eigen_risico_moves_money_from_patient_to_basic(executed):
     basic, patient, supplementary = (Decimal(g) for g in match.groups())
     assert basic == -patient > 0
     assert supplementary == 0
+
+
+def test_the_premium_section_adds_up_and_the_chain_ladder_runs(executed):
+    text = _text(executed)
+    assert "CHECK schadelast with exposure adds up to the lines: True" in text
+    match = re.search(r"AV Tand Extra pure premium: € ([\d,.]+) with a €500 maximum, € ([\d,.]+) with €750", text)
+    assert match, text[-3000:]
+    p500, p750 = (Decimal(g.replace(",", "")) for g in match.groups())
+    assert p750 > p500 > 0
+    match = re.search(r"chain-ladder IBNR (-?[\d,.]+); basic_paid the lines booked after 2023-12-31 brought: ([\d,.]+)", text)
+    assert match, text[-3000:]
+    ibnr, later = (Decimal(g.replace(",", "")) for g in match.groups())
+    assert later > 0 and ibnr > 0

@@ -9,6 +9,8 @@ import json
 import re
 from decimal import Decimal
 
+import warnings
+
 import polars as pl
 import pytest
 
@@ -30,7 +32,9 @@ def run(example: dict) -> dict:
         policy = policy.with_code_table(aanspraak.CodeTable(text, "bundled table + example rows"))
     lines = [{**line, "amount": Decimal(str(line["amount"]))} for line in example["lines"]]
     decl = pl.DataFrame(lines, infer_schema_length=None)
-    out = aanspraak.score(decl, policy=policy)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", aanspraak.NotYetBookedWarning)
+        out = aanspraak.score(decl, policy=policy, as_of=example.get("as_of"))
     assert out.height == len(lines)
     assert_conserved(out)
     return out.row(out.height - 1, named=True)

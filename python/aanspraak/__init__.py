@@ -14,13 +14,14 @@ Examples
 >>> "COVERED" in aanspraak.reasons()["reason"].to_list()
 True
 >>> aanspraak.input_schema().height  # the input columns the engine reads
-35
+36
 """
 
 from typing import TYPE_CHECKING, Any
 
 from aanspraak._core import PolicyError, SchemaError, __version__
 from aanspraak._input import input_schema
+from aanspraak._booking import NotYetBookedWarning
 from aanspraak._opening import OpeningError, OpeningWarning, closing_balances
 from aanspraak.codes import CodeTable
 from aanspraak.exposure import ExposureWarning, exposure
@@ -28,6 +29,7 @@ from aanspraak.io import FileError, read_declarations, schadelast_of_files, writ
 from aanspraak.policy import Policy, policies
 from aanspraak.scenarios import Comparison, compare
 from aanspraak.reports import schadelast
+from aanspraak.triangles import Triangle, TriangleWarning, triangle
 from aanspraak.streaming import score_parquet
 from aanspraak.scoring import OUTPUT_COLUMNS, reasons, release_memory, score, supplementary_reasons
 
@@ -36,12 +38,15 @@ __all__ = [
     "Comparison",
     "ExposureWarning",
     "FileError",
+    "NotYetBookedWarning",
     "OUTPUT_COLUMNS",
     "OpeningError",
     "OpeningWarning",
     "Policy",
     "PolicyError",
     "SchemaError",
+    "Triangle",
+    "TriangleWarning",
     "__version__",
     "closing_balances",
     "compare",
@@ -57,6 +62,7 @@ __all__ = [
     "score_parquet",
     "supplementary_reasons",
     "synthetic",
+    "triangle",
     "write_frame",
 ]
 

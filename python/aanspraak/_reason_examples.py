@@ -11,7 +11,8 @@
 - ``policy_values``: TOML keys changed on it, as ``Policy.with_values`` takes them, for a
   reason no bundled product produces (``POK_MISMATCH`` needs ``pok_mismatch = "deny"``);
 - ``code_rows``: rows added to the bundled code table, for a reason no bundled code has
-  (``NO_SHOW``: no code of the NZa lists is a missed-appointment fee).
+  (``NO_SHOW``: no code of the NZa lists is a missed-appointment fee);
+- ``as_of``: score as known on this date (``score(..., as_of=)``; ``NOT_YET_BOOKED``).
 
 The tests score every example (tests/test_reason_examples.py), so an example that stops
 producing its reason fails there.
@@ -112,6 +113,12 @@ BASIC: dict[str, dict[str, Any]] = {
                   {"line_id": 2, "insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "C11", "amount": -25.00,
                    "credits_line_id": 1}],
         "legal_basis": "creditering van een eerdere declaratieregel (Vektis: indicatie debet/credit, referentienummer voorgaande gerelateerde prestatierecord)",
+    },
+    "NOT_YET_BOOKED": {
+        # Care of 2022-12-20 booked on 2023-01-10, scored as known at the end of 2022.
+        "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-12-20", "processing_date": "2023-01-10", "code": "V21", "amount": 55.00}],
+        "as_of": "2022-12-31",
+        "legal_basis": "nog niet geboekt op de peildatum (as_of): verwerkingsdatum (processing_date) later of onbekend",
     },
 }
 
@@ -239,6 +246,11 @@ SUPPLEMENTARY: dict[str, dict[str, Any]] = {
                   {"line_id": 2, "insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-03-01", "code": "V21", "amount": -55.00,
                    "credits_line_id": 1, **EXTRA}],
         "legal_basis": "creditering van een eerdere declaratieregel (Vektis: indicatie debet/credit, referentienummer voorgaande gerelateerde prestatierecord)",
+    },
+    "NOT_YET_BOOKED": {
+        "lines": [{"insured_id": "E1", "birth_date": ADULT, "treatment_date": "2022-12-20", "processing_date": "2023-01-10", "code": "V21", "amount": 55.00, **EXTRA}],
+        "as_of": "2022-12-31",
+        "legal_basis": "nog niet geboekt op de peildatum (as_of): verwerkingsdatum (processing_date) later of onbekend",
     },
 }
 

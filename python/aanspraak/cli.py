@@ -11,6 +11,8 @@ Usage
     aanspraak score 'claims/2022-*.csv' -o scored.csv --summary-by year,product
     aanspraak score 'claims/*.parquet' -o scored/     # larger than memory: part files
     aanspraak schadelast scored.parquet --by age_band,product --exposure members.parquet
+    aanspraak score decl.parquet -o known.parquet --as-of 2023-12-31   # the history as known then
+    aanspraak triangle known.parquet --value basic_paid --origin quarter --development month
     aanspraak compare decl.parquet --policy defriesland-2022 \\
         --scenario er165=eigen_risico:165 \\
         --scenario max300=set:supplementary.av-tand-standaard.annual_max_eur=300 \\
@@ -39,11 +41,13 @@ files is :mod:`aanspraak.io` (``aanspraak.read_declarations``, ``aanspraak.write
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
 import sys
 import time
+import warnings
 import tomllib
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -146,6 +150,14 @@ def _show(title: str, df: pl.DataFrame, groups: Sequence[str] = (), rows: int = 
         print(f"({df.height:,} rows, {rows} shown)")
 
 
+def _iso_date(value: str) -> "dt.date":
+    """``--as-of``: an ISO date."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
 def _split_list(value: str, option: str) -> list[str]:
     items = [v.strip() for v in value.split(",")]
     if not all(items):
@@ -225,7 +237,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         decl = read_declarations(files, progress=bar, columns=args.columns_map)
         t_read = time.perf_counter()
         bar.step(f"score {decl.height:,} lines")
-        scored = aanspraak.score(decl, policy, columns=args.columns_map, opening=_opening(args))
+        scored = aanspraak.score(decl, policy, columns=args.columns_map, opening=_opening(args), as_of=args.as_of)
         t_score = time.perf_counter()
         bar.done()
         totals = aanspraak.schadelast(scored, columns=args.columns_map)
@@ -280,7 +292,7 @@ def _score_to_directory(
         parts = score_parquet(
             [str(f) for f in files], output, policy,
             lines_per_bucket=lines_per_bucket, progress=_progress_enabled(files, args.progress), columns=args.columns_map,
-            opening=_opening(args),
+            opening=_opening(args), as_of=args.as_of,
         )
     except pl.exceptions.PolarsError as e:
         notes = "".join(f"; {n}" for n in getattr(e, "__notes__", ()))
@@ -373,7 +385,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     files = expand_inputs(args.inputs)
     output = check_output(args.output, files) if args.output else None
     args.columns_map = columns_map
-    extra: dict[str, Any] = {"columns_map": columns_map, "opening": _opening(args)}
+    extra: dict[str, Any] = {"columns_map": columns_map, "opening": _opening(args), "as_of": args.as_of}
     if args.columns:
         extra["columns"] = _split_list(args.columns, "--columns")
 
@@ -489,6 +501,27 @@ def cmd_schadelast(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_triangle(args: argparse.Namespace) -> int:
+    """``aanspraak triangle SCORED... --value ... --origin ... --development ...``: a
+    development triangle of scored files (docs/rules.md#development-triangles)."""
+    columns_map = checked_columns(parse_columns_map(args.columns_map))
+    files = expand_inputs(args.inputs)
+    by = _split_list(args.by, "--by") if args.by else []
+    output = check_output(args.output, files) if args.output else None
+    scored = read_scored(files, columns_map)
+    tri = aanspraak.triangle(scored, value=args.value, origin=args.origin, development=args.development, by=by, columns=columns_map)
+    print(
+        f"aanspraak {aanspraak.__version__}: {args.value} of {scored.height:,} scored lines by {args.origin} of treatment "
+        f"and {args.development} of booking ({tri.frame['origin'].n_unique():,} origins, "
+        f"{int(tri.frame['development'].max() or 0) + 1} development periods)"
+    )
+    _show(f"{args.values.capitalize()} {args.value}, origin x development (lag in {args.development}s)", tri.wide(args.values), rows=args.rows)
+    if output is not None:
+        write_frame(tri.frame, output)
+        print(f"wrote {output} (the long triangle: {tri.frame.height:,} cells)")
+    return 0
+
+
 def cmd_policies(args: argparse.Namespace) -> int:
     """``aanspraak policies``: the bundled policy sets and their products."""
     products = aanspraak.policies()
@@ -566,6 +599,10 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     def opening_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--as-of", metavar="DATE", type=_iso_date,
+            help="score the history as known on DATE (YYYY-MM-DD): lines with a later or no processing_date are NOT_YET_BOOKED",
+        )
         p.add_argument(
             "--opening", metavar="FILE",
             help="balances used before the input (a slice of a year): a Parquet/CSV file with insured_id, year and "
@@ -660,6 +697,25 @@ def build_parser() -> argparse.ArgumentParser:
     columns_map_option(p)
     p.set_defaults(func=cmd_schadelast)
 
+    p = sub.add_parser(
+        "triangle", parents=[common], formatter_class=fmt, help="a development triangle of scored files",
+        description="Set scored lines (with processing_date, the day the insurer booked them) in a development\n"
+        "triangle: origin = the period of treatment, development = the lag to the period of booking;\n"
+        "print the origin x development table. Score with --as-of DATE first for the triangle as known\n"
+        "on that date.\n\n"
+        "example: aanspraak triangle scored.parquet --value basic_paid --origin quarter --development month",
+    )
+    p.add_argument("inputs", nargs="+", metavar="SCORED", help="scored files (Parquet, CSV or Arrow IPC) or globs")
+    p.add_argument("--value", default="basic_paid", metavar="COLUMN", help="a money column or declared (default: %(default)s)")
+    p.add_argument("--origin", default="year", choices=["year", "quarter", "month"], help="origin period (default: %(default)s)")
+    p.add_argument("--development", default="month", choices=["year", "quarter", "month"], help="development period (default: %(default)s)")
+    p.add_argument("--values", default="cumulative", choices=["cumulative", "incremental"], help="what the table shows (default: %(default)s)")
+    p.add_argument("--by", metavar="C1,C2", help="one triangle per value of these columns")
+    p.add_argument("-o", "--output", metavar="OUT", help="also write the long triangle (.parquet, .csv, .arrow)")
+    p.add_argument("--rows", type=int, default=60, metavar="N", help="print at most N rows (default: %(default)s)")
+    columns_map_option(p)
+    p.set_defaults(func=cmd_triangle)
+
     p = sub.add_parser("policies", parents=[common], help="list the bundled policy sets and their products", description="List the bundled policy sets and their products.")
     p.set_defaults(func=cmd_policies)
     return parser
@@ -685,11 +741,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+    with warnings.catch_warnings():
+        # The library's warnings (lines not yet booked, capped opening balances, lines
+        # outside the exposure) as one line each on stderr, like the errors.
+        if not debug:
+            warnings.showwarning = _warning_line
+        return _run(argv, debug)
+
+
+def _warning_line(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    print(f"aanspraak: warning: {one_line(str(message))}", file=sys.stderr)
+
+
+def _run(argv: list[str], debug: bool) -> int:
     try:
         args = build_parser().parse_args(argv)
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
         if func is None:
-            raise UserError("no command given; choose from score, compare, demo, policies (see 'aanspraak --help')")
+            raise UserError("no command given; choose from score, compare, schadelast, triangle, demo, policies (see 'aanspraak --help')")
         return int(func(args) or 0)
     except SystemExit as e:  # --help, --version
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)

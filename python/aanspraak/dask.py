@@ -39,7 +39,7 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 
-from aanspraak import _columns, _opening, partitions as parts
+from aanspraak import _booking, _columns, _opening, partitions as parts
 from aanspraak.policy import Policy, resolve
 from aanspraak.scenarios import SCENARIO_COLUMNS, checked
 
@@ -57,6 +57,7 @@ def score(
     npartitions: int | None = None,
     columns: "dict[str, str] | None" = None,
     opening: Any = None,
+    as_of: Any = None,
 ) -> dd.DataFrame:
     """Score a Dask DataFrame of declaration lines; the result is a Dask DataFrame.
 
@@ -76,6 +77,10 @@ def score(
         (docs/rules.md#opening-balances): checked here, and each partition gets the rows
         of its own insureds. Balances above their pot are capped as in ``score``; the
         workers' OpeningWarning does not reach the driver.
+    as_of
+        Score as known on this date, as for :func:`aanspraak.score`
+        (docs/rules.md#as-known-on-a-date); the workers' NotYetBookedWarning does not
+        reach the driver: count ``reason == "NOT_YET_BOOKED"`` in the result.
 
     Returns
     -------
@@ -93,7 +98,7 @@ def score(
     numbered = _with_line_id(_to_library(ddf, mapped))
     schema = parts.output_schema(_arrow_schema(numbered._meta), pol, mapped)
     balances = _opening_of(numbered, opening, mapped)
-    return _to_user(_map(numbered, npartitions, _score_part, (pol, mapped, balances), schema), mapped)
+    return _to_user(_map(numbered, npartitions, _score_part, (pol, mapped, balances, _booking.day(as_of)), schema), mapped)
 
 
 def _opening_of(numbered: dd.DataFrame, opening: Any, mapped: dict[str, str]) -> "pl.DataFrame | None":
@@ -126,17 +131,19 @@ def compare(
     npartitions: int | None = None,
     columns_map: "dict[str, str] | None" = None,
     opening: Any = None,
+    as_of: Any = None,
 ) -> DaskComparison:
     """:func:`aanspraak.compare` on a Dask DataFrame: every partition is read once and
     scored under each scenario; see :func:`score` for the partitioning. ``columns_map``:
     the warehouse's column names, as ``columns=`` of :func:`score`; ``opening``: the
-    balances used before the input, as for :func:`score`."""
+    balances used before the input, and ``as_of`` the date the history is known on, as
+    for :func:`score`."""
     names, policies, cols = checked(scenarios, columns)
     mapped = _columns.checked(columns_map)
     numbered = _with_line_id(_to_library(ddf, mapped))
     schema = parts.compare_schema(_arrow_schema(numbered._meta), names, policies, cols, mapped)
     balances = _opening_of(numbered, opening, mapped)
-    lines = _map(numbered, npartitions, _compare_part, (tuple(names), tuple(policies), tuple(cols), mapped, balances), schema)
+    lines = _map(numbered, npartitions, _compare_part, (tuple(names), tuple(policies), tuple(cols), mapped, balances, _booking.day(as_of)), schema)
     return DaskComparison(tuple(names), tuple(policies), tuple(cols), _to_user(lines, mapped), mapped)
 
 
@@ -144,13 +151,13 @@ def compare(
 
 
 def _score_part(table: pa.Table, work: tuple[Any, ...]) -> pa.Table:
-    policy, mapped, opening = work
-    return parts.score_table(table, policy, mapped, opening)
+    policy, mapped, opening, as_of = work
+    return parts.score_table(table, policy, mapped, opening, as_of)
 
 
 def _compare_part(table: pa.Table, work: tuple[Any, ...]) -> pa.Table:
-    names, policies, cols, mapped, opening = work
-    return parts.compare_table(table, names, policies, cols, mapped, opening)
+    names, policies, cols, mapped, opening, as_of = work
+    return parts.compare_table(table, names, policies, cols, mapped, opening, as_of)
 
 
 def _to_library(ddf: dd.DataFrame, mapped: dict[str, str]) -> dd.DataFrame:

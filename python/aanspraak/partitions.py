@@ -57,14 +57,17 @@ def _balances(engine: pa.Table, opening: "pl.DataFrame | None", columns: "dict[s
     return None if rows is None else _opening.table(rows, ids.dtype, columns)
 
 
-def score_table(table: pa.Table, policy: Policy, columns: "dict[str, str] | None" = None, opening: "pl.DataFrame | None" = None) -> pa.Table:
+def score_table(
+    table: pa.Table, policy: Policy, columns: "dict[str, str] | None" = None, opening: "pl.DataFrame | None" = None, as_of: "int | None" = None
+) -> pa.Table:
     """Score one partition (all lines of its insureds, under the library's column names):
     the input columns, then :data:`aanspraak.OUTPUT_COLUMNS`, categoricals as strings;
     with `columns` (the warehouse names) the messages name the user's columns; `opening`
-    the balances (checked on the driver: :func:`aanspraak._opening.user_frame`)."""
+    the balances (checked on the driver: :func:`aanspraak._opening.user_frame`); `as_of`
+    the day the history is known on, in days since 1970-01-01 (docs/rules.md#as-known-on-a-date)."""
     engine = engine_table(table)
     try:
-        scored = policy._compiled.score(engine, _balances(engine, opening, columns))
+        scored = policy._compiled.score(engine, _balances(engine, opening, columns), as_of)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, columns or {}) from None
     except RuntimeError as e:
@@ -109,12 +112,14 @@ def compare_table(
     columns: Sequence[str],
     columns_map: "dict[str, str] | None" = None,
     opening: "pl.DataFrame | None" = None,
+    as_of: "int | None" = None,
 ) -> pa.Table:
     """Score one partition under every scenario: the wide lines of
-    :attr:`aanspraak.Comparison.lines` (input, shared columns, ``<column>__<scenario>``)."""
+    :attr:`aanspraak.Comparison.lines` (input, shared columns, ``<column>__<scenario>``);
+    `as_of` as for :func:`score_table`."""
     engine = engine_table(table)
     try:
-        prepared = _core.Prepared(engine, policies[0]._compiled, _balances(engine, opening, columns_map))
+        prepared = _core.Prepared(engine, policies[0]._compiled, _balances(engine, opening, columns_map), as_of)
         tables, _sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), list(columns))
     except _core.SchemaError as e:
         raise _columns.schema_error(e, columns_map or {}) from None

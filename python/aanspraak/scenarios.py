@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from aanspraak import _columns, _core, _opening
+from aanspraak import _booking, _columns, _core, _opening
 from aanspraak.policy import Policy, resolve
 from aanspraak._input import engine_frame
 from aanspraak._frames import MONEY, OUTPUT_COLUMNS, input_part, to_polars
@@ -111,6 +111,7 @@ def compare(
     columns: Sequence[str] = SCENARIO_COLUMNS,
     columns_map: "Mapping[str, str] | None" = None,
     opening: Any = None,
+    as_of: Any = None,
 ) -> Comparison:
     """Score the same declarations under several policies (what-if).
 
@@ -134,6 +135,11 @@ def compare(
         Balances used before the input, as ``opening=`` of :func:`aanspraak.score`
         (docs/rules.md#opening-balances); every scenario consumes them against its own
         pots, and a scenario that caps some says so in an :class:`aanspraak.OpeningWarning`.
+    as_of
+        Score every scenario as known on this date, as ``as_of=`` of
+        :func:`aanspraak.score` (docs/rules.md#as-known-on-a-date): the lines not yet
+        booked are ``NOT_YET_BOOKED`` under every scenario; one
+        :class:`aanspraak.NotYetBookedWarning` counts them.
 
     Notes
     -----
@@ -160,12 +166,15 @@ def compare(
     df = _columns.to_library(to_polars(declarations), mapped)
     engine = engine_frame(df)
     balances = None if opening is None else _opening.table(opening, engine.schema["insured_id"], mapped)
+    day = _booking.day(as_of)
     try:
-        prepared = _core.Prepared(engine, policies[0]._compiled, balances)
+        prepared = _core.Prepared(engine, policies[0]._compiled, balances, day)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, mapped) from None
     except RuntimeError as e:
         raise _opening.engine_error(e) from None
+    if day is not None:
+        _booking.warn(prepared.not_yet_booked(), as_of)
     df = _columns.to_user(input_part(df), mapped)
     # The shared columns come once, with the first scenario.
     try:

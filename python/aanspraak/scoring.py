@@ -10,7 +10,7 @@ import polars as pl
 
 from aanspraak import _core
 from aanspraak import _columns
-from aanspraak import _opening
+from aanspraak import _booking, _opening
 from aanspraak._frames import OUTPUT_COLUMNS, input_part, to_polars
 from aanspraak._input import engine_frame
 from aanspraak.policy import Policy, resolve
@@ -21,6 +21,7 @@ def score(
     *,
     columns: "Mapping[str, str] | None" = None,
     opening: Any = None,
+    as_of: Any = None,
 ) -> pl.DataFrame:
     """Score declaration lines under a policy set.
 
@@ -44,6 +45,13 @@ def score(
         ``supplementary_product`` + ``limit_group`` + ``limit_used`` (euros). Each is
         consumed before the insured's first line of that year; a balance above its pot
         is capped at it with an :class:`aanspraak.OpeningWarning` giving the count.
+    as_of
+        Score the history as known on this date (a date or ISO string;
+        docs/rules.md#as-known-on-a-date): only lines and credits with a
+        ``processing_date`` on or before it are scored. The others (booked later, or with
+        no ``processing_date``) stay in the output with reason ``NOT_YET_BOOKED`` and 0.00
+        in every money column, counted in an :class:`aanspraak.NotYetBookedWarning`.
+        Without it ``processing_date`` is carried but not used.
 
     Returns
     -------
@@ -81,14 +89,23 @@ def score(
     >>> used = pl.DataFrame({"insured_id": ["B"], "year": [2022], "eigen_risico_used": [300.0]})
     >>> aanspraak.score(adult, opening=used).select("eigen_risico", "basic_paid").row(0)
     (Decimal('85.00'), Decimal('35.00'))
+
+    The same line booked on 2022-04-02, as known at the end of March:
+
+    >>> import warnings
+    >>> booked = adult.with_columns(processing_date=dt.date(2022, 4, 2))
+    >>> with warnings.catch_warnings(record=True):
+    ...     aanspraak.score(booked, as_of="2022-03-31").select("reason", "basic_paid").row(0)
+    ('NOT_YET_BOOKED', Decimal('0.00'))
     """
     pol = resolve(policy)
     names = _columns.checked(columns)
     df = _columns.to_library(to_polars(declarations), names)
     engine = engine_frame(df)
     balances = None if opening is None else _opening.table(opening, engine.schema["insured_id"], names)
+    day = _booking.day(as_of)
     try:
-        table = pol._compiled.score(engine, balances)
+        table = pol._compiled.score(engine, balances, day)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, names) from None
     except RuntimeError as e:
@@ -96,6 +113,8 @@ def score(
     _opening.warn_capped(table)
     result = pl.from_arrow(_columns.user_messages(table, names))
     assert isinstance(result, pl.DataFrame)
+    if day is not None:
+        _booking.warn(_booking.count(result["reason"]), as_of)
     return _columns.to_user(pl.concat([input_part(df), result], how="horizontal"), names)
 
 

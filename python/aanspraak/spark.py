@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import polars as pl
 import pyarrow as pa
 
-from aanspraak import _columns, _opening, partitions as parts
+from aanspraak import _booking, _columns, _opening, partitions as parts
 from aanspraak.policy import Policy, resolve
 from aanspraak.scenarios import SCENARIO_COLUMNS, checked
 
@@ -59,6 +59,7 @@ def score(
     partitions: int | None = None,
     columns: "dict[str, str] | None" = None,
     opening: Any = None,
+    as_of: Any = None,
 ) -> DataFrame:
     """Score a Spark DataFrame of declaration lines; the result is a Spark DataFrame.
 
@@ -79,6 +80,10 @@ def score(
         (docs/rules.md#opening-balances): checked on the driver and broadcast; each
         partition gets the rows of its own insureds. Balances above their pot are capped
         as in ``score``; the executors' OpeningWarning does not reach the driver.
+    as_of
+        Score as known on this date, as for :func:`aanspraak.score`
+        (docs/rules.md#as-known-on-a-date); the NotYetBookedWarning of the executors does
+        not reach the driver: count ``reason == "NOT_YET_BOOKED"`` in the result.
 
     Returns
     -------
@@ -96,7 +101,8 @@ def score(
     numbered = _with_line_id(_to_library(sdf, mapped))
     arrow_out = parts.output_schema(_arrow_schema(numbered), pol, mapped)
     shared = _share(numbered, (pol, _opening_of(numbered, opening, mapped)))
-    run = _partition_runner(lambda table: parts.score_table(table, _value(shared)[0], mapped, _value(shared)[1]), arrow_out, _batch_lines(sdf), _zone(sdf))
+    day = _booking.day(as_of)
+    run = _partition_runner(lambda table: parts.score_table(table, _value(shared)[0], mapped, _value(shared)[1], day), arrow_out, _batch_lines(sdf), _zone(sdf))
     return _to_user(_by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out)), mapped)
 
 
@@ -125,18 +131,21 @@ def compare(
     partitions: int | None = None,
     columns_map: "dict[str, str] | None" = None,
     opening: Any = None,
+    as_of: Any = None,
 ) -> SparkComparison:
     """:func:`aanspraak.compare` on a Spark DataFrame: every partition is read once and
     scored under each scenario; see :func:`score` for the partitioning. ``columns_map``:
     the warehouse's column names, as ``columns=`` of :func:`score`; ``opening``: the
-    balances used before the input, as for :func:`score`."""
+    balances used before the input, and ``as_of`` the date the history is known on, as
+    for :func:`score`."""
     names, policies, cols = checked(scenarios, columns)
     mapped = _columns.checked(columns_map)
     numbered = _with_line_id(_to_library(sdf, mapped))
     arrow_out = parts.compare_schema(_arrow_schema(numbered), names, policies, cols, mapped)
     shared = _share(numbered, (policies, _opening_of(numbered, opening, mapped)))
+    day = _booking.day(as_of)
     run = _partition_runner(
-        lambda table: parts.compare_table(table, names, _value(shared)[0], cols, mapped, _value(shared)[1]), arrow_out, _batch_lines(sdf), _zone(sdf)
+        lambda table: parts.compare_table(table, names, _value(shared)[0], cols, mapped, _value(shared)[1], day), arrow_out, _batch_lines(sdf), _zone(sdf)
     )
     lines = _to_user(_by_insured(numbered, partitions).mapInArrow(run, _spark_schema(arrow_out)), mapped)
     return SparkComparison(tuple(names), tuple(policies), tuple(cols), lines, mapped)

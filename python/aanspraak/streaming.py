@@ -42,15 +42,17 @@ import polars as pl
 
 from aanspraak.policy import Policy, resolve
 from aanspraak._frames import with_line_id
-from aanspraak import _columns, _opening
+from aanspraak import _booking, _columns, _opening
 from aanspraak.scoring import score
 
 
-def _score(decl: pl.DataFrame, policy: Policy, mapped: dict[str, str], opening: "pl.DataFrame | None" = None) -> pl.DataFrame:
+def _score(decl: pl.DataFrame, policy: Policy, mapped: dict[str, str], opening: "pl.DataFrame | None" = None, as_of: Any = None) -> pl.DataFrame:
     """:func:`score` of lines under the library's names, returned under the user's, with
-    the opening balances of their insureds."""
+    the opening balances of their insureds, as known on `as_of` (if given)."""
     balances = None if opening is None else _opening.for_insureds(opening, decl["insured_id"], mapped)
     extra: dict[str, Any] = {} if balances is None else {"opening": balances}
+    if as_of is not None:
+        extra["as_of"] = as_of
     if mapped:
         return score(_columns.to_user(decl, mapped), policy, columns=mapped, **extra)
     return score(decl, policy, **extra)
@@ -89,6 +91,7 @@ def score_parquet(
     progress: bool | None = None,
     columns: "dict[str, str] | None" = None,
     opening: Any = None,
+    as_of: Any = None,
 ) -> pl.DataFrame:
     """Score a parquet dataset of any size into ``output_dir``, one bucket of insureds
     at a time.
@@ -115,6 +118,10 @@ def score_parquet(
         Balances used before the input, as for :func:`aanspraak.score`
         (docs/rules.md#opening-balances): checked before the first pass; each bucket gets
         the rows of its insureds; one OpeningWarning at the end counts the capped ones.
+    as_of
+        Score as known on this date, as for :func:`aanspraak.score`
+        (docs/rules.md#as-known-on-a-date); one NotYetBookedWarning at the end counts the
+        lines not yet booked.
 
     Returns
     -------
@@ -180,10 +187,11 @@ def score_parquet(
     total = lf.select(pl.len()).collect().item()
     lf = with_line_id(lf)
     # The engine checks the columns on no lines, before the long first pass.
+    _booking.day(as_of)  # a bad as_of fails here, before the first pass
     _score(lf.head(0).collect(), pol, mapped)
     ids = lf.collect_schema()["insured_id"]
     balances = None if opening is None else _opening.user_frame(opening, pl.String if isinstance(ids, pl.Categorical) else ids, mapped)
-    capped = 0
+    capped = unbooked = 0
     n_buckets = buckets or max(1, math.ceil(total / lines_per_bucket))
     bucket = (pl.col("insured_id").cast(pl.String).hash(BUCKET_SEED) % n_buckets).alias("_bucket")
 
@@ -216,10 +224,12 @@ def score_parquet(
                 decl = pl.read_parquet(part)
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", _opening.OpeningWarning)
-                    scored = _score(decl, pol, mapped, balances)
+                    scored = _score(decl, pol, mapped, balances, as_of)
                 capped += sum(_opening.count_of(w.message) for w in caught if issubclass(w.category, _opening.OpeningWarning))
+                if as_of is not None:
+                    unbooked += _booking.count(scored["reason"])
                 for w in caught:
-                    if not issubclass(w.category, _opening.OpeningWarning):
+                    if not issubclass(w.category, (_opening.OpeningWarning, _booking.NotYetBookedWarning)):
                         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
                 staged = staging / file.name
                 scored.write_parquet(staged)
@@ -253,6 +263,7 @@ def score_parquet(
         bar.close()
     if capped:
         _opening.warn_capped_count(capped, stacklevel=2)
+    _booking.warn(unbooked, as_of, stacklevel=2)
     schema = {"bucket": pl.Int64, "file": pl.String, "lines": pl.Int64, "insured": pl.Int64, "seconds": pl.Float64}
     return pl.DataFrame(rows, schema=schema)
 

@@ -31,17 +31,22 @@ pub struct Prepared {
     /// the input for a policy with other keys.
     opening: Option<(SchemaRef, Vec<RecordBatch>)>,
     keys: KeySet,
+    /// The day the history is known on (docs/rules.md#as-known-on-a-date), if any.
+    as_of: Option<i32>,
     lines: Lines,
 }
 
 /// Read the input, and the opening balances when given, for `policy`'s key set.
-fn read_lines(schema: &SchemaRef, batches: &[RecordBatch], opening: &Option<(SchemaRef, Vec<RecordBatch>)>, policy: &CompiledPolicy) -> Result<Lines> {
+fn read_lines(schema: &SchemaRef, batches: &[RecordBatch], opening: &Option<(SchemaRef, Vec<RecordBatch>)>, as_of: Option<i32>, policy: &CompiledPolicy) -> Result<Lines> {
     let keys = KeySet::of(policy);
     let mut lines = input::read(schema.clone(), batches, &keys.keys())?;
     if let Some((s, b)) = opening {
         let opening = input::opening::Opening::read(s.clone(), b, &keys.keys())?;
         supplementary::check_opening(&opening, policy)?;
         lines.opening = Some(opening);
+    }
+    if let Some(day) = as_of {
+        input::booking::as_of(&mut lines, day);
     }
     Ok(lines)
 }
@@ -89,9 +94,25 @@ impl Prepared {
     pub fn with_opening(schema: SchemaRef, batches: Vec<RecordBatch>, policy: &CompiledPolicy, opening: Option<(SchemaRef, Vec<RecordBatch>)>) -> Result<Prepared> {
         let keys = KeySet::of(policy);
         let t = Timer::new();
-        let lines = read_lines(&schema, &batches, &opening, policy)?;
+        let lines = read_lines(&schema, &batches, &opening, None, policy)?;
         t.lap("read input (once)");
-        Ok(Prepared { schema, batches, opening, keys, lines })
+        Ok(Prepared { schema, batches, opening, keys, as_of: None, lines })
+    }
+
+    /// The prepared lines as known on day `as_of` (docs/rules.md#as-known-on-a-date):
+    /// those not booked by then are `NOT_YET_BOOKED` under every policy.
+    pub fn known_on(mut self, as_of: i32) -> Prepared {
+        input::booking::as_of(&mut self.lines, as_of);
+        self.as_of = Some(as_of);
+        self
+    }
+
+    /// The number of lines not yet booked on the `as_of` day (0 without one).
+    pub fn not_yet_booked(&self) -> usize {
+        match &self.lines.unbooked {
+            input::Col::Const(u) => if *u { self.lines.n } else { 0 },
+            input::Col::Vec(v) => v.par_iter().filter(|&&u| u).count(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -134,7 +155,7 @@ impl Prepared {
         let lines = if self.shares_input(policy) {
             &self.lines
         } else {
-            reread = read_lines(&self.schema, &self.batches, &self.opening, policy)?;
+            reread = read_lines(&self.schema, &self.batches, &self.opening, self.as_of, policy)?;
             t.lap("read input (other keys)");
             &reread
         };
@@ -193,12 +214,12 @@ impl Prepared {
             }
             let er = if er_changed { &fresh.eigen_risico[..] } else { money("eigen_risico") };
             let basic_paid = if er_changed { &fresh.basic_paid[..] } else { money("basic_paid") };
-            // patient_paid before the supplementary insurance; invalid and credited rows as scored.
+            // patient_paid before the supplementary insurance; invalid, credited and unbooked rows as scored.
             let base_patient = money("patient_paid");
             let before_supp = || -> Vec<i128> {
                 (0..l.n)
                     .into_par_iter()
-                    .map(|i| if l.invalid[i] != Invalid::Ok || l.credit.get(i).is_credited() { base_patient[i] } else { l.amount[i] as i128 - basic_paid[i] })
+                    .map(|i| if l.invalid[i] != Invalid::Ok || l.credit.get(i).is_credited() || l.unbooked.get(i) { base_patient[i] } else { l.amount[i] as i128 - basic_paid[i] })
                     .collect()
             };
             if supp_changed {

@@ -28,6 +28,12 @@ pub type Table<'a> = (SchemaRef, &'a [RecordBatch]);
 /// `opening` is the normalised table `input::opening` reads. The output's schema
 /// metadata counts the balances capped at their pot (`output::OPENING_CAPPED`).
 pub fn score_from(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledPolicy, opening: Option<Table>) -> Result<RecordBatch> {
+    score_as_of(schema, batches, policy, opening, None)
+}
+
+/// `score_from` as known on day `as_of` (docs/rules.md#as-known-on-a-date): the lines
+/// not booked by then (`input::booking`) are `NOT_YET_BOOKED` and left out.
+pub fn score_as_of(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledPolicy, opening: Option<Table>, as_of: Option<i32>) -> Result<RecordBatch> {
     let t = Timer::new();
     let keys = KeySet::of(policy);
     let mut lines = input::read(schema, batches, &keys.keys())?;
@@ -35,6 +41,9 @@ pub fn score_from(schema: SchemaRef, batches: &[RecordBatch], policy: &CompiledP
         let opening = input::opening::Opening::read(schema, batches, &keys.keys())?;
         supplementary::check_opening(&opening, policy)?;
         lines.opening = Some(opening);
+    }
+    if let Some(day) = as_of {
+        input::booking::as_of(&mut lines, day);
     }
     t.lap("read input");
     let outcome = score_lines(&lines, policy);
@@ -248,8 +257,9 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                     patient[k] = if (0..=MAX_CENTS).contains(&amount) { amount as i128 } else { NO_CENTS as i128 };
                     continue;
                 }
-                if l.credit.get(i).is_credited() {
+                if l.credit.get(i).is_credited() || l.unbooked.get(i) {
                     // docs/rules.md#credit-lines: the pair nets to nothing; every money column 0.00.
+                    // docs/rules.md#as-known-on-a-date: a line not yet booked pays 0.00 too.
                     continue;
                 }
                 if flags[k] & flag::COVERED != 0 {

@@ -27,6 +27,7 @@ pub enum Reason {
     UnknownCode,
     InvalidInput,
     Credited,
+    NotYetBooked,
 }
 
 /// (reason, name, meaning, legal basis it usually rests on, example line)
@@ -47,6 +48,7 @@ pub const REASONS: &[(Reason, &str, &str, &str, &str)] = &[
     (Reason::UnknownCode, "UNKNOWN_CODE", "The code is not in the code table for the treatment date.", "NZa prestatiecodelijst of the treatment year", "J087 declared in 2022"),
     (Reason::InvalidInput, "INVALID_INPUT", "The row has a bad value (see the message column); it pays nothing and patient_paid is the amount when that is valid.", "aanspraak input validation (docs/rules.md, bad input)", "a negative amount"),
     (Reason::Credited, "CREDITED", "The line is reversed by a credit line (credits_line_id), or is that credit: the pair nets to nothing, so both pay 0.00 in every money column and count for no limit (eigen risico, frequency, supplementary maxima).", "creditering (correction) of an earlier declaration line: Vektis debet/credit indicator with the reference number of the earlier record (MZ301 0431/0433, ZH308 0457/0459)", "C11 of EUR 25 and its credit of EUR -25"),
+    (Reason::NotYetBooked, "NOT_YET_BOOKED", "Scored as known on a date (score(..., as_of=)): the insurer booked the line after as_of (processing_date later, or null), so it is left out of the scoring. It pays 0.00 in every money column and counts for no limit; a credit pair counts only when both are booked, a credit booked later leaves its original an ordinary line.", "the history as known on the valuation date: lines with processing_date <= as_of (docs/rules.md#as-known-on-a-date)", "a V21 of 2022-12-20 booked on 2023-01-10, scored as_of 2022-12-31"),
 ];
 
 /// Why the supplementary insurance paid a line or not (docs/rules.md#supplementary-products). Stable names.
@@ -79,6 +81,7 @@ pub enum SuppReason {
     AuthorizationMissing,
     InvalidInput,
     Credited,
+    NotYetBooked,
 }
 
 /// (reason, name, meaning, what it rests on, example line)
@@ -106,6 +109,7 @@ pub const SUPP_REASONS: &[(SuppReason, &str, &str, &str, &str)] = &[
     (SuppReason::AuthorizationMissing, "AUTHORIZATION_MISSING", "The product needs prior authorisation and authorization is false.", "seed 004 art. 4.4 Toestemming", "accident care, authorization false"),
     (SuppReason::InvalidInput, "INVALID_INPUT", "The row is invalid (see message); nothing is paid.", "aanspraak input validation (docs/rules.md, bad input)", "a negative amount"),
     (SuppReason::Credited, "CREDITED", "The line is credited (or is the credit): no product pays it and it uses no maximum.", "creditering of an earlier declaration line (docs/rules.md, credit lines)", "a V21 under AV Tand Extra and its credit"),
+    (SuppReason::NotYetBooked, "NOT_YET_BOOKED", "Scored as known on a date: the line was booked after as_of (or has no processing_date); no product pays it and it uses no maximum.", "the history as known on the valuation date (docs/rules.md#as-known-on-a-date)", "a V21 under AV Tand Extra booked after as_of"),
 ];
 
 impl SuppReason {
@@ -170,6 +174,7 @@ pub enum Basis {
     Bzv27Lid1bRzv231Lid3Fixed,
     Bzv27Lid1cRzv231Lid3Fixed,
     Bzv27Lid5bNoRepairBijdrage,
+    NotYetBooked,
 }
 
 pub const BASES: &[(Basis, &str)] = &[
@@ -216,6 +221,7 @@ pub const BASES: &[(Basis, &str)] = &[
     (Basis::Bzv27Lid1bRzv231Lid3Fixed, "Bzv 2.7 lid 1 sub b; Rzv 2.31 lid 3 (t/m 2016: vaste eigen bijdrage per kaak)"),
     (Basis::Bzv27Lid1cRzv231Lid3Fixed, "Bzv 2.7 lid 1 sub c; Rzv 2.31 lid 3 (t/m 2016: vaste eigen bijdrage per kaak)"),
     (Basis::Bzv27Lid5bNoRepairBijdrage, "Bzv 2.7 lid 5 sub b; geen eigen bijdrage op reparatie of rebasing (Rzv 2.31 lid 4 pas vanaf 2017)"),
+    (Basis::NotYetBooked, "nog niet geboekt op de peildatum (as_of): verwerkingsdatum (processing_date) later of onbekend"),
 ];
 
 impl Basis {

@@ -157,13 +157,14 @@ impl PyPolicy {
     /// Score an Arrow table; returns a pyarrow Table of the output columns in input order.
     /// `opening`: the normalised opening balances (`aanspraak._opening`); the output's
     /// schema metadata then counts the balances capped at their pot.
-    #[pyo3(signature = (table, opening=None))]
-    fn score<'py>(&self, py: Python<'py>, table: PyTable, opening: Option<PyTable>) -> PyResult<Bound<'py, PyAny>> {
+    /// `as_of`: score as known on that day (days since 1970-01-01; docs/rules.md#as-known-on-a-date).
+    #[pyo3(signature = (table, opening=None, as_of=None))]
+    fn score<'py>(&self, py: Python<'py>, table: PyTable, opening: Option<PyTable>, as_of: Option<i32>) -> PyResult<Bound<'py, PyAny>> {
         let (batches, schema) = table.into_inner();
         let opening = opening.map(|o| o.into_inner());
         let pol = self.inner.clone();
         let out = py.detach(move || {
-            guarded(|| aanspraak_core::engine::score_from(schema, &batches, &pol, opening.as_ref().map(|(b, s)| (s.clone(), &b[..]))))
+            guarded(|| aanspraak_core::engine::score_as_of(schema, &batches, &pol, opening.as_ref().map(|(b, s)| (s.clone(), &b[..])), as_of))
         })?;
         let schema = out.schema();
         let t = PyTable::try_new(vec![out], schema)?;
@@ -252,16 +253,30 @@ impl PyPrepared {
     /// Read and validate `table` for policies with the years and product keys of `policy`.
     /// `opening`: the normalised opening balances, as for `CompiledPolicy.score`.
     #[new]
-    #[pyo3(signature = (table, policy, opening=None))]
-    fn new(py: Python<'_>, table: PyTable, policy: &PyPolicy, opening: Option<PyTable>) -> PyResult<Self> {
+    /// `as_of`: as known on that day (days since 1970-01-01), as for `CompiledPolicy.score`.
+    #[pyo3(signature = (table, policy, opening=None, as_of=None))]
+    fn new(py: Python<'_>, table: PyTable, policy: &PyPolicy, opening: Option<PyTable>, as_of: Option<i32>) -> PyResult<Self> {
         let (batches, schema) = table.into_inner();
         let opening = opening.map(|o| {
             let (b, s) = o.into_inner();
             (s, b)
         });
         let pol = policy.inner.clone();
-        let p = py.detach(move || guarded(|| aanspraak_core::compare::Prepared::with_opening(schema, batches, &pol, opening)))?;
+        let p = py.detach(move || {
+            guarded(|| {
+                let p = aanspraak_core::compare::Prepared::with_opening(schema, batches, &pol, opening)?;
+                Ok(match as_of {
+                    Some(day) => p.known_on(day),
+                    None => p,
+                })
+            })
+        })?;
         Ok(PyPrepared { inner: Arc::new(p) })
+    }
+
+    /// The number of lines not yet booked on the `as_of` day (0 without one).
+    fn not_yet_booked(&self) -> usize {
+        self.inner.not_yet_booked()
     }
 
     fn __len__(&self) -> usize {

@@ -198,13 +198,13 @@ impl LineIds {
 }
 
 /// Pair the credits of `refs` with the lines they name (docs/rules.md#credit-lines):
-/// the final credit state of every row, and `invalid` set for each credit that fails a
-/// check. `lines.credit` holds the preliminary marks (`Refs::marks`), `lines.invalid` the
+/// the final credit state of every row and the valid pairs (original, credit), and
+/// `invalid` set for each credit that fails a check. `lines.credit` holds the preliminary marks (`Refs::marks`), `lines.invalid` the
 /// other checks' results.
-pub(super) fn pair(t: &Table, refs: Refs, lines: &Lines, invalid: &mut [Invalid]) -> Result<Col<Credit>> {
+pub(super) fn pair(t: &Table, refs: Refs, lines: &Lines, invalid: &mut [Invalid]) -> Result<(Col<Credit>, Vec<(u32, u32)>)> {
     let n = lines.n;
     if refs.rows.is_empty() {
-        return Ok(Col::Const(Credit::No));
+        return Ok((Col::Const(Credit::No), Vec::new()));
     }
     let line_ids = match id_column(t, "line_id")? {
         None => LineIds::RowNumber(n),
@@ -303,9 +303,9 @@ pub(super) fn pair(t: &Table, refs: Refs, lines: &Lines, invalid: &mut [Invalid]
             invalid[c as usize] = why;
         }
     }
-    for (o, c) in pairs {
+    for &(o, c) in &pairs {
         state[o as usize] = Credit::Original;
         state[c as usize] = Credit::Reversal;
     }
-    Ok(Col::Vec(state))
+    Ok((Col::Vec(state), pairs))
 }

@@ -8,8 +8,10 @@
 //! - `columns`: the readers of one column kind each, from a `ColumnSpec`;
 //! - `validate`: the per-row checks, in their order of precedence;
 //! - `credits`: credit lines paired with the lines they reverse;
+//! - `booking`: the lines booked by an `as_of` date (`processing_date`);
 //! - here: `Lines` and `read`, which reads every column in parallel.
 
+pub mod booking;
 mod columns;
 pub mod credits;
 pub mod opening;
@@ -104,8 +106,16 @@ pub struct Lines {
     pub setting: Col<Setting>,
     /// An overig line outside the eigen risico (docs/rules.md#other-care).
     pub eigen_risico_exempt: Col<bool>,
+    /// The day the insurer booked the line (`processing_date`); NO_DATE when null.
+    pub processing: Col<i32>,
     /// Credit lines (`credits_line_id`): both rows of a valid pair are marked.
     pub credit: Col<Credit>,
+    /// The valid credit pairs (original row, credit row), for `booking::as_of`.
+    pub credit_pairs: Vec<(u32, u32)>,
+    /// Rows not booked on the `as_of` date (docs/rules.md#as-known-on-a-date): scored
+    /// `NOT_YET_BOOKED` and left out of every pass like a credited line. All false
+    /// without `as_of` (`booking::as_of` sets it).
+    pub unbooked: Col<bool>,
     /// Invalid reason per row (Invalid::Ok when fine).
     pub invalid: Vec<Invalid>,
     /// The balances used before the input (docs/rules.md#opening-balances), if given.
@@ -229,6 +239,7 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         setting = columns::enum_col(t, n, "setting", Setting::parse);
         specialism = columns::specialism_col(t, n, keys.specialisms);
         eigen_risico_exempt = columns::bool_col(t, n, "eigen_risico_exempt", false);
+        processing = columns::date_col(t, n, "processing_date");
         credit = credits::read(t, n);
     }
     timer.lap("  optional columns");
@@ -270,13 +281,16 @@ pub fn read(schema: SchemaRef, batches: &[RecordBatch], keys: &Keys) -> Result<L
         specialism,
         setting: spelled.setting.settled(),
         eigen_risico_exempt,
+        processing,
         credit: credit.marks(n),
+        credit_pairs: Vec::new(),
+        unbooked: Col::Const(false),
         invalid: Vec::new(),
         opening: None,
     };
     let mut invalid = validate::rows(&lines, &spelled, insured_null.as_deref(), keys.days);
     timer.lap("  validation");
-    lines.credit = credits::pair(t, credit, &lines, &mut invalid)?;
+    (lines.credit, lines.credit_pairs) = credits::pair(t, credit, &lines, &mut invalid)?;
     lines.invalid = invalid;
     timer.lap("  credit lines");
     Ok(lines)

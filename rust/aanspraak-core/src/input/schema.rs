@@ -72,6 +72,9 @@ invalid! {
     InsuredToOutOfRange => "insured_to is not a date between 0001-01-01 and 9999-12-31",
     /// docs/interpretations.md#other-care: the rules decide the eigen risico of dental and hospital care.
     ExemptNotOverig => "eigen_risico_exempt is true on a line whose domain is not overig (the rules decide the eigen risico of mondzorg and msz lines)",
+    ProcessingOutOfRange => "processing_date is not a date between 0001-01-01 and 9999-12-31",
+    /// docs/interpretations.md#processing-date: a line is booked after the care it declares.
+    ProcessingBeforeTreatment => "processing_date is before treatment_date (a line is booked after the care it declares)",
 
     // Credit lines (docs/rules.md#credit-lines): the credit row is invalid, its original
     // stays an ordinary line.
@@ -232,6 +235,7 @@ pub const COLUMNS: &[ColumnSpec] = &[
     col("setting", "setting", K::Enum, STRINGS, "where hospital care took place (the POK list)").values(Setting::NAMES).default("null").invalid(&[I::BadSetting]),
     col("specialism", "specialism", K::Specialism, "strings", "the medical specialism (the POK list's codes are recognised; others are valid)").default("null"),
     col("eigen_risico_exempt", "eigen_risico_exempt", K::Bool, BOOLEAN, "an overig line the eigen risico does not apply to (Zvw art. 19 lid 2, Bzv 2.17: huisartsenzorg, verloskundige zorg, kraamzorg, wijkverpleging ...)").default("false").invalid(&[I::ExemptNotOverig]),
+    col("processing_date", "processing", K::Date, DATES, "the day the insurer booked the line; score(..., as_of=) scores the lines booked by a date and triangle() books each line in the period of this day").default("null (not booked: NOT_YET_BOOKED under as_of)").invalid(&[I::ProcessingOutOfRange, I::ProcessingBeforeTreatment]),
     col("credits_line_id", "credit", K::LineRef, "integers (or integer-valued floats or decimals) or strings, like line_id", "the line_id of the line this row credits (reverses); its amount is that line's, positive or negative").default("null (an ordinary line)").invalid(&[I::CreditOriginalMissing, I::CreditOtherInsured, I::CreditOfCredit, I::CreditTwice, I::CreditAmountMismatch, I::CreditAmbiguous, I::CreditOfInvalid]),
 ];
 

@@ -188,7 +188,7 @@ fn absent_and_all_null_columns_take_their_defaults() {
         assert!(matches!(l.need_before_18, Col::Const(false)));
         assert!(matches!(l.basic, Col::Const(0)));
         assert!(matches!(l.supplementary, Col::Const(NO_SUPP)));
-        for d in [&l.supp_start, &l.supp_end, &l.accident_date, &l.insured_from, &l.insured_to] {
+        for d in [&l.supp_start, &l.supp_end, &l.accident_date, &l.insured_from, &l.insured_to, &l.processing] {
             assert!(matches!(d, Col::Const(NO_DATE)));
         }
         assert!(matches!(l.material, Col::Const(0)));
@@ -238,6 +238,8 @@ fn every_invalid_is_reachable_with_its_message() {
         (vec![("insured_from", bad_date())], Invalid::InsuredFromOutOfRange),
         (vec![("insured_to", bad_date())], Invalid::InsuredToOutOfRange),
         (vec![("eigen_risico_exempt", Arc::new(BooleanArray::from(vec![true])) as ArrayRef)], Invalid::ExemptNotOverig),
+        (vec![("processing_date", bad_date())], Invalid::ProcessingOutOfRange),
+        (vec![("processing_date", date("2000-01-01"))], Invalid::ProcessingBeforeTreatment),
     ];
     for (columns, want) in cases.iter().cloned() {
         let column = columns[0].0;
@@ -316,7 +318,7 @@ fn lines_fields_and_schema_columns_agree() {
     let mut fields: Vec<&str> = body
         .lines()
         .filter_map(|l| l.trim().strip_prefix("pub ")?.split_once(':').map(|(f, _)| f))
-        .filter(|f| !matches!(*f, "n" | "code_strings" | "invalid" | "opening"))
+        .filter(|f| !matches!(*f, "n" | "code_strings" | "invalid" | "opening" | "credit_pairs" | "unbooked"))
         .collect();
     let mut from_schema: Vec<&str> = COLUMNS.iter().map(|c: &ColumnSpec| c.field).collect();
     fields.sort_unstable();

@@ -24,12 +24,13 @@ pub(super) struct Spelled {
 /// The `Invalid` of every row of `l` (whose `invalid` is not yet set); `insured_null`
 /// marks null insured ids, `days` the first and last day with statutory parameters.
 pub(super) fn rows(l: &Lines, s: &Spelled, insured_null: Option<&[bool]>, days: (i32, i32)) -> Vec<Invalid> {
-    let date_checks: [(&Col<i32>, Invalid); 5] = [
+    let date_checks: [(&Col<i32>, Invalid); 6] = [
         (&l.supp_start, Invalid::SupplementaryStartOutOfRange),
         (&l.supp_end, Invalid::SupplementaryEndOutOfRange),
         (&l.accident_date, Invalid::AccidentDateOutOfRange),
         (&l.insured_from, Invalid::InsuredFromOutOfRange),
         (&l.insured_to, Invalid::InsuredToOutOfRange),
+        (&l.processing, Invalid::ProcessingOutOfRange),
     ];
     let (birth, treat, amount) = (&l.birth, &l.treat, &l.amount);
     let mut invalid = vec![Invalid::Ok; l.n];
@@ -69,6 +70,11 @@ pub(super) fn rows(l: &Lines, s: &Spelled, insured_null: Option<&[bool]>, days: 
             }
             if treat[i] < birth[i] {
                 return Invalid::TreatmentBeforeBirth;
+            }
+            // docs/interpretations.md#processing-date: booked after the care (null: not booked).
+            let p = l.processing.get(i);
+            if p != NO_DATE && p < treat[i] {
+                return Invalid::ProcessingBeforeTreatment;
             }
             if treat[i] < days.0 || treat[i] > days.1 {
                 return Invalid::NoYearParameters;

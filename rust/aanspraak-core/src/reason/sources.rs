@@ -32,6 +32,7 @@ impl Reason {
             Reason::UnknownCode => &["rules::line::judge_line"],
             Reason::InvalidInput => &["rules::line::judge_line"],
             Reason::Credited => &["rules::line::judge_line"],
+            Reason::NotYetBooked => &["rules::line::judge_line"],
         }
     }
 }
@@ -63,6 +64,7 @@ impl SuppReason {
             SuppReason::AuthorizationMissing => &["supplementary::judge::judge"],
             SuppReason::InvalidInput => &["supplementary::score_with"],
             SuppReason::Credited => &["supplementary::score_with"],
+            SuppReason::NotYetBooked => &["supplementary::score_with"],
         }
     }
 }

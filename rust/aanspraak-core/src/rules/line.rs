@@ -110,6 +110,13 @@ pub fn judge_line(l: &Lines, i: usize, ctx: &LineContext) -> LineVerdict {
     let ymd_t = dates::civil_from_days(l.treat[i]);
     let a = dates::age_on(dates::civil_from_days(l.birth[i]), ymd_t);
     out.age = a.min(i16::MAX as i32) as i16;
+    // docs/rules.md#as-known-on-a-date: a line booked after as_of is not yet known; like a
+    // credited line it counts for nothing.
+    if l.unbooked.get(i) {
+        out.reason = Reason::NotYetBooked;
+        out.basis = Basis::NotYetBooked as u16;
+        return out;
+    }
     // docs/rules.md#credit-lines: a credited line and its credit are not covered and
     // count for nothing (flags 0: the ledger and the supplementary limits never see them).
     if l.credit.get(i).is_credited() {

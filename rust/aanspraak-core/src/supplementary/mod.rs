@@ -45,8 +45,8 @@ fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
         | Reason::NotInsuredOnRequest
         | Reason::InsurerExclusion
         | Reason::InvalidInput => None,
-        // Never asked: `score_with` leaves credited lines out before any refusal.
-        Reason::Credited => None,
+        // Never asked: `score_with` leaves credited and unbooked lines out before any refusal.
+        Reason::Credited | Reason::NotYetBooked => None,
     }
 }
 
@@ -100,6 +100,9 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
             if lines.invalid[i] != Invalid::Ok {
                 *reason = SuppReason::InvalidInput;
                 out.supplementary_basis[i] = Basis::InvalidInput as u16;
+            } else if lines.unbooked.get(i) {
+                *reason = SuppReason::NotYetBooked;
+                out.supplementary_basis[i] = Basis::NotYetBooked as u16;
             } else if lines.credit.get(i).is_credited() {
                 *reason = SuppReason::Credited;
                 out.supplementary_basis[i] = Basis::Credited as u16;
@@ -125,6 +128,11 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
             let i = c * CHUNK + k;
             if l.invalid[i] != Invalid::Ok {
                 *f = (SuppReason::InvalidInput, Basis::InvalidInput as u16);
+                continue;
+            }
+            // docs/rules.md#as-known-on-a-date: a line booked after as_of is not yet known.
+            if l.unbooked.get(i) {
+                *f = (SuppReason::NotYetBooked, Basis::NotYetBooked as u16);
                 continue;
             }
             // docs/rules.md#credit-lines: no product pays a credited line, and it uses no

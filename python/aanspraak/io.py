@@ -40,7 +40,7 @@ import functools
 import glob
 import inspect
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -214,23 +214,38 @@ def expand_inputs(patterns: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def read_file(path: str | Path, columns: "dict[str, str] | None" = None) -> pl.DataFrame:
-    """One declarations file, read through polars (CSV as described in the module
-    docstring; `columns`: the warehouse's names of the input columns, library name →
-    yours, so that a CSV column is typed by what it holds). Raises :class:`FileError`
-    when it cannot be read."""
-    path = Path(path)
+def _read_one(path: Path, csv: Callable[[Path], pl.DataFrame]) -> pl.DataFrame:
+    """`path` as a frame by its extension: Parquet and Arrow IPC as stored, CSV by `csv`;
+    :class:`FileError` naming the file when it cannot be read."""
     kind = file_format(path)
     try:
         if kind == "parquet":
             return pl.read_parquet(path)
         if kind == "ipc":
             return pl.read_ipc(path, **_IPC_OPTIONS)
-        return _read_csv(path, columns or {})
+        return csv(path)
     except FileError:
         raise
     except (OSError, pl.exceptions.PolarsError, ValueError) as e:
         raise FileError(f"cannot read {path}: {one_line(e, first_paragraph=True)}") from e
+
+
+def _exact_money(df: pl.DataFrame, path: Path, names: Sequence[str]) -> pl.DataFrame:
+    """The CSV text columns `names` (those present) as Decimal(18, 2); FileError when a
+    value is not euros with at most two decimals."""
+    money = [c for c in names if c in df.columns]
+    bad = [c for c in money if not df.select(pl.col(c).is_null().or_(pl.col(c).str.contains(_CENTS_TEXT)).all()).item()]
+    if bad:
+        raise FileError(f"cannot read {path}: column {bad[0]!r} holds values that are not euros with at most two decimals")
+    return df.with_columns(pl.col(money).str.strip_chars().cast(pl.Decimal(18, 2)))
+
+
+def read_file(path: str | Path, columns: "dict[str, str] | None" = None) -> pl.DataFrame:
+    """One declarations file, read through polars (CSV as described in the module
+    docstring; `columns`: the warehouse's names of the input columns, library name →
+    yours, so that a CSV column is typed by what it holds). Raises :class:`FileError`
+    when it cannot be read."""
+    return _read_one(Path(path), lambda p: _read_csv(p, columns or {}))
 
 
 def _read_csv(path: Path, named: "dict[str, str] | None" = None) -> pl.DataFrame:
@@ -255,22 +270,14 @@ def read_scored(paths: Sequence[str | Path], columns: "dict[str, str] | None" = 
     or Arrow IPC; several files are concatenated): CSV money columns (exact text) become
     Decimal(18, 2), ids text. Raises :class:`FileError` when a file cannot be read."""
     named = columns or {}
-    frames = []
-    for path in map(Path, paths):
-        kind = file_format(path)
-        try:
-            if kind == "parquet":
-                frames.append(pl.read_parquet(path))
-            elif kind == "ipc":
-                frames.append(pl.read_ipc(path, **_IPC_OPTIONS))
-            else:
-                text = {named.get(c, c) for c in ("insured_id", "line_id", "code", "supplementary_product", "basic_product")}
-                df = pl.read_csv(path, separator=_csv_separator(path), try_parse_dates=True, infer_schema_length=10_000,
-                                 schema_overrides={c: pl.String for c in [*text, *MONEY]})
-                money = [c for c in MONEY if c in df.columns]
-                frames.append(df.with_columns(pl.col(money).str.strip_chars().cast(pl.Decimal(18, 2))))
-        except (OSError, pl.exceptions.PolarsError, ValueError) as e:
-            raise FileError(f"cannot read {path}: {one_line(e, first_paragraph=True)}") from e
+    text = {named.get(c, c) for c in ("insured_id", "line_id", "code", "supplementary_product", "basic_product")}
+
+    def csv(path: Path) -> pl.DataFrame:
+        overrides = {c: pl.String for c in [*text, *MONEY]}
+        df = pl.read_csv(path, separator=_csv_separator(path), try_parse_dates=True, infer_schema_length=10_000, schema_overrides=overrides)
+        return _exact_money(df, path, MONEY)
+
+    frames = [_read_one(path, csv) for path in map(Path, paths)]
     if not frames:
         raise FileError("no scored files to read")
     try:
@@ -282,18 +289,9 @@ def read_scored(paths: Sequence[str | Path], columns: "dict[str, str] | None" = 
 def read_members(path: str | Path, columns: "dict[str, str] | None" = None) -> pl.DataFrame:
     """A membership file for :func:`aanspraak.exposure` (Parquet, CSV or Arrow IPC): CSV
     ids and products as text, ISO dates parsed. Raises :class:`FileError`."""
-    path = Path(path)
     named = columns or {}
-    kind = file_format(path)
-    try:
-        if kind == "parquet":
-            return pl.read_parquet(path)
-        if kind == "ipc":
-            return pl.read_ipc(path, **_IPC_OPTIONS)
-        text = {named.get(c, c) for c in ("insured_id", "supplementary_product", "basic_product")}
-        return pl.read_csv(path, separator=_csv_separator(path), try_parse_dates=True, schema_overrides={c: pl.String for c in text})
-    except (OSError, pl.exceptions.PolarsError, ValueError) as e:
-        raise FileError(f"cannot read {path}: {one_line(e, first_paragraph=True)}") from e
+    text = {named.get(c, c) for c in ("insured_id", "supplementary_product", "basic_product")}
+    return _read_one(Path(path), lambda p: pl.read_csv(p, separator=_csv_separator(p), try_parse_dates=True, schema_overrides={c: pl.String for c in text}))
 
 
 def read_opening(path: str | Path, columns: "dict[str, str] | None" = None) -> pl.DataFrame:
@@ -301,26 +299,15 @@ def read_opening(path: str | Path, columns: "dict[str, str] | None" = None) -> p
     Parquet or Arrow IPC as stored; CSV with ids, products and groups as text, ``year``
     as an integer and the euros as exact decimals. Raises :class:`FileError` when it
     cannot be read; its values are checked by :func:`aanspraak.score`."""
-    path = Path(path)
-    kind = file_format(path)
     named = columns or {}
-    try:
-        if kind == "parquet":
-            return pl.read_parquet(path)
-        if kind == "ipc":
-            return pl.read_ipc(path, **_IPC_OPTIONS)
-        text = [named.get("insured_id", "insured_id"), named.get("supplementary_product", "supplementary_product"), "limit_group"]
-        overrides: dict[str, Any] = {c: pl.String for c in [*text, "eigen_risico_used", "annual_used", "limit_used"]}
-        df = pl.read_csv(path, separator=_csv_separator(path), schema_overrides=overrides, infer_schema_length=1_000)
-        money = [c for c in ("eigen_risico_used", "annual_used", "limit_used") if c in df.columns]
-        bad = [c for c in money if not df.select(pl.col(c).is_null().or_(pl.col(c).str.contains(_CENTS_TEXT)).all()).item()]
-        if bad:
-            raise FileError(f"cannot read {path}: column {bad[0]!r} holds values that are not euros with at most two decimals")
-        return df.with_columns(pl.col(money).str.strip_chars().cast(pl.Decimal(18, 2)))
-    except FileError:
-        raise
-    except (OSError, pl.exceptions.PolarsError, ValueError) as e:
-        raise FileError(f"cannot read {path}: {one_line(e, first_paragraph=True)}") from e
+    money = ("eigen_risico_used", "annual_used", "limit_used")
+    text = [named.get("insured_id", "insured_id"), named.get("supplementary_product", "supplementary_product"), "limit_group", *money]
+
+    def csv(p: Path) -> pl.DataFrame:
+        df = pl.read_csv(p, separator=_csv_separator(p), schema_overrides={c: pl.String for c in text}, infer_schema_length=1_000)
+        return _exact_money(df, p, money)
+
+    return _read_one(Path(path), csv)
 
 
 def _csv_separator(path: Path) -> str:

@@ -15,7 +15,11 @@ peak memory. The child
    those runs (``VmHWM``),
 3. times the *floor* (:func:`floor_frame`: polars reading every input column and writing
    as many output columns as ``score`` adds, with trivial arithmetic) ``--repeat`` times,
-4. prints one JSON line with the results.
+4. prints one JSON line with the results;
+
+and then starts a second fresh child (``--floor-child N``) that reads the input the same
+way and times only the floor: its first run is the *cold floor* (issue 18), against which
+the scoring child's first (cold) call is compared.
 
 The parent prints a table: rows, seconds, rows/s, the floor and the ratio to it, the RSS
 before scoring and the peak while scoring, the Arrow size (``estimated_size()``) of the
@@ -213,6 +217,36 @@ def run_child(rows: int, repeat: int, policy: str, path: Path) -> dict[str, Any]
     return record
 
 
+def run_floor_child(rows: int, repeat: int, path: Path) -> dict[str, Any]:
+    """The cold floor (issue 18): in a fresh process, read the input as the scoring child
+    does, then time :func:`floor_frame` ``repeat`` times; the first run is cold (its
+    buffers are fresh memory), the best is warm."""
+    import polars as pl
+
+    aanspraak = _import_aanspraak()
+    outputs = len(aanspraak.scoring.OUTPUT_COLUMNS) if aanspraak is not None else 13
+    df = pl.read_parquet(path)
+    gc.collect()
+    time.sleep(2)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        f = floor_frame(df, outputs)
+        times.append(time.perf_counter() - t0)
+        del f
+    return {"rows": rows, "cold_floor_seconds": times[0], "warm_floor_seconds": min(times)}
+
+
+def _child_record(cmd: list[str]) -> dict[str, Any] | None:
+    """The JSON record a child prints last, or None."""
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+    return {"error": f"child exited {proc.returncode}: {tail[0]}"}
+
+
 def run_parent(args: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
     for rows in args.rows:
@@ -226,15 +260,13 @@ def run_parent(args: argparse.Namespace) -> int:
             sys.executable, os.path.abspath(__file__), "--child", str(rows), "--input", str(path),
             "--repeat", str(args.repeat), "--policy", args.policy,
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        record = None
-        for line in reversed(proc.stdout.splitlines()):
-            if line.startswith("{"):
-                record = json.loads(line)
-                break
-        if record is None:
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
-            record = {"rows": rows, "error": f"child exited {proc.returncode}: {tail[0]}"}
+        record = _child_record(cmd) or {}
+        record.setdefault("rows", rows)
+        floor = _child_record([sys.executable, os.path.abspath(__file__), "--floor-child", str(rows), "--input", str(path), "--repeat", str(args.repeat)])
+        if floor and "error" not in floor:
+            record["cold_floor_seconds"] = floor["cold_floor_seconds"]
+            if record.get("first_seconds"):
+                record["cold_ratio"] = record["first_seconds"] / floor["cold_floor_seconds"]
         record["input_seconds"] = gen
         results.append(record)
         if args.verbose:
@@ -265,8 +297,8 @@ def _print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
         f"{os.cpu_count()} CPUs, {platform.machine()}"
     )
     header = (
-        f"{'rows':>12} {'seconds':>8} {'rows/s':>12} {'first s':>8} {'floor s':>8} "
-        f"{'÷ floor':>8} {'before MiB':>10} {'peak MiB':>9} {'in MiB':>8} {'out MiB':>8} {'peak ÷ in+out':>14}"
+        f"{'rows':>12} {'seconds':>8} {'rows/s':>12} {'floor s':>8} {'÷ floor':>8} {'first s':>8} {'cold fl s':>9} "
+        f"{'÷ cold fl':>9} {'before MiB':>10} {'peak MiB':>9} {'in MiB':>8} {'out MiB':>8} {'peak ÷ in+out':>14}"
     )
     print(header)
     print("-" * len(header))
@@ -274,18 +306,22 @@ def _print_table(results: list[dict[str, Any]], args: argparse.Namespace) -> Non
         print(
             f"{r['rows']:>12,} {_fmt(r.get('seconds'), '8.3f'):>8} "
             f"{_fmt(r.get('rows_per_second'), '12,.0f'):>12} "
-            f"{_fmt(r.get('first_seconds'), '8.3f'):>8} "
             f"{_fmt(r.get('floor_seconds'), '8.3f'):>8} "
             f"{_fmt(r.get('ratio_to_floor'), '8.2f'):>8} "
+            f"{_fmt(r.get('first_seconds'), '8.3f'):>8} "
+            f"{_fmt(r.get('cold_floor_seconds'), '9.3f'):>9} "
+            f"{_fmt(r.get('cold_ratio'), '9.2f'):>9} "
             f"{_fmt(r.get('rss_before_score_mib'), '10,.0f'):>10} "
             f"{_fmt(r.get('score_peak_mib'), '9,.0f'):>9} "
             f"{_fmt(r.get('input_mib'), '8,.1f'):>8} {_fmt(r.get('output_mib'), '8,.1f'):>8} "
             f"{_fmt(r.get('peak_over_arrow'), '14.2f'):>14}"
         )
     print(
-        "seconds = best of the timed runs; first s = the first run in that process (cold: its\n"
+        "seconds = best of the timed runs (warm); first s = the first run in that process (cold: its\n"
         "  buffers are fresh memory from the OS). floor s = best time of polars reading every input\n"
-        "  column and writing as many columns with trivial arithmetic (floor_frame), same process.\n"
+        "  column and writing as many columns with trivial arithmetic (floor_frame), same process;\n"
+        "  cold fl s = the first floor_frame in a fresh process of its own (read the same way), and\n"
+        "  ÷ cold fl = first s ÷ cold fl s (issue 18's cold ratio).\n"
         "before MiB = RSS of the child once the input is read (interpreter, libraries, input);\n"
         "  peak MiB = the child's peak RSS (VmHWM, reset after reading) over the scoring runs;\n"
         "  in/out MiB = estimated_size() (Arrow buffers) of the input and of the output columns."
@@ -325,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the records as JSON lines")
     parser.add_argument("--verbose", action="store_true", help="echo child records to stderr")
     parser.add_argument("--child", type=int, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument("--floor-child", type=int, metavar="N", help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -338,6 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     if not 0.0 <= args.overig_share <= 1.0:
         parser.error("--overig-share must be in [0, 1]")
 
+    if args.floor_child is not None:
+        print(json.dumps(run_floor_child(args.floor_child, args.repeat, Path(args.input))), flush=True)
+        return 0
     if args.child is not None:
         record = run_child(args.child, args.repeat, args.policy, Path(args.input))
         print(json.dumps(record), flush=True)

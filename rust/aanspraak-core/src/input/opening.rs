@@ -112,11 +112,6 @@ impl Opening {
         self.by_insured.values().flatten()
     }
 
-    /// Whether there are no balances.
-    pub fn is_empty(&self) -> bool {
-        self.by_insured.is_empty()
-    }
-
     /// The balances of the insured of row `row` of the lines.
     pub fn of<'a>(&'a self, ids: &InsuredIds, row: usize) -> Option<&'a [Balance]> {
         let key = ids.key(row);

@@ -48,9 +48,10 @@ _ENGINE_SCHEMA = [
 ]
 
 
-class OpeningError(ValueError):
-    """An opening frame with bad values: the message counts the bad rows and names the
-    first ones, each with what is wrong (like the ``message`` of an INVALID_INPUT line)."""
+#: An opening frame with bad values (the message counts the bad rows and names the first
+#: ones, each with what is wrong, like the ``message`` of an INVALID_INPUT line), or a
+#: product or sub-limit the policy set lacks. Raised by the checks here and by the engine.
+OpeningError = _core.OpeningError
 
 
 class OpeningWarning(UserWarning):
@@ -221,12 +222,6 @@ def for_insureds(opening: pl.DataFrame, ids: "pl.Series", columns: "Mapping[str,
     wanted = ids.cast(pl.String).str.strip_chars().unique().implode()
     rows = opening.filter(pl.col(name).cast(pl.String).str.strip_chars().is_in(wanted))
     return rows if rows.height else None
-
-
-def engine_error(err: RuntimeError) -> Exception:
-    """An engine error about the opening (an unknown product or sub-limit) as an
-    OpeningError; any other error unchanged."""
-    return OpeningError(str(err)) if str(err).startswith("opening") else err
 
 
 def count_of(warning: Warning | str) -> int:

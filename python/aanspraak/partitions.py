@@ -70,8 +70,6 @@ def score_table(
         scored = policy._compiled.score(engine, _balances(engine, opening, columns), as_of)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, columns or {}) from None
-    except RuntimeError as e:
-        raise _opening.engine_error(e) from None
     kept, out = _input_part(table), _plain(_columns.user_messages(pa.table(scored), columns or {}))
     return pa.Table.from_arrays([*kept.columns, *out.columns], schema=pa.schema([*kept.schema, *out.schema]))
 
@@ -123,8 +121,6 @@ def compare_table(
         tables, _sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), list(columns))
     except _core.SchemaError as e:
         raise _columns.schema_error(e, columns_map or {}) from None
-    except RuntimeError as e:
-        raise _opening.engine_error(e) from None
     kept = _input_part(table)
     arrays, fields = list(kept.columns), list(kept.schema)
     for name, out in zip(names, tables):

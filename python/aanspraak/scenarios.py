@@ -171,16 +171,11 @@ def compare(
         prepared = _core.Prepared(engine, policies[0]._compiled, balances, day)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, mapped) from None
-    except RuntimeError as e:
-        raise _opening.engine_error(e) from None
     if day is not None:
         _booking.warn(prepared.not_yet_booked(), as_of)
     df = _columns.to_user(input_part(df), mapped)
     # The shared columns come once, with the first scenario.
-    try:
-        tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
-    except RuntimeError as e:
-        raise _opening.engine_error(e) from None
+    tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
     parts: list[pl.DataFrame] = [df]
     for name, table in zip(names, tables):
         _opening.warn_capped(table, f" under scenario {name!r}")

@@ -108,8 +108,6 @@ def score(
         table = pol._compiled.score(engine, balances, day)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, names) from None
-    except RuntimeError as e:
-        raise _opening.engine_error(e) from None
     _opening.warn_capped(table)
     result = pl.from_arrow(_columns.user_messages(table, names))
     assert isinstance(result, pl.DataFrame)

@@ -9,6 +9,10 @@ pub enum Error {
     /// A policy file or reference table is invalid.
     #[error("{file}: key `{key}`: expected {expected}")]
     Policy { file: String, key: String, expected: String },
+    /// The opening balances name something the policy set lacks, or an unusable row
+    /// (docs/rules.md#opening-balances).
+    #[error("{0}")]
+    Opening(String),
     #[error("{0}")]
     Other(String),
 }

@@ -18,11 +18,18 @@ use std::sync::Arc;
 
 create_exception!(_core, SchemaError, PyValueError, "The input table lacks a required column or has an unusable type.");
 create_exception!(_core, PolicyError, PyValueError, "A policy file or reference table is invalid.");
+create_exception!(
+    _core,
+    OpeningError,
+    PyValueError,
+    "An opening frame with bad values, or balances of a product or sub-limit the policy set lacks: the message names the rows or the key (docs/rules.md#opening-balances)."
+);
 
 fn to_py(e: Error) -> PyErr {
     match e {
         Error::Schema { .. } => SchemaError::new_err(e.to_string()),
         Error::Policy { .. } => PolicyError::new_err(e.to_string()),
+        Error::Opening(m) => OpeningError::new_err(m),
         Error::Other(m) => PyRuntimeError::new_err(m),
     }
 }
@@ -448,6 +455,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", aanspraak_core::version())?;
     m.add("SchemaError", m.py().get_type::<SchemaError>())?;
     m.add("PolicyError", m.py().get_type::<PolicyError>())?;
+    m.add("OpeningError", m.py().get_type::<OpeningError>())?;
     m.add_class::<PyPolicy>()?;
     m.add_class::<PyPrepared>()?;
     m.add_class::<BasicProduct>()?;

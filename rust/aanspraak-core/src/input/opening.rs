@@ -61,7 +61,7 @@ impl Opening {
         let n: usize = batches.iter().map(|b| b.num_rows()).sum();
         let (ids, nulls) = insured_ids(&t, n)?;
         if nulls.is_some() {
-            return Err(Error::Other("opening: insured_id is null in some row".into()));
+            return Err(Error::Opening("opening: insured_id is null in some row".into()));
         }
         let col = |name: &str, dt: DataType| -> Result<Vec<arrow_array::ArrayRef>> {
             match t.column(name) {
@@ -88,7 +88,7 @@ impl Opening {
                 let product_index = || -> Result<u16> {
                     let key = product.is_valid(k).then(|| product.value(k)).unwrap_or_default();
                     let p = keys.supplementary.iter().position(|s| s == key).ok_or_else(|| {
-                        Error::Other(format!("{}: supplementary_product {key:?} is not a supplementary product of the policy set (one of {:?})", at(), keys.supplementary))
+                        Error::Opening(format!("{}: supplementary_product {key:?} is not a supplementary product of the policy set (one of {:?})", at(), keys.supplementary))
                     })?;
                     Ok(p as u16)
                 };
@@ -96,7 +96,7 @@ impl Opening {
                     "eigen_risico" => Used::EigenRisico,
                     "annual" => Used::Annual(product_index()?),
                     "limit" => Used::Limit(product_index()?, group.value(k).to_string()),
-                    other => return Err(Error::Other(format!("{}: unknown balance kind {other:?}", at()))),
+                    other => return Err(Error::Opening(format!("{}: unknown balance kind {other:?}", at()))),
                 };
                 let key = ids.key(i);
                 let id = RowStrings::is_hashed(key).then(|| ids.strings().map(|s| s.get(i).into())).flatten();

@@ -64,7 +64,7 @@ pub fn check_opening(opening: &crate::input::opening::Opening, policy: &Compiled
                     .iter()
                     .flat_map(|t| t.rules.iter().filter(|r| r.sublimit != terms::NO_LIMIT).map(|r| t.groups[r.group as usize].as_str()))
                     .collect();
-                return Err(crate::error::Error::Other(format!(
+                return Err(crate::error::Error::Opening(format!(
                     "opening: limit_group {group:?} is no sub-limit of supplementary product {:?} (its sub-limits: {groups:?})",
                     product.key
                 )));

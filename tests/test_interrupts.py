@@ -34,15 +34,15 @@ def leftovers(out: Path) -> list[str]:
 
 def interrupt_after_first_bucket(monkeypatch, error: BaseException = KeyboardInterrupt()) -> list[int]:
     calls: list[int] = []
-    real = streaming.score
+    real = streaming.score_counted
 
-    def scorer(decl, policy):
+    def scorer(decl, policy, **options):
         calls.append(decl.height)
         if len(calls) == 3:  # the column check on no lines, bucket 0, then bucket 1
             raise error
-        return real(decl, policy)
+        return real(decl, policy, **options)
 
-    monkeypatch.setattr(streaming, "score", scorer)
+    monkeypatch.setattr(streaming, "score_counted", scorer)
     return calls
 
 

@@ -46,13 +46,15 @@ def test_a_failed_bucket_leaves_no_part_files(tmp_path, monkeypatch):
     aanspraak.synthetic.declarations(3_000, seed=2).write_parquet(tmp_path / "in.parquet")
     calls = []
 
-    def failing(decl, policy):
+    real = streaming.score_counted
+
+    def failing(decl, policy, **options):
         calls.append(decl.height)
         if len(calls) == 3:  # the column check on no lines, bucket 0, then bucket 1
             raise RuntimeError("bucket on fire")
-        return aanspraak.score(decl, policy)
+        return real(decl, policy, **options)
 
-    monkeypatch.setattr(streaming, "score", failing)
+    monkeypatch.setattr(streaming, "score_counted", failing)
     with pytest.raises(RuntimeError, match="bucket on fire"):
         aanspraak.score_parquet(tmp_path / "in.parquet", tmp_path / "out", buckets=3, progress=False)
     assert calls[0] == 0 and calls[1] > 0

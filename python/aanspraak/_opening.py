@@ -224,22 +224,16 @@ def for_insureds(opening: pl.DataFrame, ids: "pl.Series", columns: "Mapping[str,
     return rows if rows.height else None
 
 
-def count_of(warning: Warning | str) -> int:
-    """The count an OpeningWarning gives (to add up the warnings of several calls)."""
-    found = re.search(r": (\d+) balances? (?:was|were) above", str(warning))
-    return int(found.group(1)) if found else 0
-
-
-def warn_capped(out: pa.Table, where: str = "", stacklevel: int = 3) -> int:
-    """Warn (OpeningWarning) when the engine capped opening balances (`where`: words
-    that place the count, e.g. " under scenario 'x'"); the count."""
+def capped(out: pa.Table) -> int:
+    """How many opening balances the engine capped at their pot in the call that built
+    `out` (the count in its schema metadata; 0 without an opening)."""
     meta = out.schema.metadata or {}
-    capped = int(meta.get(b"aanspraak.opening_capped", b"0"))
-    return warn_capped_count(capped, where, stacklevel + 1)
+    return int(meta.get(b"aanspraak.opening_capped", b"0"))
 
 
-def warn_capped_count(capped: int, where: str = "", stacklevel: int = 3) -> int:
-    """Warn (OpeningWarning) that `capped` balances were capped, if any; the count."""
+def warn_capped(capped: int, where: str = "", stacklevel: int = 3) -> None:
+    """Warn (OpeningWarning) that `capped` balances were capped at their pot, if any
+    (`where`: words that place the count, e.g. " under scenario 'x'")."""
     if capped:
         warnings.warn(
             f"opening{where}: {capped} balance{'s were' if capped != 1 else ' was'} above {'their' if capped != 1 else 'its'} pot (the year's eigen "
@@ -247,7 +241,6 @@ def warn_capped_count(capped: int, where: str = "", stacklevel: int = 3) -> int:
             OpeningWarning,
             stacklevel=stacklevel,
         )
-    return capped
 
 
 def closing_balances(scored: Any, opening: Any = None, *, columns: "Mapping[str, str] | None" = None) -> pl.DataFrame:

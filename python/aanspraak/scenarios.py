@@ -178,7 +178,7 @@ def compare(
     tables, sums = prepared.compare([p._compiled for p in policies], list(SHARED_COLUMNS), cols)
     parts: list[pl.DataFrame] = [df]
     for name, table in zip(names, tables):
-        _opening.warn_capped(table, f" under scenario {name!r}")
+        _opening.warn_capped(_opening.capped(table), f" under scenario {name!r}")
         out = pl.from_arrow(_columns.user_messages(table, mapped))
         assert isinstance(out, pl.DataFrame)
         parts.append(out.rename({c: column_name(c, name) for c in cols}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -98,6 +98,42 @@ def score(
     ...     aanspraak.score(booked, as_of="2022-03-31").select("reason", "basic_paid").row(0)
     ('NOT_YET_BOOKED', Decimal('0.00'))
     """
+    scored = score_counted(declarations, policy, columns=columns, opening=opening, as_of=as_of)
+    _opening.warn_capped(scored.capped)
+    _booking.warn(scored.unbooked, as_of)
+    return scored.lines
+
+
+class Scored(NamedTuple):
+    """What :func:`score_counted` returns: the scored lines and what the warnings of
+    :func:`score` would count."""
+
+    lines: pl.DataFrame
+    #: Opening balances capped at their pot (docs/rules.md#opening-balances).
+    capped: int
+    #: Lines NOT_YET_BOOKED on ``as_of`` (0 without it; docs/rules.md#as-known-on-a-date).
+    unbooked: int
+
+
+def score_counted(
+    declarations: Any,
+    policy: "str | Path | Policy" = "defriesland-2022",
+    *,
+    columns: "Mapping[str, str] | None" = None,
+    opening: Any = None,
+    as_of: Any = None,
+) -> Scored:
+    """:func:`score` without its warnings: the lines and the counts, for a caller that
+    scores in parts and warns once for the whole (:func:`aanspraak.score_parquet`).
+
+    Examples
+    --------
+    >>> import aanspraak
+    >>> decl = aanspraak.synthetic.declarations(1_000, seed=1)
+    >>> s = score_counted(decl)
+    >>> s.lines.equals(aanspraak.score(decl)), s.capped, s.unbooked
+    (True, 0, 0)
+    """
     pol = resolve(policy)
     names = _columns.checked(columns)
     df = _columns.to_library(to_polars(declarations), names)
@@ -108,12 +144,11 @@ def score(
         table = pol._compiled.score(engine, balances, day)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, names) from None
-    _opening.warn_capped(table)
     result = pl.from_arrow(_columns.user_messages(table, names))
     assert isinstance(result, pl.DataFrame)
-    if day is not None:
-        _booking.warn(_booking.count(result["reason"]), as_of)
-    return _columns.to_user(pl.concat([input_part(df), result], how="horizontal"), names)
+    unbooked = 0 if day is None else _booking.count(result["reason"])
+    lines = _columns.to_user(pl.concat([input_part(df), result], how="horizontal"), names)
+    return Scored(lines, _opening.capped(table), unbooked)
 
 
 def release_memory() -> int:

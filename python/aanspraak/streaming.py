@@ -33,7 +33,6 @@ import signal
 import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,19 +42,15 @@ import polars as pl
 from aanspraak.policy import Policy, resolve
 from aanspraak._frames import with_line_id
 from aanspraak import _booking, _columns, _opening
-from aanspraak.scoring import score
+from aanspraak.scoring import Scored, score_counted
 
 
-def _score(decl: pl.DataFrame, policy: Policy, mapped: dict[str, str], opening: "pl.DataFrame | None" = None, as_of: Any = None) -> pl.DataFrame:
-    """:func:`score` of lines under the library's names, returned under the user's, with
-    the opening balances of their insureds, as known on `as_of` (if given)."""
+def _score(decl: pl.DataFrame, policy: Policy, mapped: dict[str, str], opening: "pl.DataFrame | None" = None, as_of: Any = None) -> Scored:
+    """:func:`aanspraak.score` of lines under the library's names, returned under the
+    user's, with the opening balances of their insureds, as known on `as_of` (if given);
+    no warnings: the counts, which the caller adds up."""
     balances = None if opening is None else _opening.for_insureds(opening, decl["insured_id"], mapped)
-    extra: dict[str, Any] = {} if balances is None else {"opening": balances}
-    if as_of is not None:
-        extra["as_of"] = as_of
-    if mapped:
-        return score(_columns.to_user(decl, mapped), policy, columns=mapped, **extra)
-    return score(decl, policy, **extra)
+    return score_counted(_columns.to_user(decl, mapped), policy, columns=mapped, opening=balances, as_of=as_of)
 
 #: Seed of the insured-id hash that assigns buckets (fixed, so reruns give the same files).
 BUCKET_SEED = 20_26
@@ -222,15 +217,9 @@ def score_parquet(
                 t0 = time.perf_counter()
                 # Pass 2: score one bucket (whole insureds) and write it, still staged.
                 decl = pl.read_parquet(part)
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", _opening.OpeningWarning)
-                    scored = _score(decl, pol, mapped, balances, as_of)
-                capped += sum(_opening.count_of(w.message) for w in caught if issubclass(w.category, _opening.OpeningWarning))
-                if as_of is not None:
-                    unbooked += _booking.count(scored["reason"])
-                for w in caught:
-                    if not issubclass(w.category, (_opening.OpeningWarning, _booking.NotYetBookedWarning)):
-                        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+                scored, bucket_capped, bucket_unbooked = _score(decl, pol, mapped, balances, as_of)
+                capped += bucket_capped
+                unbooked += bucket_unbooked
                 staged = staging / file.name
                 scored.write_parquet(staged)
                 scored_parts.append((staged, file))
@@ -261,8 +250,7 @@ def score_parquet(
         raise
     finally:
         bar.close()
-    if capped:
-        _opening.warn_capped_count(capped, stacklevel=2)
+    _opening.warn_capped(capped, stacklevel=2)
     _booking.warn(unbooked, as_of, stacklevel=2)
     schema = {"bucket": pl.Int64, "file": pl.String, "lines": pl.Int64, "insured": pl.Int64, "seconds": pl.Float64}
     return pl.DataFrame(rows, schema=schema)

@@ -12,7 +12,6 @@ hands the engine one row per balance.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -268,7 +267,8 @@ def closing_balances(scored: Any, opening: Any = None, *, columns: "Mapping[str,
     True
     """
     names = {k: v for k, v in (columns or {}).items() if k in ("insured_id", "supplementary_product")}
-    frame = to_polars(scored).rename({v: k for k, v in names.items() if v in to_polars(scored).columns})
+    frame = to_polars(scored)
+    frame = frame.rename({v: k for k, v in names.items() if v in frame.columns})
     for need in ("insured_id", "treatment_date", "eigen_risico", "supplementary_paid"):
         if need not in frame.columns:
             raise _schema_error(need, "no such column", "the output of aanspraak.score")
@@ -288,7 +288,8 @@ def closing_balances(scored: Any, opening: Any = None, *, columns: "Mapping[str,
     single = frame.filter(pl.col("supplementary_product").is_not_null() & ~pl.col("supplementary_product").str.contains("+", literal=True))
     annual = single.group_by("insured_id", "year", "supplementary_product").agg(pl.col("supplementary_paid").cast(money).sum().alias("annual_used"))
     if opening is not None:
-        before = to_polars(opening).rename({v: k for k, v in names.items() if v in to_polars(opening).columns})
+        before = to_polars(opening)
+        before = before.rename({v: k for k, v in names.items() if v in before.columns})
         before = before.with_columns(pl.col("insured_id").cast(frame.schema["insured_id"]), pl.col("year").cast(pl.Int32))
         if "eigen_risico_used" in before.columns:
             er_before = before.filter(pl.col("eigen_risico_used").is_not_null()).unique(["insured_id", "year"]).select(

@@ -18,7 +18,7 @@ import polars as pl
 
 from aanspraak import _booking, _columns, _core, _opening
 from aanspraak.policy import Policy, resolve
-from aanspraak._input import engine_frame
+from aanspraak._input import engine_arrow, engine_frame
 from aanspraak._frames import MONEY, OUTPUT_COLUMNS, input_part, to_polars
 
 #: Output columns returned per scenario by default.
@@ -168,7 +168,7 @@ def compare(
     balances = None if opening is None else _opening.table(opening, engine.schema["insured_id"], mapped)
     day = _booking.day(as_of)
     try:
-        prepared = _core.Prepared(engine, policies[0]._compiled, balances, day)
+        prepared = _core.Prepared(engine_arrow(engine), policies[0]._compiled, balances, day)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, mapped) from None
     if day is not None:

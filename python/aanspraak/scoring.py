@@ -12,7 +12,7 @@ from aanspraak import _core
 from aanspraak import _columns
 from aanspraak import _booking, _opening
 from aanspraak._frames import OUTPUT_COLUMNS, input_part, to_polars
-from aanspraak._input import engine_frame
+from aanspraak._input import engine_arrow, engine_frame
 from aanspraak.policy import Policy, resolve
 
 def score(
@@ -141,7 +141,7 @@ def score_counted(
     balances = None if opening is None else _opening.table(opening, engine.schema["insured_id"], names)
     day = _booking.day(as_of)
     try:
-        table = pol._compiled.score(engine, balances, day)
+        table = pol._compiled.score(engine_arrow(engine), balances, day)
     except _core.SchemaError as e:
         raise _columns.schema_error(e, names) from None
     result = pl.from_arrow(_columns.user_messages(table, names))

@@ -88,6 +88,17 @@ pub fn chunk_offsets(chunks: &[ArrayRef]) -> Vec<usize> {
 /// (chunk, index within it) of a row, given `chunk_offsets`.
 #[inline]
 pub fn locate(offsets: &[usize], row: usize) -> (usize, usize) {
+    // Chunks of one length (polars' layout after reading parquet): row / length, checked.
+    match offsets.get(1) {
+        None => return (0, row),
+        Some(&w) if w > 0 => {
+            let g = (row / w).min(offsets.len() - 1);
+            if offsets[g] <= row && offsets.get(g + 1).is_none_or(|&next| row < next) {
+                return (g, row - offsets[g]);
+            }
+        }
+        _ => {}
+    }
     let ci = offsets.partition_point(|&o| o <= row) - 1;
     (ci, row - offsets[ci])
 }
@@ -400,5 +411,20 @@ mod tests {
         assert_eq!(rs.get(4), b"a-very-long-insured-id-0001");
         assert_eq!(rs.get(6), b"M40");
         assert_eq!(rs.get(1), b"");
+    }
+
+    #[test]
+    fn locate_finds_the_chunk_of_every_row_in_any_layout() {
+        // equal chunks, a shorter last one, empty chunks, uneven ones, one chunk
+        for lens in [vec![4, 4, 4, 4], vec![4, 4, 3], vec![0, 3, 0, 0, 5], vec![4, 0, 4, 2], vec![1, 9, 2], vec![7], vec![3, 3, 0]] {
+            let offsets: Vec<usize> = lens.iter().scan(0, |o, &l| Some(std::mem::replace(o, *o + l))).collect();
+            let mut row = 0;
+            for (c, &len) in lens.iter().enumerate() {
+                for i in 0..len {
+                    assert_eq!(locate(&offsets, row), (c, i), "row {row} of chunk lengths {lens:?}");
+                    row += 1;
+                }
+            }
+        }
     }
 }

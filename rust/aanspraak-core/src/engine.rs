@@ -112,9 +112,18 @@ fn allowed_and_bijdrage(l: &Lines, i: usize, policy: &CompiledPolicy, bijdrage_b
     (allowed, apply_bp(allowed, bijdrage_bp as u32).min(allowed).min(bijdrage_max as i64))
 }
 
+/// The capacity, in items of type `T`, of a walk buffer for `n` rows: the bytes the
+/// supplementary items of `n` rows take. The ledger's buffer, dropped before the
+/// supplementary pass, is then the very block (with its pages already resident) that
+/// the allocator's cache hands that pass: a cold call pays for fresh pages once, not
+/// twice (`alloc`). Only the slots written become resident (`grouped::collect_by_chunk`).
+fn walk_slots<T>(n: usize) -> usize {
+    (n * std::mem::size_of::<supplementary::limits::SuppItem>()).div_ceil(std::mem::size_of::<T>().max(1))
+}
+
 /// The ledger items: covered lines with a frequency rule or subject to the eigen risico.
 fn ledger_items(lines: &Lines, out: &Outcome, policy: &CompiledPolicy) -> Vec<Item> {
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(walk_slots::<Item>(lines.n));
     grouped::collect_by_chunk(&mut items, &mut vec![(); lines.n], |c, rows, push| {
         for i in c * CHUNK..c * CHUNK + rows.len() {
             let f = out.flags[i];
@@ -216,6 +225,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
     // Back in row order (a sort of small records beats random writes into big columns).
     let mut by_row: Vec<(u32, ledger::Effect)> = items.par_iter().zip(effects).map(|(it, e)| (it.row, e)).collect();
     by_row.par_sort_unstable_by_key(|x| x.0);
+    drop(items);
     for &(row, eff) in by_row.iter().filter(|(_, e)| e.over_limit) {
         let i = row as usize;
         out.flags[i] |= flag::AUTHORIZATION_REQUIRED;
@@ -229,7 +239,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
 
     // Money of the basic insurance (docs/rules.md#money); patient_paid before the supplementary.
     let l = lines;
-    let by_row = &by_row;
+    let ledger = &by_row;
     (
         out.allowed.par_chunks_mut(CHUNK),
         out.eigen_bijdrage.par_chunks_mut(CHUNK),
@@ -244,11 +254,11 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
         .enumerate()
         .for_each(|(c, (allowed, eb, er, basic, patient, flags, bijdrage_bp, bijdrage_max))| {
             // The ledger's eigen risico for this chunk's rows, merged in row order.
-            let mut e = by_row.partition_point(|x| (x.0 as usize) < c * CHUNK);
+            let mut e = ledger.partition_point(|x| (x.0 as usize) < c * CHUNK);
             for k in 0..basic.len() {
                 let i = c * CHUNK + k;
-                if e < by_row.len() && by_row[e].0 as usize == i {
-                    er[k] = by_row[e].1.eigen_risico as i128;
+                if e < ledger.len() && ledger[e].0 as usize == i {
+                    er[k] = ledger[e].1.eigen_risico as i128;
                     e += 1;
                 }
                 let amount = l.amount[i];
@@ -271,6 +281,7 @@ pub fn score_lines_with(lines: &Lines, policy: &CompiledPolicy, scratch: &mut su
                 patient[k] = amount as i128 - basic[k];
             }
         });
+    drop(by_row);
     t.lap("money");
     // Supplementary products (docs/rules.md#supplementary-products) on what the basic insurance left.
     let code_row = |i: usize| policy.codes.pick(ctx.cands[l.code[i] as usize], l.treat[i]);

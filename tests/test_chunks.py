@@ -120,3 +120,20 @@ def test_large_supplementary_maxima_across_chunks_match_the_reference(data, n_ta
     out = aanspraak.score(as_batches(shuffled, rng, 5), policy=POLICY)
     assert_money(out)
     assert_supplementary_caps(shuffled, out, POLICY)
+
+
+def test_a_frame_of_many_chunks_scores_as_one_and_keeps_its_chunks():
+    """A polars frame is handed to the engine chunk by chunk (no rechunking copy): equal
+    chunks (as read_parquet gives them) and uneven ones, some crossing the engine's
+    16,384-row chunks, score exactly as the same lines in one chunk, and the caller's
+    frame is left as it was."""
+    decl = aanspraak.synthetic.declarations(60_000, seed=5, supplementary_share=0.6, hospital_share=0.2)
+    whole = aanspraak.score(decl.rechunk(), POLICY)
+    for sizes in ([12_000] * 5, [1, 16_383, 2, 20_000, 7_614, 16_000]):
+        bounds = np.cumsum([0, *sizes])
+        chunked = pl.concat([decl.slice(int(a), int(b - a)) for a, b in zip(bounds[:-1], bounds[1:])], rechunk=False)
+        assert chunked.n_chunks() == len(sizes)
+        out = aanspraak.score(chunked, POLICY)
+        assert chunked.n_chunks() == len(sizes), "the caller's frame is not rechunked"
+        assert out.equals(whole), sizes
+    assert whole["supplementary_paid"].sum() > 0 and whole["eigen_risico"].sum() > 0

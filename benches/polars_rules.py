@@ -24,7 +24,7 @@ The subset (De Friesland 2022, policy set ``defriesland-2022``)
    ``line_id``) within an insured (``ledger.rs`` sorts its items by insured,
    treatment date, line_id order key, row number).
 4. *One supplementary product with an annual cap*: AV Tand Extra (from 18, C/M/V/A
-   codes 100 %, other codes 80 %, the full-denture eigen bijdrage 100 %,
+   codes 100 %, other codes 80 %, the eigen bijdrage of full and implant dentures 100 %,
    orthodontics and a few codes excluded, at most EUR 500 per insured and
    calendar year, consumed in the same order; the crossing line is paid up to
    the cap). It pays from what the basic left (never the eigen risico) and
@@ -97,6 +97,8 @@ SUPP_CAP_CENTS = 50_000
 SUPP_MIN_AGE = 18
 SUPP_FULL_SECTIONS = ["C", "M", "V", "A"]                    # 100 %, other codes 80 %
 SUPP_EXCLUDED_SECTIONS = ["F"]
+# The eigen bijdrage AV Tand Standaard (and so Extra) pays at 100 %: art. 4.2 sub g.
+SUPP_EB_TAGS = ["full_denture", "implant_denture", "denture_combo"]
 SUPP_EXCLUDED_CODES = ["E97", "E98", "M61", "A20", "J39", "G44"]
 TAGS = ["full_denture", "implant_denture", "denture_combo", "denture_repair",
         "specialist_surgery", "simple_extraction", "perio_surgery", "implant", "non_plastic",
@@ -116,7 +118,7 @@ def check_constants() -> None:
     assert {k: p["basic"][k]["non_contracted_share_pct"] for k in NON_CONTRACTED_PCT} == NON_CONTRACTED_PCT
     extra, std = p["supplementary"][PRODUCT], p["supplementary"]["av-tand-standaard"]
     assert extra["extends"] == "av-tand-standaard" and extra["annual_max_eur"] * 100 == SUPP_CAP_CENTS
-    assert std["min_age"] == SUPP_MIN_AGE and std["eigen_bijdrage_tags"] == ["full_denture"]
+    assert std["min_age"] == SUPP_MIN_AGE and std["eigen_bijdrage_tags"] == SUPP_EB_TAGS
     assert [(r.get("sections"), r["share_pct"]) for r in std["rules"]] == [
         *(([s], 100) for s in SUPP_FULL_SECTIONS), (None, 80)]
     excluded = [x for e in std["exclusions"] for x in e.get("sections", []) + e.get("codes", [])]
@@ -255,7 +257,7 @@ def rules_lazy(decl: pl.DataFrame, codes: pl.DataFrame) -> pl.LazyFrame:
                     | c("code").is_in(SUPP_EXCLUDED_CODES))
     rule_pct = pl.when(c("section").is_in(SUPP_FULL_SECTIONS)).then(100).otherwise(80)
     want = pl.when(supp_refused).then(0).otherwise(
-        pl.when(c("full_denture")).then(c("eigen_bijdrage")).otherwise(0)
+        pl.when(pl.any_horizontal(c(t) for t in SUPP_EB_TAGS)).then(c("eigen_bijdrage")).otherwise(0)
         + pct_half_up(c("amount_cents") - c("allowed"), rule_pct))
     lf = lf.with_columns(want=want)
     # 5. Window functions: both budgets are consumed per insured and year in

@@ -142,6 +142,10 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
                 continue;
             }
             let combo = l.supplementary.get(i);
+            if combo == 0 && !any_marks {
+                // No product and no care that marks a begun-before exclusion: nothing to do.
+                continue;
+            }
             // Hospital and other care have no code-table row.
             let not_dental = o.flags[i] & (flag::MSZ | flag::OVERIG) != 0;
             let row = if not_dental { None } else { code_row(i) };

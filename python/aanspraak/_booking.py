@@ -36,8 +36,9 @@ def day(as_of: Any) -> "int | None":
 
 
 def count(reason: "pl.Series") -> int:
-    """The NOT_YET_BOOKED lines of a ``reason`` column."""
-    return int((reason.cast(pl.String) == "NOT_YET_BOOKED").sum())
+    """The NOT_YET_BOOKED lines of a ``reason`` column (Categorical or String: compared
+    as it is, since casting 10M categories to strings takes 0.25-0.5 s)."""
+    return int((reason == "NOT_YET_BOOKED").sum())
 
 
 def warn(n: int, as_of: Any, where: str = "", stacklevel: int = 3) -> int:

@@ -166,7 +166,7 @@ def partition_sums(table: pa.Table, names: Sequence[str], columns: Sequence[str]
     row = frame.select(
         pl.len().cast(pl.Int64).alias("lines"),
         pl.col(insured).n_unique().cast(pl.Int64).alias("insured"),
-        *[(pl.col(column_name("reason", n)).cast(pl.String) == "CREDITED").sum().cast(pl.Int64).alias(c)
+        *[(pl.col(column_name("reason", n)) == "CREDITED").sum().cast(pl.Int64).alias(c)
           for n, c in zip(names, _credited(names, columns))],
         *[(pl.col(m).cast(pl.Decimal(38, 2)).sum() * 100).cast(pl.Int64).alias(m) for m in money],
     )

@@ -183,7 +183,8 @@ def compare(
         assert isinstance(out, pl.DataFrame)
         parts.append(out.rename({c: column_name(c, name) for c in cols}))
     lines = pl.concat(parts, how="horizontal")
-    credited = [int((lines[column_name("reason", n)].cast(pl.String) == "CREDITED").sum()) for n in names] if "reason" in cols else None
+    # The categorical compared as it is: a cast to strings costs 0.25-0.5 s per 10M lines.
+    credited = [int((lines[column_name("reason", n)] == "CREDITED").sum()) for n in names] if "reason" in cols else None
     totals = scenario_totals(names, policies, cols, [dict(s) for s in sums], lines.height, prepared.distinct_insured(), credited)
     return Comparison(tuple(names), tuple(policies), tuple(cols), lines, totals, mapped)
 

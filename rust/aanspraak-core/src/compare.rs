@@ -127,6 +127,14 @@ impl Prepared {
     /// compared by their 128-bit hash and, where two hashes are equal, by their text.
     pub fn distinct_insured(&self) -> usize {
         let ids = &self.lines.insured;
+        // Exact keys (integers, strings of at most 12 bytes): the distinct keys, sorting
+        // 16 bytes a row. A hashed long id needs its row to check its string.
+        let mut exact: Vec<u128> = (0..self.lines.n).into_par_iter().map(|i| ids.key(i)).collect();
+        if !exact.par_iter().any(|&k| RowStrings::is_hashed(k)) {
+            exact.par_sort_unstable();
+            return exact.par_windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!exact.is_empty());
+        }
+        drop(exact);
         let mut keys: Vec<(u128, u32)> = (0..self.lines.n).into_par_iter().map(|i| (ids.key(i), i as u32)).collect();
         keys.par_sort_unstable_by_key(|k| k.0);
         let strings = ids.strings();
@@ -223,27 +231,22 @@ impl Prepared {
                     .collect()
             };
             if supp_changed {
-                let mut w = Outcome {
-                    flags: kept.flags.clone(),
-                    reason: kept.reason.clone(),
-                    age: kept.age.clone(),
-                    allowed: allowed.to_vec(),
-                    eigen_bijdrage: eb.to_vec(),
-                    eigen_risico: er.to_vec(),
-                    patient_paid: before_supp(),
-                    supplementary_paid: vec![0; l.n],
-                    // Written for every row by the supplementary pass.
-                    supplementary_reason: vec![SuppReason::default(); l.n],
-                    supplementary_basis: vec![NO_BASIS; l.n],
-                    ..Outcome::empty()
+                // The baseline's basic outcome is read where it is (its Arrow buffers).
+                let basic = supplementary::BasicOutcome { flags: &kept.flags, reason: &kept.reason, age: &kept.age, allowed, eigen_bijdrage: eb, eigen_risico: er };
+                fresh.patient_paid = before_supp();
+                fresh.supplementary_paid = vec![0; l.n];
+                // Written for every row by the supplementary pass.
+                fresh.supplementary_reason = vec![SuppReason::default(); l.n];
+                fresh.supplementary_basis = vec![NO_BASIS; l.n];
+                let cols = supplementary::SuppColumns {
+                    paid: &mut fresh.supplementary_paid,
+                    reason: &mut fresh.supplementary_reason,
+                    basis: &mut fresh.supplementary_basis,
+                    patient_paid: &mut fresh.patient_paid,
                 };
                 let cands = engine::code_candidates(l, p);
-                supplementary::score_with(l, &mut w, p, |i| p.codes.pick(cands[l.code[i] as usize], l.treat[i]), &mut scratch);
+                supplementary::score_columns(l, basic, cols, p, |i| p.codes.pick(cands[l.code[i] as usize], l.treat[i]), &mut scratch);
                 scenario_capped.1 = capped(l).1;
-                fresh.supplementary_paid = w.supplementary_paid;
-                fresh.supplementary_reason = w.supplementary_reason;
-                fresh.supplementary_basis = w.supplementary_basis;
-                fresh.patient_paid = w.patient_paid;
                 names.extend(["supplementary_paid", "supplementary_reason", "supplementary_basis", "patient_paid"]);
             } else if er_changed {
                 let supp_paid = money("supplementary_paid");
@@ -383,6 +386,20 @@ mod tests {
         // EUR 300 of eigen risico on the adult's extraction; the child's check-up is paid.
         assert_eq!(totals[0].1, 30_000);
         assert_eq!(totals[1].1, decimals(&out, "basic_paid").iter().sum::<i128>());
+    }
+
+    #[test]
+    fn distinct_insured_counts_short_and_long_ids_alike() {
+        let pol = policy::load("defriesland-2022").unwrap();
+        let line = |id| (id, "1980-01-01", "2022-03-01", "C002", 2_500, "tandarts");
+        // short ids only (exact keys); then long ids too (hashed keys, checked by row)
+        for (rows, want) in [
+            (vec![line("A"), line("B"), line("A"), line("C"), line("B")], 3),
+            (vec![line("A"), line("insured-number-long-1"), line("A"), line("insured-number-long-2"), line("insured-number-long-1")], 3),
+        ] {
+            let (schema, batches) = crate::engine::tests::lines_table(&rows);
+            assert_eq!(Prepared::new(schema, batches, &pol).unwrap().distinct_insured(), want);
+        }
     }
 
     #[test]

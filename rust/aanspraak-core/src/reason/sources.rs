@@ -41,7 +41,7 @@ impl SuppReason {
     /// The functions that decide this supplementary reason (docs/rules.md#where-each-reason-comes-from).
     pub fn emitted_by(self) -> &'static [&'static str] {
         match self {
-            SuppReason::NoSupplementary => &["supplementary::score_with"],
+            SuppReason::NoSupplementary => &["supplementary::score_columns"],
             SuppReason::Paid => &["supplementary::limits::pay"],
             SuppReason::AnnualMaximumReached => &["supplementary::limits::pay"],
             SuppReason::SublimitReached => &["supplementary::limits::pay"],
@@ -51,7 +51,7 @@ impl SuppReason {
             SuppReason::NotCoveredByProduct => &["supplementary::judge::judge", "supplementary::limits::pay"],
             SuppReason::BeforeCoverStart => &["supplementary::judge::judge"],
             SuppReason::CoverEnded => &["supplementary::judge::judge"],
-            SuppReason::NothingToPay => &["supplementary::score_with"],
+            SuppReason::NothingToPay => &["supplementary::score_columns"],
             SuppReason::BasicFormality => &["supplementary::line_refusal"],
             SuppReason::OutsideEstheticZone => &["supplementary::line_refusal"],
             SuppReason::HospitalCare => &["supplementary::line_refusal"],
@@ -62,9 +62,9 @@ impl SuppReason {
             SuppReason::AccidentOutsideCover => &["supplementary::judge::judge"],
             SuppReason::AccidentTreatmentLate => &["supplementary::judge::judge"],
             SuppReason::AuthorizationMissing => &["supplementary::judge::judge"],
-            SuppReason::InvalidInput => &["supplementary::score_with"],
-            SuppReason::Credited => &["supplementary::score_with"],
-            SuppReason::NotYetBooked => &["supplementary::score_with"],
+            SuppReason::InvalidInput => &["supplementary::score_columns"],
+            SuppReason::Credited => &["supplementary::score_columns"],
+            SuppReason::NotYetBooked => &["supplementary::score_columns"],
         }
     }
 }

@@ -21,7 +21,7 @@ use terms::MAX_COMBINED;
 
 /// A refusal for the whole line, before any product is looked at (docs/interpretations.md#supplementary-dental-policies):
 /// hospital care, or a basic refusal the supplementary insurance follows.
-fn line_refusal(out: &Outcome, i: usize) -> Option<(SuppReason, u16)> {
+fn line_refusal(out: &BasicOutcome, i: usize) -> Option<(SuppReason, u16)> {
     if out.flags[i] & flag::MSZ != 0 {
         return Some((SuppReason::HospitalCare, Basis::SuppDentalOnly as u16));
     }
@@ -83,6 +83,26 @@ pub struct Scratch {
     items: Vec<SuppItem>,
 }
 
+/// What the supplementary pass reads of the basic insurance's outcome, per row.
+#[derive(Clone, Copy)]
+pub struct BasicOutcome<'a> {
+    pub flags: &'a [u8],
+    pub reason: &'a [Reason],
+    pub age: &'a [i16],
+    pub allowed: &'a [i128],
+    pub eigen_bijdrage: &'a [i128],
+    pub eigen_risico: &'a [i128],
+}
+
+/// The columns the supplementary pass writes; `patient_paid` holds what the basic
+/// insurance left the patient on entry, and the payment is taken off it.
+pub struct SuppColumns<'a> {
+    pub paid: &'a mut [i128],
+    pub reason: &'a mut [SuppReason],
+    pub basis: &'a mut [u16],
+    pub patient_paid: &'a mut [i128],
+}
+
 /// Score the supplementary products: fills `supplementary_paid`, `supplementary_reason`
 /// and `supplementary_basis`, and takes the payment off `patient_paid`. `code_row` gives
 /// a dental line's code-table row.
@@ -92,20 +112,40 @@ pub fn score(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row
 
 /// `score`, reusing `scratch`'s memory.
 pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, code_row: impl Fn(usize) -> Option<u32> + Sync, scratch: &mut Scratch) {
+    let basic = BasicOutcome {
+        flags: &out.flags,
+        reason: &out.reason,
+        age: &out.age,
+        allowed: &out.allowed,
+        eigen_bijdrage: &out.eigen_bijdrage,
+        eigen_risico: &out.eigen_risico,
+    };
+    let cols = SuppColumns {
+        paid: &mut out.supplementary_paid,
+        reason: &mut out.supplementary_reason,
+        basis: &mut out.supplementary_basis,
+        patient_paid: &mut out.patient_paid,
+    };
+    score_columns(lines, basic, cols, policy, code_row, scratch)
+}
+
+/// `score_with` on borrowed columns: a scenario of `compare` reads the baseline's basic
+/// outcome where it is, without copying it into an `Outcome`.
+pub fn score_columns(lines: &Lines, o: BasicOutcome, out: SuppColumns, policy: &CompiledPolicy, code_row: impl Fn(usize) -> Option<u32> + Sync, scratch: &mut Scratch) {
     let n = lines.n;
     if matches!(lines.supplementary, Col::Const(NO_SUPP)) {
         // No supplementary product anywhere: NO_SUPPLEMENTARY, and INVALID_INPUT for an invalid row.
-        for (i, reason) in out.supplementary_reason.iter_mut().enumerate() {
+        for (i, reason) in out.reason.iter_mut().enumerate() {
             *reason = SuppReason::NoSupplementary;
             if lines.invalid[i] != Invalid::Ok {
                 *reason = SuppReason::InvalidInput;
-                out.supplementary_basis[i] = Basis::InvalidInput as u16;
+                out.basis[i] = Basis::InvalidInput as u16;
             } else if lines.unbooked.get(i) {
                 *reason = SuppReason::NotYetBooked;
-                out.supplementary_basis[i] = Basis::NotYetBooked as u16;
+                out.basis[i] = Basis::NotYetBooked as u16;
             } else if lines.credit.get(i).is_credited() {
                 *reason = SuppReason::Credited;
-                out.supplementary_basis[i] = Basis::Credited as u16;
+                out.basis[i] = Basis::Credited as u16;
             }
         }
         return;
@@ -119,7 +159,7 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
         .collect();
     let any_marks = marks_of_row.iter().any(|&m| m != 0);
     let l = lines;
-    let o = &*out;
+    let patient_paid: &[i128] = out.patient_paid;
     // Stateless pass: a final outcome per line, or an item for the walk.
     let mut finals = vec![(SuppReason::NoSupplementary, NO_BASIS); n];
     let items = &mut scratch.items;
@@ -153,7 +193,7 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
             if combo == 0 && marks == 0 {
                 continue;
             }
-            let base = (o.patient_paid[i] - o.eigen_risico[i]) as i64;
+            let base = (patient_paid[i] - o.eigen_risico[i]) as i64;
             // Rzv 2.31 lid 1: a 100 % eigen bijdrage of BT care not related to the indication
             // stands for the regular care; the product pays it as that care, not covered by
             // the basic insurance (docs/interpretations.md).
@@ -176,7 +216,7 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
             };
             let refusal = if combo == 0 {
                 None
-            } else if let Some(r) = line_refusal(o, i) {
+            } else if let Some(r) = line_refusal(&o, i) {
                 Some(r)
             } else if base == 0 {
                 Some((SuppReason::NothingToPay, NO_BASIS))
@@ -233,7 +273,7 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
     timer.lap("  supplementary by row");
     let by_row = &by_row;
     let finals = &finals;
-    (out.supplementary_paid.par_chunks_mut(CHUNK), out.supplementary_reason.par_chunks_mut(CHUNK), out.supplementary_basis.par_chunks_mut(CHUNK), out.patient_paid.par_chunks_mut(CHUNK))
+    (out.paid.par_chunks_mut(CHUNK), out.reason.par_chunks_mut(CHUNK), out.basis.par_chunks_mut(CHUNK), out.patient_paid.par_chunks_mut(CHUNK))
         .into_par_iter()
         .enumerate()
         .for_each(|(c, (paid, reason, basis, patient))| {

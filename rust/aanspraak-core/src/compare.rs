@@ -134,8 +134,7 @@ impl Prepared {
             exact.par_sort_unstable();
             return exact.par_windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!exact.is_empty());
         }
-        drop(exact);
-        let mut keys: Vec<(u128, u32)> = (0..self.lines.n).into_par_iter().map(|i| (ids.key(i), i as u32)).collect();
+        let mut keys: Vec<(u128, u32)> = exact.into_par_iter().enumerate().map(|(i, k)| (k, i as u32)).collect();
         keys.par_sort_unstable_by_key(|k| k.0);
         let strings = ids.strings();
         let differ = |a: &(u128, u32), b: &(u128, u32)| {

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import aanspraak
 from aanspraak.scenarios import SCENARIO_COLUMNS, column_name
 from aanspraak.reports import AGE_BANDS, MONEY
-from conftest import lines
+from conftest import D, d, lines
 
 BASE = aanspraak.Policy.load("defriesland-2022")
 
@@ -215,3 +215,75 @@ def test_grouped_totals_add_up_and_deltas_are_differences(seed, n, by, er):
     # Lowering or raising the eigen risico only moves money between basic and patient.
     assert t["delta_declared"][1] == 0 and t["delta_supplementary_paid"][1] == 0
     assert t["delta_basic_paid"][1] == -t["delta_patient_paid"][1] == -t["delta_eigen_risico"][1]
+
+
+#: Changes of one or two supplementary products (av-tand-extra and -optimaal extend
+#: av-tand-standaard, so a change of standaard changes them too).
+_PRODUCT_CHANGES = {
+    "standaard cap": lambda p: p.with_supplementary("av-tand-standaard", annual_max_eur=100),
+    "opstap share": lambda p: p.with_supplementary("av-tand-opstap", rule=0, share_pct=100),
+    "doorstap cap, opstap cap": lambda p: p.with_supplementary("av-tand-doorstap", annual_max_eur=60).with_supplementary("av-tand-opstap", annual_max_eur=40),
+    "optimaal cap": lambda p: p.with_supplementary("av-tand-optimaal", annual_max_eur=90),
+    "same values": lambda p: p.with_supplementary("av-tand-extra", annual_max_eur=500),
+}
+
+
+def _messy_products(decl: pl.DataFrame, seed: int, long_ids: bool) -> pl.DataFrame:
+    """Insureds who switch product mid-year, combined and unknown product lists, lines
+    without a product among an insured's others, and (optionally) ids long enough to be
+    hashed by the engine."""
+    h = pl.col("insured_id").hash(seed) % 11
+    late = pl.col("treatment_date") >= dt.date(2022, 7, 1)
+    product = pl.col("supplementary_product")
+    decl = decl.with_columns(
+        pl.when((h == 0) & late).then(pl.lit("av-tand-opstap"))
+        .when((h == 1) & late).then(pl.lit("av-tand-standaard"))
+        .when((h == 2) & (pl.int_range(pl.len()) % 5 == 0)).then(pl.lit(None, dtype=pl.String))
+        .when((h == 3) & (pl.int_range(pl.len()) % 7 == 0)).then(pl.lit("tand-ongevallen+av-tand-doorstap"))
+        .when((h == 4) & (pl.int_range(pl.len()) % 13 == 0)).then(pl.lit("av-tand-nope"))
+        .otherwise(product)
+        .alias("supplementary_product")
+    )
+    if long_ids:
+        decl = decl.with_columns(pl.concat_str(pl.lit("insured-number-of-the-fund-"), pl.col("insured_id")).alias("insured_id"))
+    return decl
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), change=st.sampled_from(sorted(_PRODUCT_CHANGES)), long_ids=st.booleans())
+def test_changing_some_products_rescores_their_insureds_exactly_as_score(seed, change, long_ids):
+    # compare scores again only the insureds with a line under a changed product; over
+    # three engine chunks of lines every scenario still equals `score` under its policy,
+    # and so do the baseline's insureds of unchanged products.
+    decl = _messy_products(aanspraak.synthetic.declarations(40_000, seed=seed, supplementary_share=0.7), seed, long_ids)
+    scenarios = {"base": BASE, "changed": _PRODUCT_CHANGES[change](BASE), "er": BASE.with_eigen_risico(200).with_supplementary("av-tand-opstap", annual_max_eur=40)}
+    cols = [*SCENARIO_COLUMNS, "supplementary_basis"]
+    cmp = aanspraak.compare(decl, scenarios, columns=cols)
+    for name, pol in scenarios.items():
+        want = aanspraak.score(decl, policy=pol)
+        got = cmp.scenario(name)
+        for c in cols:
+            assert got[c].cast(pl.String).equals(want[c].cast(pl.String)), (name, c)
+    paid = cmp.lines["supplementary_paid__changed"] != cmp.lines["supplementary_paid__base"]
+    assert change == "same values" or paid.any(), "the change changes some payments"
+
+
+def test_care_begun_under_an_unchanged_product_still_excludes_under_a_changed_one():
+    # An insured's orthodontics began in 2021 under AV Tand Standaard (which does not
+    # change); from 2022 AV Tand Optimaal (which does) excludes it as begun before its
+    # start (art. 4.3 Uitsluitingen sub f). Scoring the changed product's lines again
+    # without the insured's other lines would lose that mark and pay the line.
+    ortho = {"birth_date": d("1980-06-15"), "provider_type": "orthodontist", "amount": D("90.00")}
+    decl = lines(
+        {**ortho, "insured_id": "M", "line_id": 1, "treatment_date": d("2021-09-01"), "code": "F461A",
+         "supplementary_product": "av-tand-standaard", "supplementary_start": d("2020-01-01")},
+        {**ortho, "insured_id": "M", "line_id": 2, "treatment_date": d("2022-03-01"), "code": "F516A",
+         "supplementary_product": "av-tand-optimaal", "supplementary_start": d("2022-01-01")},
+        {**ortho, "insured_id": "N", "line_id": 3, "treatment_date": d("2022-03-01"), "code": "F516A",
+         "supplementary_product": "av-tand-optimaal", "supplementary_start": d("2022-01-01")},
+    )
+    cmp = aanspraak.compare(decl, {"base": BASE, "cap": BASE.with_supplementary("av-tand-optimaal", annual_max_eur=50)})
+    w = cmp.lines
+    assert w["supplementary_reason__cap"].to_list() == ["SUPPLEMENTARY_EXCLUSION", "SUPPLEMENTARY_EXCLUSION", "ANNUAL_MAXIMUM_REACHED"]
+    assert w["supplementary_paid__cap"].to_list() == [D("0.00"), D("0.00"), D("50.00")]
+    assert w["supplementary_paid__base"].to_list() == [D("0.00"), D("0.00"), D("90.00")]

@@ -147,7 +147,9 @@ def compare(
     from it by changing values) reuse its prepared input; others read the input again.
     A scenario that changes only the eigen risico reruns only the eigen risico walk and
     the money after it; one that changes only supplementary products reruns only the
-    supplementary passes; any other change reruns all rules (see ``compare.rs``).
+    supplementary passes, and only for the insureds with a line under a product whose
+    conditions changed (the others keep the baseline's results); any other change reruns
+    all rules (see ``compare.rs``).
 
     Examples
     --------

@@ -6,13 +6,15 @@
 //! - other basic rules, products, code table, msz lists or bijdrage percentages: all
 //!   passes (rules, ledger, money, supplementary);
 //! - only another eigen risico: the eigen risico walk and the money after it;
-//! - only other supplementary products: the supplementary passes.
+//! - only other supplementary products: the supplementary passes; and, when the eigen
+//!   risico is the baseline's too, only for the insureds with a line under a product
+//!   that changed (`rescored_rows`): the others keep the baseline's results.
 //!
 //! Columns a scenario does not change are the baseline's Arrow arrays, shared.
 
 use crate::engine::{self, score_lines_with, KeySet, Timer};
 use crate::error::{Error, Result};
-use crate::input::{self, Invalid, Lines};
+use crate::input::{self, Invalid, Lines, BAD_SUPP, NO_SUPP};
 use crate::output::{self, Outcome, COLUMNS, NO_BASIS};
 use crate::policy::CompiledPolicy;
 use crate::reason::{Reason, SuppReason};
@@ -21,6 +23,7 @@ use crate::supplementary::{self, Scratch};
 use arrow_array::{Array, ArrayRef, Decimal128Array, RecordBatch};
 use arrow_schema::{Schema, SchemaRef};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Declarations read once for scoring under several policies.
@@ -190,7 +193,13 @@ impl Prepared {
         let mut scratch = Scratch::default();
         let outcome = score_lines_with(l, base, &mut scratch);
         let base_capped = capped(l);
-        let kept = Kept { flags: outcome.flags.clone(), reason: outcome.reason.clone(), age: outcome.age.clone() };
+        let kept = Kept {
+            flags: outcome.flags.clone(),
+            reason: outcome.reason.clone(),
+            age: outcome.age.clone(),
+            supplementary_reason: outcome.supplementary_reason.clone(),
+            supplementary_basis: outcome.supplementary_basis.clone(),
+        };
         // Every column of the baseline, so that any scenario can share any of them.
         let all = output::build_columns(l, outcome, base, COLUMNS)?;
         t.lap("baseline scenario");
@@ -232,11 +241,27 @@ impl Prepared {
             if supp_changed {
                 // The baseline's basic outcome is read where it is (its Arrow buffers).
                 let basic = supplementary::BasicOutcome { flags: &kept.flags, reason: &kept.reason, age: &kept.age, allowed, eigen_bijdrage: eb, eigen_risico: er };
+                // The basic outcome is the baseline's: only the insureds of changed products are scored again.
+                let only = if er_changed { None } else { rescored_rows(l, base, p) };
+                t.lap("  rows to score again");
                 fresh.patient_paid = before_supp();
-                fresh.supplementary_paid = vec![0; l.n];
-                // Written for every row by the supplementary pass.
-                fresh.supplementary_reason = vec![SuppReason::default(); l.n];
-                fresh.supplementary_basis = vec![NO_BASIS; l.n];
+                match &only {
+                    None => {
+                        fresh.supplementary_paid = vec![0; l.n];
+                        // Written for every row by the supplementary pass.
+                        fresh.supplementary_reason = vec![SuppReason::default(); l.n];
+                        fresh.supplementary_basis = vec![NO_BASIS; l.n];
+                    }
+                    Some(only) => {
+                        // The rows not scored again keep the baseline's results.
+                        let base_paid = money("supplementary_paid");
+                        let keep = |i: usize| !only[i];
+                        fresh.supplementary_paid = (0..l.n).into_par_iter().map(|i| if keep(i) { base_paid[i] } else { 0 }).collect();
+                        fresh.patient_paid.par_iter_mut().enumerate().filter(|(i, _)| keep(*i)).for_each(|(i, v)| *v = base_patient[i]);
+                        fresh.supplementary_reason = kept.supplementary_reason.clone();
+                        fresh.supplementary_basis = kept.supplementary_basis.clone();
+                    }
+                }
                 let cols = supplementary::SuppColumns {
                     paid: &mut fresh.supplementary_paid,
                     reason: &mut fresh.supplementary_reason,
@@ -244,7 +269,7 @@ impl Prepared {
                     patient_paid: &mut fresh.patient_paid,
                 };
                 let cands = engine::code_candidates(l, p);
-                supplementary::score_columns(l, basic, cols, p, |i| p.codes.pick(cands[l.code[i] as usize], l.treat[i]), &mut scratch);
+                supplementary::score_columns(l, basic, cols, p, |i| p.codes.pick(cands[l.code[i] as usize], l.treat[i]), &mut scratch, only.as_deref());
                 scenario_capped.1 = capped(l).1;
                 names.extend(["supplementary_paid", "supplementary_reason", "supplementary_basis", "patient_paid"]);
             } else if er_changed {
@@ -271,6 +296,50 @@ struct Kept {
     flags: Vec<u8>,
     reason: Vec<Reason>,
     age: Vec<i16>,
+    supplementary_reason: Vec<SuppReason>,
+    supplementary_basis: Vec<u16>,
+}
+
+/// The rows that a scenario changing only supplementary products (not the basic outcome,
+/// not the eigen risico) must score again: every row of each insured (by insured key)
+/// with a line under a product whose conditions differ from the baseline's. A line's
+/// verdict and payment read only the conditions of its own products and the insured's
+/// own lines (maxima, and care begun before a start, which any product's line marks), so
+/// the other insureds keep the baseline's results. None when every row must be scored
+/// again: with opening balances (their capped count is per run), or when the legal-basis
+/// texts or the begun-before-start marks differ (the baseline's basis keys or marks
+/// would not hold).
+fn rescored_rows(l: &Lines, base: &CompiledPolicy, p: &CompiledPolicy) -> Option<Vec<bool>> {
+    if l.opening.is_some() || p.supp.len() != base.supp.len() || p.basis_texts != base.basis_texts || supplementary::marks_of_row(p) != supplementary::marks_of_row(base) {
+        return None;
+    }
+    let changed: Vec<bool> = p.supp.iter().zip(&base.supp).map(|(a, b)| format!("{a:?}") != format!("{b:?}")).collect();
+    let hit = |i: usize| {
+        let combo = l.supplementary.get(i);
+        // An unreadable product list is scored again too (it is INVALID_INPUT under both).
+        combo == BAD_SUPP || (combo != NO_SUPP && supplementary::unpack(combo).any(|k| changed.get(k as usize).copied().unwrap_or(true)))
+    };
+    // The insured keys of those lines, as bits of a table indexed by a hash of the key,
+    // four bits per such line (small enough to stay in cache): a key whose bit another
+    // key set is scored again needlessly (a few in 100), never wrongly, as all rows of
+    // a key share its bit.
+    let hits = (0..l.n).into_par_iter().filter(|&i| hit(i)).count();
+    let bits = (hits * 4).max(1 << 13).next_power_of_two() as u64;
+    let shift = 64 - bits.trailing_zeros();
+    let slot = |i: usize| {
+        let k = l.insured.key(i);
+        // Both halves mixed (murmur3's finaliser); the top bits index the table.
+        let mut x = (k as u64) ^ ((k >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        x = (x ^ (x >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        x = (x ^ (x >> 33)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+        (x ^ (x >> 33)) >> shift
+    };
+    let table: Vec<AtomicU64> = (0..bits / 64).map(|_| AtomicU64::new(0)).collect();
+    (0..l.n).into_par_iter().filter(|&i| hit(i)).for_each(|i| {
+        let b = slot(i);
+        table[(b / 64) as usize].fetch_or(1 << (b % 64), Ordering::Relaxed);
+    });
+    Some((0..l.n).into_par_iter().map(slot).map(|b| table[(b / 64) as usize].load(Ordering::Relaxed) & (1 << (b % 64)) != 0).collect())
 }
 
 /// The raw cents of a money column (nulls keep their sentinel).

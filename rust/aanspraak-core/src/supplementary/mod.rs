@@ -126,16 +126,38 @@ pub fn score_with(lines: &Lines, out: &mut Outcome, policy: &CompiledPolicy, cod
         basis: &mut out.supplementary_basis,
         patient_paid: &mut out.patient_paid,
     };
-    score_columns(lines, basic, cols, policy, code_row, scratch)
+    score_columns(lines, basic, cols, policy, code_row, scratch, None)
+}
+
+/// Per code-table row, the bits of the begun-before-start exclusions (of any product of
+/// `policy`) whose care that row is.
+pub(crate) fn marks_of_row(policy: &CompiledPolicy) -> Vec<u8> {
+    (0..policy.codes.rows.len())
+        .map(|r| {
+            policy.supp.iter().flat_map(|p| &p.terms).flat_map(|t| &t.exclusions).filter(|x| x.begun_bit != 0 && x.rule.row_match[r]).fold(0u8, |m, x| m | 1 << (x.begun_bit - 1))
+        })
+        .collect()
 }
 
 /// `score_with` on borrowed columns: a scenario of `compare` reads the baseline's basic
-/// outcome where it is, without copying it into an `Outcome`.
-pub fn score_columns(lines: &Lines, o: BasicOutcome, out: SuppColumns, policy: &CompiledPolicy, code_row: impl Fn(usize) -> Option<u32> + Sync, scratch: &mut Scratch) {
+/// outcome where it is, without copying it into an `Outcome`. With `only`, just the rows
+/// it marks are scored and the others' columns are left as the caller filled them; it
+/// must mark whole insureds (every row of an insured key, or none), since an insured's
+/// lines share their maxima.
+pub fn score_columns(
+    lines: &Lines,
+    o: BasicOutcome,
+    out: SuppColumns,
+    policy: &CompiledPolicy,
+    code_row: impl Fn(usize) -> Option<u32> + Sync,
+    scratch: &mut Scratch,
+    only: Option<&[bool]>,
+) {
     let n = lines.n;
+    let skip = |i: usize| only.is_some_and(|o| !o[i]);
     if matches!(lines.supplementary, Col::Const(NO_SUPP)) {
         // No supplementary product anywhere: NO_SUPPLEMENTARY, and INVALID_INPUT for an invalid row.
-        for (i, reason) in out.reason.iter_mut().enumerate() {
+        for (i, reason) in out.reason.iter_mut().enumerate().filter(|(i, _)| !skip(*i)) {
             *reason = SuppReason::NoSupplementary;
             if lines.invalid[i] != Invalid::Ok {
                 *reason = SuppReason::InvalidInput;
@@ -152,11 +174,7 @@ pub fn score_columns(lines: &Lines, o: BasicOutcome, out: SuppColumns, policy: &
     }
     let timer = crate::passes::Timer::new();
     // Code-table rows that are care of a begun-before-start exclusion, as bits.
-    let marks_of_row: Vec<u8> = (0..policy.codes.rows.len())
-        .map(|r| {
-            policy.supp.iter().flat_map(|p| &p.terms).flat_map(|t| &t.exclusions).filter(|x| x.begun_bit != 0 && x.rule.row_match[r]).fold(0u8, |m, x| m | 1 << (x.begun_bit - 1))
-        })
-        .collect();
+    let marks_of_row = marks_of_row(policy);
     let any_marks = marks_of_row.iter().any(|&m| m != 0);
     let l = lines;
     let patient_paid: &[i128] = out.patient_paid;
@@ -166,6 +184,9 @@ pub fn score_columns(lines: &Lines, o: BasicOutcome, out: SuppColumns, policy: &
     grouped::collect_by_chunk(items, &mut finals, |c, fin, push| {
         for (k, f) in fin.iter_mut().enumerate() {
             let i = c * CHUNK + k;
+            if skip(i) {
+                continue;
+            }
             if l.invalid[i] != Invalid::Ok {
                 *f = (SuppReason::InvalidInput, Basis::InvalidInput as u16);
                 continue;
@@ -280,6 +301,9 @@ pub fn score_columns(lines: &Lines, o: BasicOutcome, out: SuppColumns, policy: &
             let mut e = by_row.partition_point(|x| (x.0 as usize) < c * CHUNK);
             for k in 0..paid.len() {
                 let i = c * CHUNK + k;
+                if skip(i) {
+                    continue;
+                }
                 (reason[k], basis[k]) = finals[i];
                 if e < by_row.len() && by_row[e].0 as usize == i {
                     let eff = by_row[e].1;

@@ -25,7 +25,12 @@ impl Timer {
             // Resident memory and the allocator's cache, in MiB, after the stage.
             let rss = std::fs::read_to_string("/proc/self/statm").ok().and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok()).map_or(0, |p| (p * 4096) >> 20);
             let cached = crate::alloc::cached_bytes() >> 20;
-            eprintln!("aanspraak timing: {what:<28} {:>8.1} ms  rss {rss:>6} MiB  cached {cached:>5} MiB", (now - self.last.get()).as_secs_f64() * 1e3);
+            // The peak resident memory so far (VmHWM), which a stage can raise and lower again.
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse::<usize>().ok())
+                .map_or(0, |kib| kib >> 10);
+            eprintln!("aanspraak timing: {what:<28} {:>8.1} ms  rss {rss:>6} MiB  peak {peak:>6} MiB  cached {cached:>5} MiB", (now - self.last.get()).as_secs_f64() * 1e3);
             self.last.set(now);
         }
     }

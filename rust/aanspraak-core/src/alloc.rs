@@ -206,6 +206,25 @@ pub fn small_pages<T>(buf: &mut [T]) {
     }
 }
 
+/// Returns the whole pages under `buf` to the kernel (`MADV_DONTNEED`): for the unused
+/// tail of a buffer whose contents there are garbage. They read as zeros afterwards and
+/// become resident again only when written.
+pub fn forget_pages<T>(buf: &mut [std::mem::MaybeUninit<T>]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let p = buf.as_mut_ptr() as usize;
+        let start = (p + PAGE - 1) & !(PAGE - 1);
+        let end = (p + std::mem::size_of_val(buf)) & !(PAGE - 1);
+        if end > start {
+            // SAFETY: the range lies inside `buf`, whose slots hold no initialised values.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
+            }
+        }
+    }
+}
+
 /// Bytes now held in the cache.
 pub fn cached_bytes() -> usize {
     with_cache(|c| c.bytes)

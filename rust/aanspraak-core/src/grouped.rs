@@ -134,6 +134,8 @@ where
     }
     // SAFETY: the first `len` slots now hold initialised items (T is Copy).
     unsafe { out.set_len(len) };
+    // The regions' slots past `len` were written and moved down: hand their pages back.
+    crate::alloc::forget_pages(out.spare_capacity_mut());
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! Columns a scenario does not change are the baseline's Arrow arrays, shared.
 
 use crate::engine::{self, score_lines_with, KeySet, Timer};
+use std::hash::BuildHasher;
 use crate::error::{Error, Result};
 use crate::input::{self, Invalid, Lines, BAD_SUPP, NO_SUPP};
 use crate::output::{self, Outcome, COLUMNS, NO_BASIS};
@@ -230,12 +231,16 @@ impl Prepared {
             }
             let er = if er_changed { &fresh.eigen_risico[..] } else { money("eigen_risico") };
             let basic_paid = if er_changed { &fresh.basic_paid[..] } else { money("basic_paid") };
-            // patient_paid before the supplementary insurance; invalid, credited and unbooked rows as scored.
+            // patient_paid before the supplementary insurance; invalid, credited and unbooked
+            // rows, and those `only` leaves out (they keep the baseline's result), as scored.
             let base_patient = money("patient_paid");
-            let before_supp = || -> Vec<i128> {
+            let before_supp = |only: Option<&[bool]>| -> Vec<i128> {
                 (0..l.n)
                     .into_par_iter()
-                    .map(|i| if l.invalid[i] != Invalid::Ok || l.credit.get(i).is_credited() || l.unbooked.get(i) { base_patient[i] } else { l.amount[i] as i128 - basic_paid[i] })
+                    .map(|i| {
+                        let as_scored = only.is_some_and(|o| !o[i]) || l.invalid[i] != Invalid::Ok || l.credit.get(i).is_credited() || l.unbooked.get(i);
+                        if as_scored { base_patient[i] } else { l.amount[i] as i128 - basic_paid[i] }
+                    })
                     .collect()
             };
             if supp_changed {
@@ -244,7 +249,7 @@ impl Prepared {
                 // The basic outcome is the baseline's: only the insureds of changed products are scored again.
                 let only = if er_changed { None } else { rescored_rows(l, base, p) };
                 t.lap("  rows to score again");
-                fresh.patient_paid = before_supp();
+                fresh.patient_paid = before_supp(only.as_deref());
                 match &only {
                     None => {
                         fresh.supplementary_paid = vec![0; l.n];
@@ -257,7 +262,6 @@ impl Prepared {
                         let base_paid = money("supplementary_paid");
                         let keep = |i: usize| !only[i];
                         fresh.supplementary_paid = (0..l.n).into_par_iter().map(|i| if keep(i) { base_paid[i] } else { 0 }).collect();
-                        fresh.patient_paid.par_iter_mut().enumerate().filter(|(i, _)| keep(*i)).for_each(|(i, v)| *v = base_patient[i]);
                         fresh.supplementary_reason = kept.supplementary_reason.clone();
                         fresh.supplementary_basis = kept.supplementary_basis.clone();
                     }
@@ -274,7 +278,7 @@ impl Prepared {
                 names.extend(["supplementary_paid", "supplementary_reason", "supplementary_basis", "patient_paid"]);
             } else if er_changed {
                 let supp_paid = money("supplementary_paid");
-                fresh.patient_paid = (before_supp(), supp_paid, &l.invalid[..])
+                fresh.patient_paid = (before_supp(None), supp_paid, &l.invalid[..])
                     .into_par_iter()
                     .map(|(b, s, inv)| if *inv != Invalid::Ok { b } else { b - s })
                     .collect();
@@ -323,20 +327,15 @@ fn rescored_rows(l: &Lines, base: &CompiledPolicy, p: &CompiledPolicy) -> Option
     // four bits per such line (small enough to stay in cache): a key whose bit another
     // key set is scored again needlessly (a few in 100), never wrongly, as all rows of
     // a key share its bit.
-    let hits = (0..l.n).into_par_iter().filter(|&i| hit(i)).count();
-    let bits = (hits * 4).max(1 << 13).next_power_of_two() as u64;
+    let hits: Vec<u32> = (0..l.n).into_par_iter().filter(|&i| hit(i)).map(|i| i as u32).collect();
+    let bits = (hits.len() * 4).max(1 << 13).next_power_of_two() as u64;
     let shift = 64 - bits.trailing_zeros();
-    let slot = |i: usize| {
-        let k = l.insured.key(i);
-        // Both halves mixed (murmur3's finaliser); the top bits index the table.
-        let mut x = (k as u64) ^ ((k >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        x = (x ^ (x >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        x = (x ^ (x >> 33)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-        (x ^ (x >> 33)) >> shift
-    };
+    let hasher = foldhash::fast::FixedState::default();
+    // The top bits of the key's hash index the table.
+    let slot = |i: usize| hasher.hash_one(l.insured.key(i)) >> shift;
     let table: Vec<AtomicU64> = (0..bits / 64).map(|_| AtomicU64::new(0)).collect();
-    (0..l.n).into_par_iter().filter(|&i| hit(i)).for_each(|i| {
-        let b = slot(i);
+    hits.par_iter().for_each(|&i| {
+        let b = slot(i as usize);
         table[(b / 64) as usize].fetch_or(1 << (b % 64), Ordering::Relaxed);
     });
     Some((0..l.n).into_par_iter().map(slot).map(|b| table[(b / 64) as usize].load(Ordering::Relaxed) & (1 << (b % 64)) != 0).collect())

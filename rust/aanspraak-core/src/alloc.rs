@@ -53,20 +53,32 @@ fn enabled() -> bool {
     }
 }
 
+/// `madvise(advice)` over the whole 4 KiB pages inside `[p, p + size)`; an error is
+/// ignored (the calls are hints, or drop pages the caller no longer needs).
+///
+/// # Safety
+/// The range must lie inside memory the caller owns, and with `MADV_DONTNEED` hold no
+/// value it still needs (those pages read as zeros afterwards).
+#[cfg(target_os = "linux")]
+unsafe fn advise_pages(p: *mut u8, size: usize, advice: libc::c_int) {
+    const PAGE: usize = 4096;
+    let start = (p as usize + PAGE - 1) & !(PAGE - 1);
+    let end = (p as usize + size) & !(PAGE - 1);
+    if end > start {
+        // SAFETY: the range lies inside the caller's memory (this function's contract).
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, advice);
+        }
+    }
+}
+
 #[cfg(target_os = "linux")]
 fn advise(p: *mut u8, size: usize) {
     if p.is_null() || size < BIG || !enabled() {
         return;
     }
-    const PAGE: usize = 4096;
-    let start = (p as usize + PAGE - 1) & !(PAGE - 1);
-    let end = (p as usize + size) & !(PAGE - 1);
-    if end > start {
-        // SAFETY: the range lies inside a block we just obtained; madvise only hints.
-        unsafe {
-            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-        }
-    }
+    // SAFETY: the range is a block we just obtained; MADV_HUGEPAGE only hints.
+    unsafe { advise_pages(p, size, libc::MADV_HUGEPAGE) };
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -191,38 +203,22 @@ pub fn release_cached() -> usize {
 /// per chunk, each filled from its start), so that only the pages written become
 /// resident; with huge pages every touched 2 MiB would.
 pub fn small_pages<T>(buf: &mut [T]) {
+    // SAFETY: the range is `buf`; MADV_NOHUGEPAGE only hints.
     #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let p = buf.as_mut_ptr() as usize;
-        let start = (p + PAGE - 1) & !(PAGE - 1);
-        let end = (p + std::mem::size_of_val(buf)) & !(PAGE - 1);
-        if end > start {
-            // SAFETY: the range lies inside `buf`; madvise only hints.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_NOHUGEPAGE);
-            }
-        }
-    }
+    unsafe {
+        advise_pages(buf.as_mut_ptr() as *mut u8, std::mem::size_of_val(buf), libc::MADV_NOHUGEPAGE)
+    };
 }
 
 /// Returns the whole pages under `buf` to the kernel (`MADV_DONTNEED`): for the unused
 /// tail of a buffer whose contents there are garbage. They read as zeros afterwards and
 /// become resident again only when written.
 pub fn forget_pages<T>(buf: &mut [std::mem::MaybeUninit<T>]) {
+    // SAFETY: the range is `buf`, whose slots hold no initialised values.
     #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let p = buf.as_mut_ptr() as usize;
-        let start = (p + PAGE - 1) & !(PAGE - 1);
-        let end = (p + std::mem::size_of_val(buf)) & !(PAGE - 1);
-        if end > start {
-            // SAFETY: the range lies inside `buf`, whose slots hold no initialised values.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
-            }
-        }
-    }
+    unsafe {
+        advise_pages(buf.as_mut_ptr() as *mut u8, std::mem::size_of_val(buf), libc::MADV_DONTNEED)
+    };
 }
 
 /// Bytes now held in the cache.

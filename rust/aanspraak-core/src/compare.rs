@@ -13,7 +13,6 @@
 //! Columns a scenario does not change are the baseline's Arrow arrays, shared.
 
 use crate::engine::{self, score_lines_with, KeySet, Timer};
-use std::hash::BuildHasher;
 use crate::error::{Error, Result};
 use crate::input::{self, Invalid, Lines, BAD_SUPP, NO_SUPP};
 use crate::output::{self, Outcome, COLUMNS, NO_BASIS};
@@ -24,6 +23,7 @@ use crate::supplementary::{self, Scratch};
 use arrow_array::{Array, ArrayRef, Decimal128Array, RecordBatch};
 use arrow_schema::{Schema, SchemaRef};
 use rayon::prelude::*;
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 

@@ -1,9 +1,11 @@
 """The frames around the engine, shared by score, compare and the streaming and cluster
 front ends: what `score` accepts turned into polars, lines numbered, the input part of a
-result, and the names of the output and money columns."""
+result, the names of the output and money columns, and how a result is written as
+parquet."""
 
 from __future__ import annotations
 
+import os
 from typing import Any, TypeVar
 
 import polars as pl
@@ -22,6 +24,18 @@ OUTPUT_COLUMNS: tuple[str, ...] = tuple(_core.output_columns())
 #: polars' default level, and the file is no larger (40 against 41 MiB; README,
 #: "Issue 18, fifth step").
 RESULT_ZSTD_LEVEL = 1
+
+
+def write_result_parquet(df: pl.DataFrame, path: "str | os.PathLike[str]") -> None:
+    """Write a result frame as parquet, zstd at :data:`RESULT_ZSTD_LEVEL`.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "out.parquet"
+    >>> write_result_parquet(pl.DataFrame({"a": [1, 2]}), path)
+    >>> pl.read_parquet(path)["a"].to_list()
+    [1, 2]
+    """
+    df.write_parquet(path, compression="zstd", compression_level=RESULT_ZSTD_LEVEL)
 
 
 #: The money totals, in order. ``declared`` is basic_paid + supplementary_paid +

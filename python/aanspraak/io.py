@@ -47,7 +47,7 @@ from typing import Any, NamedTuple, Protocol
 import polars as pl
 import polars.selectors as cs
 
-from aanspraak._frames import MONEY, RESULT_ZSTD_LEVEL
+from aanspraak._frames import MONEY, write_result_parquet
 from aanspraak._input import input_schema
 from aanspraak.reports import schadelast
 
@@ -500,7 +500,7 @@ def write_frame(df: pl.DataFrame, path: str | Path) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         if kind == "parquet":
-            df.write_parquet(tmp, compression="zstd", compression_level=RESULT_ZSTD_LEVEL)
+            write_result_parquet(df, tmp)
         elif kind == "ipc":
             df.write_ipc(tmp)
         else:

@@ -40,7 +40,7 @@ from typing import Any
 import polars as pl
 
 from aanspraak.policy import Policy, resolve
-from aanspraak._frames import RESULT_ZSTD_LEVEL, with_line_id
+from aanspraak._frames import with_line_id, write_result_parquet
 from aanspraak import _booking, _columns, _opening
 from aanspraak.scoring import Scored, score_counted
 
@@ -228,7 +228,7 @@ def score_parquet(
                 capped += bucket_capped
                 unbooked += bucket_unbooked
                 staged = staging / file.name
-                scored.write_parquet(staged, compression="zstd", compression_level=RESULT_ZSTD_LEVEL)
+                write_result_parquet(scored, staged)
                 scored_parts.append((staged, file))
                 rows.append({
                     "bucket": k, "file": str(file), "lines": scored.height,
